@@ -1,0 +1,28 @@
+/**
+ * `npm run bench`: one JSON line per benchmark on stdout.
+ *
+ * Set `MMC_REF` to the path of a compiled C++ reference (`mmc_ref CUSTOMERS c λ μ seed`) to measure
+ * it in the same run and print the ratio; absolute speeds on shared machines drift, ratios less so.
+ */
+import { execFileSync } from 'node:child_process';
+import { benchMmc } from './mmc.js';
+
+function line(o: object): void {
+  process.stdout.write(`${JSON.stringify(o)}\n`);
+}
+
+const only = process.argv[2];
+const want = (name: string) => !only || only === name;
+
+if (want('kernel-mmc')) {
+  // Warm the JIT on a first run, report the second.
+  benchMmc();
+  const mmc = benchMmc();
+  line(mmc);
+  const ref = process.env.MMC_REF;
+  if (ref) {
+    const out = execFileSync(ref, [String(mmc.customers), '4', '3.2', '1', '1'], { encoding: 'utf8' });
+    const rate = Number(/rate=(\d+)/.exec(out)?.[1] ?? Number.NaN);
+    line({ bench: 'kernel-mmc-vs-ref', ref: rate, backline: mmc.customersPerSec, ratio: Math.round((mmc.customersPerSec / rate) * 1000) / 1000 });
+  }
+}

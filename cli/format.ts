@@ -1,0 +1,63 @@
+/**
+ * Plain-text tables of a RunResult for the terminal.
+ */
+import type { Interval, RunResult } from '../results/run-result.js';
+
+/** A table with left-aligned first column and right-aligned others. */
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows
+    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '))
+    .join('\n');
+}
+
+/** `12.3 ±0.4` from a value and its interval. */
+export function withCi(value: number, ci: Interval | undefined, digits = 1): string {
+  if (!ci) return value.toFixed(digits);
+  return `${value.toFixed(digits)} ±${((ci[1] - ci[0]) / 2).toFixed(digits)}`;
+}
+
+/** The human summary `backline sim` prints. */
+export function formatSummary(r: RunResult): string {
+  const head = [
+    `${r.scenario.name}  seed ${r.seed ?? '-'} · ${r.replications ?? 1} replication(s) · window ${r.window.start}s..${r.window.end}s` +
+      (r.events !== undefined ? ` · ${r.events.toLocaleString('en-US')} events` : '') +
+      (r.partial ? ' · PARTIAL (stopped early)' : ''),
+  ];
+  const jrows = [['journey', 'count', 'thr/s', 'errors', 'mean ms', 'p50 ms', 'p99 ms', 'max ms']];
+  for (const [name, j] of Object.entries(r.journeys)) {
+    jrows.push([
+      name,
+      j.count.toLocaleString('en-US'),
+      withCi(j.throughput, j.ci?.throughput, 3),
+      `${(j.errorRate * 100).toFixed(2)} %`,
+      withCi(j.latency.mean, j.ci?.mean),
+      withCi(j.latency.p50, j.ci?.p50),
+      withCi(j.latency.p99, j.ci?.p99),
+      j.latency.max.toFixed(1),
+    ]);
+  }
+  const parts = [head.join('\n'), '', table(jrows)];
+  if (r.services && Object.keys(r.services).length > 0) {
+    const srows = [['service', 'replicas', 'utilization %', 'mean queue', 'served', 'rejected']];
+    for (const [name, s] of Object.entries(r.services)) {
+      srows.push([
+        name,
+        String(s.replicas),
+        withCi(s.utilization * 100, s.ci ? [s.ci.utilization[0] * 100, s.ci.utilization[1] * 100] : undefined),
+        withCi(s.queue, s.ci?.queue, 2),
+        s.served.toLocaleString('en-US'),
+        s.rejected.toLocaleString('en-US'),
+      ]);
+    }
+    parts.push('', table(srows));
+  }
+  if (r.budgets.length > 0) {
+    const brows = [['budget', 'value', 'limit', 'verdict']];
+    for (const b of r.budgets) {
+      brows.push([b.expr, String(b.value), String(b.limit), b.pass === null ? 'unsure' : b.pass ? 'pass' : 'FAIL']);
+    }
+    parts.push('', table(brows));
+  }
+  return `${parts.join('\n')}\n`;
+}

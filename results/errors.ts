@@ -1,0 +1,53 @@
+/**
+ * Typed errors with stable codes. Library code throws these; only `cli/` turns them into messages
+ * and exit codes (see `cli/exit.ts`).
+ */
+
+/** Stable error codes. The CLI maps `E_SCENARIO`/`E_USAGE` to exit 2 and `E_RUN` to exit 3. */
+export type ErrorCode = 'E_SCENARIO' | 'E_USAGE' | 'E_RUN' | 'E_TARGET' | 'E_IO';
+
+/** Base class of every error backline throws on purpose. */
+export class BacklineError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** One located problem in a scenario file. `line` and `col` are 1-based; 0 when unknown. */
+export interface ScenarioIssue {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+/** A scenario that cannot be loaded: one or more located issues. */
+export class ScenarioError extends BacklineError {
+  readonly issues: ScenarioIssue[];
+  constructor(issues: ScenarioIssue[]) {
+    super('E_SCENARIO', issues.map(formatIssue).join('\n'));
+    this.issues = issues;
+  }
+}
+
+/** `file:line:col  message`, the format every scenario mistake is reported in. */
+export function formatIssue(i: ScenarioIssue): string {
+  return i.line > 0 ? `${i.file}:${i.line}:${i.col}  ${i.message}` : `${i.file}  ${i.message}`;
+}
+
+/** Bad command-line usage (unknown option value, unparsable `--set`). */
+export class UsageError extends BacklineError {
+  constructor(message: string) {
+    super('E_USAGE', message);
+  }
+}
+
+/** The run itself failed: target unreachable, crash, interrupted I/O. */
+export class RunError extends BacklineError {
+  constructor(message: string) {
+    super('E_RUN', message);
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The discrete-event kernel: a clock, a future-event list and a loop. Nothing else in `sim/`
+ * advances time.
+ *
+ * The event list is a binary heap over preallocated typed arrays. Each entry carries its time, an
+ * insertion sequence number (so events at equal times fire in the order they were scheduled, which
+ * makes runs deterministic), a handler id and one numeric argument. Handlers are registered once
+ * (`on`) and addressed by id, so scheduling allocates nothing: no closure, no record object.
+ */
+
+/** A handler receives the numeric argument it was scheduled with (a request id, a replica index…). */
+export type Handler = (arg: number) => void;
+
+/** Slots per generation in an event handle; bounds the number of pending events at 2^26. */
+const SLOTS = 2 ** 26;
+const CANCELLED = -1;
+
+/** The simulation clock and event list. */
+export class Kernel {
+  /** Current simulated time in seconds. Only the kernel advances it. */
+  now = 0;
+  /** Events fired so far (cancelled ones are not counted). */
+  fired = 0;
+
+  private handlers: Handler[] = [];
+  private stopped = false;
+
+  // Heap entries, parallel arrays indexed by heap position.
+  private hTime: Float64Array;
+  private hSeq: Float64Array;
+  private hSlot: Int32Array;
+  private size = 0;
+  private seq = 0;
+
+  // Event records, indexed by slot; slots are recycled through a free stack.
+  private sHandler: Int32Array;
+  private sArg: Float64Array;
+  private sGen: Float64Array;
+  private freeSlots: Int32Array;
+  private freeTop = 0;
+  private nextSlot = 0;
+  private cap: number;
+
+  constructor(capacity = 1024) {
+    this.cap = capacity;
+    this.hTime = new Float64Array(capacity);
+    this.hSeq = new Float64Array(capacity);
+    this.hSlot = new Int32Array(capacity);
+    this.sHandler = new Int32Array(capacity);
+    this.sArg = new Float64Array(capacity);
+    this.sGen = new Float64Array(capacity);
+    this.freeSlots = new Int32Array(capacity);
+  }
+
+  /** Registers a handler and returns the id to schedule it with. */
+  on(handler: Handler): number {
+    this.handlers.push(handler);
+    return this.handlers.length - 1;
+  }
+
+  /** Number of events waiting (cancelled ones included until they surface). */
+  get pending(): number {
+    return this.size;
+  }
+
+  /** Time of the next event, or Infinity when none is pending. */
+  peek(): number {
+    return this.size > 0 ? this.hTime[0] : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Schedules handler `id` to fire `delay` seconds from now with `arg`.
+   * @returns a handle for {@link Kernel.cancel}.
+   */
+  schedule(delay: number, id: number, arg = 0): number {
+    return this.at(this.now + delay, id, arg);
+  }
+
+  /** Schedules handler `id` at absolute time `time` (never before now). */
+  at(time: number, id: number, arg = 0): number {
+    if (!(time >= this.now)) time = this.now; // also catches NaN
+    if (this.size === this.cap) this.grow();
+    const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop] : this.nextSlot++;
+    this.sHandler[slot] = id;
+    this.sArg[slot] = arg;
+    const seq = this.seq++;
+    // Sift up with a hole: move parents down until the new entry's place is found.
+    const hTime = this.hTime;
+    const hSeq = this.hSeq;
+    const hSlot = this.hSlot;
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = hTime[p];
+      if (pt < time || (pt === time && hSeq[p] < seq)) break;
+      hTime[i] = pt;
+      hSeq[i] = hSeq[p];
+      hSlot[i] = hSlot[p];
+      i = p;
+    }
+    hTime[i] = time;
+    hSeq[i] = seq;
+    hSlot[i] = slot;
+    return this.sGen[slot] * SLOTS + slot;
+  }
+
+  /**
+   * Cancels a scheduled event. Cancellation is lazy: the entry stays in the heap and is discarded
+   * when it reaches the top, which keeps cancel O(1) (timeouts are cancelled far more often than
+   * they fire).
+   * @returns true when the event was still pending.
+   */
+  cancel(handle: number): boolean {
+    const slot = handle % SLOTS;
+    const gen = (handle - slot) / SLOTS;
+    if (slot >= this.nextSlot || this.sGen[slot] !== gen || this.sHandler[slot] === CANCELLED) return false;
+    this.sHandler[slot] = CANCELLED;
+    return true;
+  }
+
+  /** Fires the next event. @returns false when there is none. */
+  step(): boolean {
+    while (this.size > 0) {
+      const time = this.hTime[0];
+      const slot = this.popRoot();
+      const id = this.sHandler[slot];
+      const arg = this.sArg[slot];
+      this.release(slot);
+      if (id === CANCELLED) continue;
+      this.now = time;
+      this.fired++;
+      this.handlers[id](arg);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Fires events in order until the next one lies after `until`, the list is empty or
+   * {@link Kernel.stop} is called; then the clock stands at `until` (when finite and not stopped).
+   */
+  run(until = Number.POSITIVE_INFINITY): void {
+    this.stopped = false;
+    const handlers = this.handlers;
+    // Arrays are re-read each turn: a handler may schedule enough to make them grow.
+    while (this.size > 0 && !this.stopped) {
+      const time = this.hTime[0];
+      if (time > until) break;
+      const slot = this.popRoot();
+      const id = this.sHandler[slot];
+      const arg = this.sArg[slot];
+      this.release(slot);
+      if (id === CANCELLED) continue;
+      this.now = time;
+      this.fired++;
+      handlers[id](arg);
+    }
+    if (!this.stopped && until !== Number.POSITIVE_INFINITY && until > this.now) this.now = until;
+  }
+
+  /** Ends the current {@link Kernel.run} after the event being fired. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private release(slot: number): void {
+    this.sGen[slot]++;
+    this.freeSlots[this.freeTop++] = slot;
+  }
+
+  /** Removes the root entry and returns its slot. */
+  private popRoot(): number {
+    const hTime = this.hTime;
+    const hSeq = this.hSeq;
+    const hSlot = this.hSlot;
+    const top = hSlot[0];
+    const n = --this.size;
+    if (n === 0) return top;
+    const t = hTime[n];
+    const s = hSeq[n];
+    const sl = hSlot[n];
+    // Sift the last entry down from the root with a hole.
+    let i = 0;
+    const half = n >> 1;
+    while (i < half) {
+      let c = 2 * i + 1;
+      const r = c + 1;
+      if (r < n && (hTime[r] < hTime[c] || (hTime[r] === hTime[c] && hSeq[r] < hSeq[c]))) c = r;
+      const ct = hTime[c];
+      if (t < ct || (t === ct && s < hSeq[c])) break;
+      hTime[i] = ct;
+      hSeq[i] = hSeq[c];
+      hSlot[i] = hSlot[c];
+      i = c;
+    }
+    hTime[i] = t;
+    hSeq[i] = s;
+    hSlot[i] = sl;
+    return top;
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    if (cap > SLOTS) throw new RangeError(`more than ${SLOTS} pending events`);
+    const g = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    const f64 = (n: number) => new Float64Array(n);
+    const i32 = (n: number) => new Int32Array(n);
+    this.hTime = g(this.hTime, f64);
+    this.hSeq = g(this.hSeq, f64);
+    this.hSlot = g(this.hSlot, i32);
+    this.sHandler = g(this.sHandler, i32);
+    this.sArg = g(this.sArg, f64);
+    this.sGen = g(this.sGen, f64);
+    this.freeSlots = g(this.freeSlots, i32);
+    this.cap = cap;
+  }
+}
