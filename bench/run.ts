@@ -23,6 +23,11 @@ if (want('kernel-mmc')) {
   if (ref) {
     const out = execFileSync(ref, [String(mmc.customers), '4', '3.2', '1', '1'], { encoding: 'utf8' });
     const rate = Number(/rate=(\d+)/.exec(out)?.[1] ?? Number.NaN);
-    line({ bench: 'kernel-mmc-vs-ref', ref: rate, backline: mmc.customersPerSec, ratio: Math.round((mmc.customersPerSec / rate) * 1000) / 1000 });
+    line({
+      bench: 'kernel-mmc-vs-ref',
+      ref: rate,
+      backline: mmc.customersPerSec,
+      ratio: Math.round((mmc.customersPerSec / rate) * 1000) / 1000,
+    });
   }
 }

@@ -44,7 +44,10 @@ export function formatSummary(r: RunResult): string {
       srows.push([
         name,
         String(s.replicas),
-        withCi(s.utilization * 100, s.ci ? [s.ci.utilization[0] * 100, s.ci.utilization[1] * 100] : undefined),
+        withCi(
+          s.utilization * 100,
+          s.ci ? [s.ci.utilization[0] * 100, s.ci.utilization[1] * 100] : undefined,
+        ),
         withCi(s.queue, s.ci?.queue, 2),
         s.served.toLocaleString('en-US'),
         s.rejected.toLocaleString('en-US'),
@@ -55,7 +58,12 @@ export function formatSummary(r: RunResult): string {
   if (r.budgets.length > 0) {
     const brows = [['budget', 'value', 'limit', 'verdict']];
     for (const b of r.budgets) {
-      brows.push([b.expr, String(b.value), String(b.limit), b.pass === null ? 'unsure' : b.pass ? 'pass' : 'FAIL']);
+      brows.push([
+        b.expr,
+        String(b.value),
+        String(b.limit),
+        b.pass === null ? 'unsure' : b.pass ? 'pass' : 'FAIL',
+      ]);
     }
     parts.push('', table(brows));
   }

@@ -48,7 +48,13 @@ export function build(scenario: Scenario, seed: number, replication: number): Mo
     journeys.setSteps(j, steps);
   });
 
-  const users = new Users(kernel, streams.stream('arrivals'), journeys, scenario.users.arrivals, scenario.duration);
+  const users = new Users(
+    kernel,
+    streams.stream('arrivals'),
+    journeys,
+    scenario.users.arrivals,
+    scenario.duration,
+  );
   if (scenario.warmup > 0) {
     const reset = kernel.on(() => {
       for (const s of byName.values()) s.resetStats(kernel.now);

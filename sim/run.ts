@@ -40,7 +40,15 @@ export interface SimSnapshot {
 /** What one replication measured, before combining. */
 export interface ReplicationOutput {
   journeys: { name: string; count: number; errors: Record<string, number>; latency: LatencyHistogram }[];
-  services: { name: string; replicas: number; workers: number; utilization: number; queue: number; served: number; rejected: number }[];
+  services: {
+    name: string;
+    replicas: number;
+    workers: number;
+    utilization: number;
+    queue: number;
+    served: number;
+    rejected: number;
+  }[];
   window: { start: number; end: number };
   events: number;
   stopped: boolean;
@@ -149,7 +157,12 @@ async function runSliced(
 function collect(scenario: Scenario, model: Model, stopped: boolean): ReplicationOutput {
   const now = model.kernel.now;
   return {
-    journeys: model.journeys.stats.map((s) => ({ name: s.name, count: s.count, errors: s.errors, latency: s.latency })),
+    journeys: model.journeys.stats.map((s) => ({
+      name: s.name,
+      count: s.count,
+      errors: s.errors,
+      latency: s.latency,
+    })),
     services: model.services.map((svc) => ({
       name: svc.name,
       replicas: svc.replicas.length,

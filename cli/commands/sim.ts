@@ -1,11 +1,12 @@
 /**
  * `backline sim <scenario>`: simulate and print a readable summary, or the RunResult with --json.
  */
+import type { Command } from 'commander';
 import { loadScenario } from '../../scenarios/load.js';
 import { simulate } from '../../sim/run.js';
 import { EXIT } from '../exit.js';
 import { formatSummary } from '../format.js';
-import { intOption } from '../options.js';
+import { intOption, scenarioOptions } from '../options.js';
 
 /** Options of `sim`. */
 export interface SimCommandOptions {
@@ -35,4 +36,16 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
   if (progress) process.stderr.write('\r\x1b[K');
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
   return EXIT.pass;
+}
+
+/** Registers `sim`. */
+export function register(program: Command): void {
+  scenarioOptions(
+    program
+      .command('sim')
+      .description('simulate a scenario (path or catalog name) and print a summary')
+      .argument('<scenario>', 'scenario file or catalog name'),
+  ).action(async (scenario: string, opts: SimCommandOptions) => {
+    process.exitCode = await simCommand(scenario, opts);
+  });
 }

@@ -27,7 +27,9 @@ describe('Kernel', () => {
     const h = k.on((arg) => order.push(arg));
     for (let i = 0; i < 100; i++) k.at(i % 3, h, i);
     k.run();
-    const expected = [0, 1, 2].flatMap((t) => Array.from({ length: 100 }, (_, i) => i).filter((i) => i % 3 === t));
+    const expected = [0, 1, 2].flatMap((t) =>
+      Array.from({ length: 100 }, (_, i) => i).filter((i) => i % 3 === t),
+    );
     expect(order).toEqual(expected);
   });
 

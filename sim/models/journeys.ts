@@ -3,8 +3,8 @@
  * steps in order; it ends when the last step is served, or with an error when a step rejects it.
  */
 import { LatencyHistogram } from '../../results/histogram.js';
-import type { Rng } from '../kernel/random.js';
 import type { Kernel } from '../kernel/kernel.js';
+import type { Rng } from '../kernel/random.js';
 import type { Requests } from './requests.js';
 import type { Service } from './service.js';
 
@@ -29,12 +29,7 @@ export class Journeys {
   private readonly cumWeight: Float64Array;
   private readonly steps: Service[][] = [];
 
-  constructor(
-    kernel: Kernel,
-    rng: Rng,
-    requests: Requests,
-    defs: { name: string; weight: number }[],
-  ) {
+  constructor(kernel: Kernel, rng: Rng, requests: Requests, defs: { name: string; weight: number }[]) {
     this.kernel = kernel;
     this.rng = rng;
     this.requests = requests;

@@ -1,0 +1,100 @@
+/**
+ * Building blocks of the scenario schema. Each leaf accepts what a person writes in YAML (`3ms`,
+ * `2k`, `exp(1ms)`) and outputs plain numbers, and every failure carries a message meant for people:
+ * the loader shows these messages verbatim next to `file:line:col`.
+ */
+import { z } from 'zod';
+import { type Arrivals, parseArrivals } from './arrivals.js';
+import { type DistSpec, type DistUnit, parseDist } from './distribution.js';
+import { parseCount, parseDuration } from './units.js';
+import { ValueError } from './value-error.js';
+
+/**
+ * A string-or-number leaf resolved by `parse`. A {@link ValueError} becomes a zod issue with its
+ * message; anything else is a bug and propagates (the loader wraps it).
+ */
+function parsed<T>(expected: string, parse: (v: string | number) => T) {
+  return z.union([z.string(), z.number()], { error: expected }).transform((v, ctx): T => {
+    try {
+      return parse(v);
+    } catch (e) {
+      if (!(e instanceof ValueError)) throw e;
+      ctx.addIssue({ code: 'custom', message: e.message, input: v });
+      return z.NEVER;
+    }
+  });
+}
+
+/** Free text, such as `about`. */
+export function text(label: string) {
+  return z.string({ error: `expected text for \`${label}\`` });
+}
+
+/** A duration in seconds, written with a unit (`20000s`, `5m`). */
+export function duration(label: string, opts: { positive?: boolean } = {}) {
+  return parsed('expected a duration like `20000s`', (v) => {
+    const s = parseDuration(v);
+    if (opts.positive && !(s > 0)) throw new ValueError(`\`${label}\` must be positive, got \`${v}\``);
+    return s;
+  });
+}
+
+/** Limits a {@link count} must respect. */
+export interface CountLimits {
+  integer?: boolean;
+  min?: number;
+  max?: number;
+  positive?: boolean;
+}
+
+/** A number that may use count suffixes (`2k`, `10M`), with range checks. */
+export function count(label: string, limits: CountLimits = {}) {
+  const example = limits.integer ? '`4` or `2k`' : '`1.5` or `2k`';
+  return parsed(`expected a number like ${example} for \`${label}\``, (v) => {
+    const n = parseCount(v);
+    const bad = (rule: string) => new ValueError(`\`${label}\` must be ${rule}, got ${v}`);
+    if (limits.integer && !Number.isSafeInteger(n)) throw bad('a whole number');
+    if (limits.positive && !(n > 0)) throw bad('positive');
+    if (limits.min !== undefined && n < limits.min) throw bad(`at least ${limits.min}`);
+    if (limits.max !== undefined && n > limits.max) throw bad(`at most ${limits.max}`);
+    return n;
+  });
+}
+
+/** A distribution such as `exp(1ms)`, resolved to a {@link DistSpec}. */
+export function dist(label: string, unit: DistUnit) {
+  const example =
+    unit === 'duration'
+      ? '`exp(1ms)`'
+      : unit === 'size'
+        ? '`lognormal(median: 4MB, p99: 12MB)`'
+        : '`zipf(1.0)`';
+  return parsed<DistSpec>(`expected a distribution like ${example} for \`${label}\``, (v) =>
+    parseDist(String(v), { unit }),
+  );
+}
+
+/** An arrival process such as `poisson(3k/s)`. */
+export function arrivals() {
+  return parsed<Arrivals>('expected an arrival process like `poisson(3k/s)`', (v) =>
+    parseArrivals(String(v)),
+  );
+}
+
+/** A mapping with a fixed set of keys; any other key is an error (typos must not pass silently). */
+export function section<T extends z.ZodRawShape>(label: string, shape: T) {
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'invalid_type' ? `expected a mapping for \`${label}\`` : undefined),
+  });
+}
+
+/** Names usable in references such as `gateway.play`: no dots, no spaces. */
+const NAME = /^[A-Za-z0-9_-]+$/;
+
+/** A mapping from user-chosen names (services, journeys) to values of one schema. */
+export function named<V extends z.ZodType>(what: string, value: V) {
+  const key = z.string().regex(NAME, {
+    error: (iss) => `bad ${what} name \`${String(iss.input)}\`: use only letters, digits, \`_\` and \`-\``,
+  });
+  return z.record(key, value, { error: `expected a mapping of ${what} names` });
+}

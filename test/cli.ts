@@ -1,0 +1,19 @@
+/**
+ * Runs the compiled CLI (`dist/cli/main.js`, built by `npm test` before vitest) as a user would.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root. */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Output and exit code of `backline ...args`. */
+export function backline(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [`${ROOT}dist/cli/main.js`, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true', ...env },
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
