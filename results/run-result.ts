@@ -37,14 +37,86 @@ export interface ServiceResult {
   queue: number;
   served: number;
   rejected: number;
+  /** Retries sent by callers of this service. */
+  retries?: number;
+  /** Calls to this service that timed out at the caller. */
+  timeouts?: number;
+  /** Hedged second copies sent to this service. */
+  hedges?: number;
+  /** Requests shed (queue full) or failed fast by an open breaker. */
+  shed?: number;
+  /** Breaker state changes in time order: `[seconds, 'open' | 'half-open' | 'closed']`. */
+  breaker?: [number, 'open' | 'half-open' | 'closed'][];
+  /** Replica count over time, `[seconds, replicas]` at each change (autoscaling, crashes). */
+  replicasOverTime?: [number, number][];
+  /** Cost over the window when the scenario prices a replica-hour. */
+  cost?: number;
   ci?: { utilization: Interval; queue: Interval };
+}
+
+/** Per-interval series, aligned on `t` (interval start, seconds). */
+export interface Timeline {
+  interval: number;
+  t: number[];
+  journeys: Record<string, { throughput: number[]; p50: number[]; p99: number[]; errors: number[] }>;
+  services: Record<string, { utilization: number[]; queue: number[]; replicas: number[] }>;
+}
+
+/** A fault as it fired, for markers in the dashboard and charts. */
+export interface FaultMark {
+  at: number;
+  for: number;
+  label: string;
+}
+
+/** A CDN edge's outcome. */
+export interface CdnEdgeResult {
+  requests: number;
+  hits: number;
+  hitRatio: number;
+  byteHitRatio: number;
+  originFetches: number;
+  coalesced: number;
+}
+
+/** Hybrid P2P streaming outcome: where the bytes came from and how playback went. */
+export interface P2pResult {
+  serverShare: number;
+  peerShare: number;
+  cacheShare: number;
+  playbackStart: LatencySummary;
+  stutterRate: number;
+  plays: number;
+}
+
+/** A sharded store's outcome. */
+export interface StoreResult {
+  shards: number;
+  /** Requests per shard over the window. */
+  load: number[];
+  /** Coefficient of variation of per-shard load. */
+  cv: number;
+  unavailable: number;
+  latency: LatencySummary;
+}
+
+/** An event stream's outcome. */
+export interface StreamResult {
+  produced: number;
+  consumed: number;
+  lagMessages: { mean: number; p99: number; max: number };
+  lagSeconds: { mean: number; p99: number; max: number };
 }
 
 /** A budget checked against a result. `pass` is null when the interval straddles the limit. */
 export interface BudgetResult {
+  /** As written in the scenario, e.g. `play.p99 < 400ms`. */
   expr: string;
+  /** Measured value in the limit's unit (ms for latencies, 0..1 for shares, /s for rates). */
   value: number;
   limit: number;
+  /** The 95 % interval of `value` when there were replications. */
+  ci?: Interval;
   pass: boolean | null;
 }
 
@@ -65,4 +137,14 @@ export interface RunResult {
   budgets: BudgetResult[];
   /** Kernel events fired over all replications (sim). */
   events?: number;
+  timeline?: Timeline;
+  faults?: FaultMark[];
+  /** Money spent over the window, summed over services that price a replica-hour (sim). */
+  cost?: number;
+  cdn?: Record<string, CdnEdgeResult>;
+  p2p?: P2pResult;
+  stores?: Record<string, StoreResult>;
+  streams?: Record<string, StreamResult>;
+  /** Load tests: the target and what was offered. */
+  target?: { url: string; offeredRate?: number; connections?: number };
 }
