@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { benchMmc } from './mmc.js';
+import { benchTopology } from './topology.js';
 
 function line(o: object): void {
   process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -30,4 +31,10 @@ if (want('kernel-mmc')) {
       ratio: Math.round((mmc.customersPerSec / rate) * 1000) / 1000,
     });
   }
+}
+
+if (want('topology')) {
+  // A short warm-up run for the JIT, then the full 10 simulated minutes.
+  benchTopology(20);
+  line(benchTopology());
 }

@@ -6,15 +6,20 @@
 import { z } from 'zod';
 import { type Arrivals, parseArrivals } from './arrivals.js';
 import { type DistSpec, type DistUnit, parseDist } from './distribution.js';
-import { parseCount, parseDuration } from './units.js';
+import { didYouMean, listOf } from './suggest.js';
+import { parseCount, parseDuration, parseRate, parseShare, parseSize } from './units.js';
 import { ValueError } from './value-error.js';
 
 /**
  * A string-or-number leaf resolved by `parse`. A {@link ValueError} becomes a zod issue with its
  * message; anything else is a bug and propagates (the loader wraps it).
  */
-function parsed<T>(expected: string, parse: (v: string | number) => T) {
-  return z.union([z.string(), z.number()], { error: expected }).transform((v, ctx): T => {
+export function parsed<T>(expected: string, parse: (v: string | number) => T) {
+  // The description is what editors show on completion (`backline schema`).
+  const input = z
+    .union([z.string(), z.number()], { error: expected })
+    .meta({ description: expected.replace(/^expected /, '') });
+  return input.transform((v, ctx): T => {
     try {
       return parse(v);
     } catch (e) {
@@ -39,13 +44,66 @@ export function duration(label: string, opts: { positive?: boolean } = {}) {
   });
 }
 
+/** A rate in events per second (`3k/s`, `120/min`). */
+export function rate(label: string, opts: { positive?: boolean } = {}) {
+  return parsed(`expected a rate like \`500/s\` for \`${label}\``, (v) => {
+    const r = parseRate(v);
+    if (opts.positive && !(r > 0)) throw new ValueError(`\`${label}\` must be positive, got \`${v}\``);
+    return r;
+  });
+}
+
+/** A share in 0..1, written as a percentage (`65%`). */
+export function share(label: string) {
+  return parsed(`expected a percentage like \`65%\` for \`${label}\``, (v) => parseShare(v));
+}
+
+/** A size in bytes (`4MB`, `2TB`). */
+export function size(label: string) {
+  return parsed(`expected a size like \`4MB\` for \`${label}\``, (v) => parseSize(v));
+}
+
+/** Bytes per second, written as a size per second (`20kB/s`) or a size meaning per second. */
+export function bytesPerSecond(label: string) {
+  return parsed(`expected a size per second like \`20kB/s\` for \`${label}\``, (v) =>
+    parseSize(String(v).replace(/\s*\/\s*s$/, '')),
+  );
+}
+
+/** One of a fixed set of words, with a suggestion for a near miss. */
+export function choice<const T extends readonly [string, ...string[]]>(label: string, values: T) {
+  return z.enum(values, {
+    error: (iss) =>
+      typeof iss.input === 'string'
+        ? `unknown ${label} \`${iss.input}\`${didYouMean(iss.input, values) || `; expected one of ${listOf(values)}`}`
+        : `expected one of ${listOf(values)} for \`${label}\``,
+  });
+}
+
+/** `true` or `false`. */
+export function flag(label: string) {
+  return z.boolean({ error: `expected \`true\` or \`false\` for \`${label}\`` });
+}
+
+/** A list of names, such as the regions a service runs in. */
+export function names(label: string, example: string) {
+  return z.array(z.string({ error: `expected a name in \`${label}\`` }), {
+    error: `expected a list for \`${label}\`, e.g. \`${example}\``,
+  });
+}
+
 /** Limits a {@link count} must respect. */
 export interface CountLimits {
   integer?: boolean;
   min?: number;
   max?: number;
   positive?: boolean;
+  /** Said after a `max` violation: why larger values are refused. */
+  tooLarge?: string;
 }
+
+/** `1e9` rather than `1000000000`, so limits read at a glance. */
+const big = (n: number) => (Math.abs(n) >= 1e6 ? n.toExponential().replace('e+', 'e') : String(n));
 
 /** A number that may use count suffixes (`2k`, `10M`), with range checks. */
 export function count(label: string, limits: CountLimits = {}) {
@@ -53,10 +111,14 @@ export function count(label: string, limits: CountLimits = {}) {
   return parsed(`expected a number like ${example} for \`${label}\``, (v) => {
     const n = parseCount(v);
     const bad = (rule: string) => new ValueError(`\`${label}\` must be ${rule}, got ${v}`);
+    // Too large first: 1e20 is "too large", not "not a whole number" (it is not a safe integer).
+    if (limits.max !== undefined && n > limits.max) {
+      const why = limits.tooLarge ? `: ${limits.tooLarge}` : '';
+      throw new ValueError(`\`${label}\` must be at most ${big(limits.max)}, got ${v}${why}`);
+    }
     if (limits.integer && !Number.isSafeInteger(n)) throw bad('a whole number');
     if (limits.positive && !(n > 0)) throw bad('positive');
     if (limits.min !== undefined && n < limits.min) throw bad(`at least ${limits.min}`);
-    if (limits.max !== undefined && n > limits.max) throw bad(`at most ${limits.max}`);
     return n;
   });
 }

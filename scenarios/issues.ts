@@ -24,7 +24,17 @@ export function knownKeysAt(schema: z.ZodType, path: Path): string[] {
       if (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable)
         s = s.unwrap();
       else if (s instanceof z.ZodPipe) s = s.in;
-      else return;
+      else if (s instanceof z.ZodUnion) {
+        // Unions of a short text form and a long mapping form: the mapping's keys are the ones.
+        const options = s.options as z.ZodType[];
+        const mapping = options.find((o) => {
+          let x: unknown = o;
+          while (x instanceof z.ZodPipe) x = x.in;
+          return x instanceof z.ZodObject;
+        });
+        if (mapping === undefined) return;
+        s = mapping;
+      } else return;
     }
   };
   for (const seg of path) {
@@ -69,6 +79,10 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: 
       message: `unknown key \`${key}\`${didYouMean(key, known) || (known.length ? `; expected one of ${listOf(known)}` : '')}`,
     }));
   }
+  if (issue.code === 'custom' && (issue.params as { atKey?: boolean } | undefined)?.atKey) {
+    // Checks of user-chosen keys (budget expressions, latency pairs) point at the key itself.
+    return [{ path, atKey: true, message: issue.message }];
+  }
   if (issue.code === 'invalid_key') {
     const inner = issue.issues[0];
     return [{ path, atKey: true, message: inner ? plain(inner) : 'invalid name' }];
@@ -78,9 +92,28 @@ export function describeIssue(issue: z.core.$ZodIssue, schema: z.ZodType, data: 
       { path, message: 'a scenario must be a mapping with `name`, `duration`, `users` and `services`' },
     ];
   }
-  if (path.length > 0 && !has(data, path) && has(data, path.slice(0, -1))) {
+  // Our own checks word their messages themselves (a call written `auth.check` has no `call` key
+  // in the input, yet the check points there); only zod's "required" issues get the prefix.
+  if (issue.code !== 'custom' && path.length > 0 && !has(data, path) && has(data, path.slice(0, -1))) {
     const key = String(path[path.length - 1]);
-    return [{ path, missing: true, message: `missing \`${key}\`: ${plain(issue)}` }];
+    const message = plain(issue);
+    return [
+      {
+        path,
+        missing: true,
+        message: message.startsWith('missing') ? message : `missing \`${key}\`: ${message}`,
+      },
+    ];
+  }
+  if (issue.code === 'invalid_union') {
+    // A value that could take several forms: when only one form got past the type check, its
+    // problems are the real ones (`{ call: x, p: 150% }` is a bad call, not "not a string").
+    const typeOnly = (branch: z.core.$ZodIssue[]) =>
+      branch.every((i) => i.code === 'invalid_type' && i.path.length === 0);
+    const real = issue.errors.filter((branch) => !typeOnly(branch));
+    if (real.length === 1)
+      return real[0].flatMap((sub) => describeIssue({ ...sub, path: [...path, ...sub.path] }, schema, data));
+    return [{ path, message: plain(issue) }];
   }
   return [{ path, message: plain(issue) }];
 }

@@ -6,12 +6,20 @@ import { parseScenario } from './load.js';
 
 const VALID = readFileSync('test/fixtures/scenarios/valid.yaml', 'utf8');
 const MMC = readFileSync('scenarios/catalog/mmc.yaml', 'utf8');
+/** The full format: regions, routes, resilience, content, faults, budgets, load. */
+const DESIGN = readFileSync('test/fixtures/scenarios/design-example.yaml', 'utf8');
 
 /** Characters that matter to YAML and to the scenario language, so mutations hit interesting paths. */
 const interesting = fc.constantFrom(
   ...':,-#[]{}()\'"|>&*!%@`\n\t .0123456789kMsmh/'.split(''),
   'poisson(',
   'exp(',
+  '<->',
+  '->',
+  '< ',
+  'ramp(',
+  '{ parallel: [',
+  'stores.',
 );
 const someValue = fc.oneof(
   fc.constantFrom(
@@ -22,6 +30,13 @@ const someValue = fc.oneof(
     '2ms',
     'exp(0s)',
     'lognormal(median: 1ms, p99: 1ms)',
+    'ramp(0 -> 1G/s over 1000h)',
+    'closed(users: 5, think: exp(1s))',
+    '< 5%',
+    '> 2k/s',
+    '1000G',
+    '[gateway.play, stream]',
+    '{ parallel: [auth.check] }',
     '[]',
     '{}',
     '~',
@@ -81,7 +96,7 @@ describe('parseScenario under random mutations', () => {
   it('returns a Scenario or throws a ScenarioError with located, human messages', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(VALID, MMC),
+        fc.constantFrom(VALID, MMC, DESIGN),
         fc.array(mutation, { minLength: 1, maxLength: 4 }),
         (base, muts) => {
           const text = muts.reduce((t, m) => m(t), base);
@@ -111,6 +126,16 @@ describe('parseScenario under random mutations', () => {
       'users.arrivals',
       'services.server.workers',
       'services.server',
+      'services.server.routes',
+      'services.server.routes.r',
+      'faults',
+      'faults.0',
+      'budgets',
+      'regions',
+      'latency',
+      'load',
+      'load.profile',
+      'stores.s',
       'a.b',
     );
     fc.assert(

@@ -16,6 +16,18 @@ function issuesOf(load: () => unknown): ScenarioIssue[] {
   throw new Error('expected a ScenarioError');
 }
 
+/** What every scenario gains from defaults of the sections it leaves out. */
+const EMPTY_SECTIONS = {
+  regions: {},
+  latency: { intra: 0, jitter: 0, pairs: [] },
+  stores: {},
+  streams: {},
+  faults: [],
+  budgets: [],
+};
+/** Defaults of a service beyond replicas, workers, queue and time. */
+const SERVICE_DEFAULTS = { balance: 'round-robin', routes: {} };
+
 const MINIMAL = `name: mini
 duration: 60s
 users:
@@ -34,8 +46,22 @@ describe('parseScenario: valid input', () => {
       duration: 60,
       warmup: 0,
       replications: 1,
-      users: { arrivals: { kind: 'poisson', rate: 10 }, journeys: { req: { weight: 1, steps: ['server'] } } },
-      services: { server: { replicas: 1, workers: 1, queue: 1000, time: { kind: 'exp', mean: 0.01 } } },
+      ...EMPTY_SECTIONS,
+      users: {
+        population: 0,
+        premium: 0,
+        arrivals: { kind: 'poisson', rate: 10 },
+        journeys: { req: { weight: 1, steps: ['server'] } },
+      },
+      services: {
+        server: {
+          replicas: 1,
+          workers: 1,
+          queue: 1000,
+          time: { kind: 'exp', mean: 0.01 },
+          ...SERVICE_DEFAULTS,
+        },
+      },
     });
   });
 
@@ -55,6 +81,7 @@ describe('parseScenario: valid input', () => {
       workers: 2000,
       queue: 1000,
       time: { kind: 'uniform', min: 0.005, max: 0.02 },
+      ...SERVICE_DEFAULTS,
     });
   });
 
@@ -74,6 +101,7 @@ describe('parseScenario: valid input', () => {
       workers: 4,
       queue: 1000,
       time: { kind: 'uniform', min: 0.001, max: 0.003 },
+      ...SERVICE_DEFAULTS,
     });
   });
 });
@@ -97,7 +125,8 @@ describe('parseScenario: located errors', () => {
         file: 's.yaml',
         line: 8,
         col: 13,
-        message: 'unknown key `colour`; expected one of `replicas`, `workers`, `queue`, `time`',
+        message:
+          'unknown key `colour`; expected one of `regions`, `replicas`, `workers`, `queue`, `time`, `balance`, `timeout`, `deadline`, `routes`, `retry`, `breaker`, `hedge`, `shed`, `autoscale`, `cost`',
       },
     ]);
   });
@@ -255,6 +284,7 @@ describe('overrides (--set)', () => {
       workers: 2000,
       queue: 1000,
       time: { kind: 'uniform', min: 0.001, max: 0.002 },
+      ...SERVICE_DEFAULTS,
     });
   });
 
@@ -326,11 +356,22 @@ describe('loadScenario', () => {
       duration: 20000,
       warmup: 1000,
       replications: 5,
+      ...EMPTY_SECTIONS,
       users: {
+        population: 0,
+        premium: 0,
         arrivals: { kind: 'poisson', rate: 3.2 },
         journeys: { req: { weight: 1, steps: ['server'] } },
       },
-      services: { server: { replicas: 1, workers: 4, queue: 100000, time: { kind: 'exp', mean: 1 } } },
+      services: {
+        server: {
+          replicas: 1,
+          workers: 4,
+          queue: 100000,
+          time: { kind: 'exp', mean: 1 },
+          ...SERVICE_DEFAULTS,
+        },
+      },
     });
   });
 

@@ -3,8 +3,8 @@
  * {@link ScenarioError} listing every problem as `file:line:col  message`. It never throws anything
  * else: unexpected failures are wrapped, so callers can rely on a single error type.
  */
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import { ScenarioError, type ScenarioIssue } from '../results/errors.js';
 import { isPath, resolveScenario } from './catalog.js';
@@ -121,7 +121,38 @@ function parseUnsafe(text: string, file: string, overrideArgs: readonly string[]
     });
     throw new ScenarioError(unique.sort(byPosition));
   }
-  return (result as { data: Scenario }).data;
+  return finish((result as { data: Scenario }).data, data, doc, file, overrides, position);
+}
+
+/**
+ * What needs the file rather than the schema: budget positions (for verdict messages) and the
+ * replay CSV, resolved against the scenario's folder and checked to exist.
+ */
+function finish(
+  scenario: Scenario,
+  data: unknown,
+  doc: Document,
+  file: string,
+  overrides: Override[],
+  position: (offset: number) => { line: number; col: number },
+): Scenario {
+  const written = (data as { budgets?: unknown }).budgets;
+  const keys = typeof written === 'object' && written !== null ? Object.keys(written) : [];
+  const budgets = scenario.budgets.map((b, i) => {
+    const path = ['budgets', keys[i] ?? ''];
+    const at = locate(doc, path);
+    const offset =
+      at.depth === path.length && !overrides.some((o) => covers(o, path)) ? startOf(at.key) : undefined;
+    return offset === undefined ? b : { ...b, ...position(offset) };
+  });
+  const arrivals = scenario.users.arrivals;
+  if (arrivals.kind !== 'replay') return { ...scenario, budgets };
+  const csv = isAbsolute(arrivals.file) ? arrivals.file : resolve(dirname(file), arrivals.file);
+  if (!existsSync(csv)) {
+    const p: PathIssue = { path: ['users', 'arrivals'], message: `replay file not found: ${csv}` };
+    throw new ScenarioError([place(doc, p, file, overrides, position)]);
+  }
+  return { ...scenario, budgets, users: { ...scenario.users, arrivals: { kind: 'replay', file: csv } } };
 }
 
 /** Runs `fn`, turning any failure that is not already a {@link ScenarioError} into one. */

@@ -1,83 +1,40 @@
 /**
  * The scenario schema: the single source of the `Scenario` type, its defaults and its validation.
- * Units are resolved here, so a parsed scenario holds only numbers (seconds, per-second rates).
- * New sections (regions, stores, cdn, faults, budgets, load, …) are added as optional keys of
- * {@link ScenarioSchema} and, when they reference other sections, a check in {@link checkReferences}.
+ * Units are resolved here, so a parsed scenario holds only numbers (seconds, per-second rates,
+ * bytes, shares in 0..1). Each section lives in its own file; cross-section checks are in
+ * `references.ts`; `CONTRACT.md` describes the resulting shape for the modules that read it.
  */
 import { z } from 'zod';
-import { arrivals, count, dist, duration, named, section, text } from './fields.js';
-import { didYouMean, listOf } from './suggest.js';
-import { formatDuration } from './units.js';
+import { type Budget, BudgetsSchema } from './budgets.js';
+import { CatalogSchema, CdnSchema, P2pSchema } from './content.js';
+import { ALL, type Fault, FaultsSchema } from './faults.js';
+import { count, duration, named, section, text } from './fields.js';
+import { LoadSchema } from './load-section.js';
+import { budgetKind, checkReferences } from './references.js';
+import { LatencySchema, RegionsSchema } from './regions.js';
+import { ServiceSchema } from './service.js';
+import { StoreSchema } from './stores.js';
+import { StreamSchema } from './streams.js';
+import { UsersSchema } from './users.js';
 
-/** One kind of user visit: a weighted sequence of service calls (`gateway.play` = service.route). */
-export const JourneySchema = section('journey', {
-  weight: count('weight', { positive: true }).default(1),
-  steps: z
-    .array(z.string({ error: 'expected a step like `gateway` or `gateway.play`' }), {
-      error: 'expected a list of steps like `[gateway.play]`',
-    })
-    .min(1, { error: 'a journey needs at least one step' }),
-});
+export type { Arrivals } from './arrivals.js';
+export type { Budget, BudgetOp, MetricUnit, SubjectKind } from './budgets.js';
+export type { Catalog, Cdn, P2p } from './content.js';
+export type { DistSpec } from './distribution.js';
+export type { Fault } from './faults.js';
+export type { Load, LoadRequest, LoadStage } from './load-section.js';
+export { checkReferences } from './references.js';
+export type { Latency, LatencyPair } from './regions.js';
+export type { Call } from './route.js';
+export type { Service } from './service.js';
+export { ServiceSchema } from './service.js';
+export type { Store } from './stores.js';
+export type { Stream } from './streams.js';
+export type { Journey } from './users.js';
+export { JourneySchema, UsersSchema } from './users.js';
 
-/** Who arrives and what they do. */
-export const UsersSchema = section('users', {
-  arrivals: arrivals(),
-  journeys: named('journey', JourneySchema).refine((j) => Object.keys(j).length > 0, {
-    error: 'define at least one journey, e.g. `req: { steps: [server] }`',
-  }),
-});
-
-/** A replicated service: `replicas` × `workers` concurrent requests, each queueing up to `queue`. */
-export const ServiceSchema = section('service', {
-  replicas: count('replicas', { integer: true, min: 1 }).default(1),
-  workers: count('workers', { integer: true, min: 1 }).default(1),
-  /** Waiting room per replica; requests beyond it are rejected. */
-  queue: count('queue', { integer: true, min: 0 }).default(1000),
-  time: dist('time', 'duration'),
-});
-
-type Ctx = z.core.$RefinementCtx<unknown>;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/**
- * Checks that need more than one field. It runs even when other fields failed, so a single load
- * reports every mistake; it therefore reads the value defensively (fields may hold raw input).
- */
-export function checkReferences(value: unknown, ctx: Ctx): void {
-  if (!isRecord(value)) return;
-  const { duration: total, warmup } = value;
-  if (typeof total === 'number' && typeof warmup === 'number' && warmup >= total) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['warmup'],
-      message: `warmup (${formatDuration(warmup)}) must be shorter than duration (${formatDuration(total)})`,
-    });
-  }
-  const services = value.services;
-  const journeys = isRecord(value.users) ? value.users.journeys : undefined;
-  if (!isRecord(services) || !isRecord(journeys)) return;
-  const names = Object.keys(services);
-  for (const [journey, j] of Object.entries(journeys)) {
-    if (!isRecord(j) || !Array.isArray(j.steps)) continue;
-    j.steps.forEach((step: unknown, i: number) => {
-      if (typeof step !== 'string') return;
-      // `gateway.play` calls route `play` of service `gateway`; routes are checked once they exist.
-      const service = step.split('.')[0];
-      if (Object.hasOwn(services, service)) return;
-      const hint = didYouMean(service, names) || (names.length ? `; services are ${listOf(names)}` : '');
-      ctx.addIssue({
-        code: 'custom',
-        path: ['users', 'journeys', journey, 'steps', i],
-        message: `unknown service \`${service}\` in step${hint}`,
-      });
-    });
-  }
-}
-
-/** A whole scenario file. */
-export const ScenarioSchema = section('scenario', {
+/** The scenario mapping as written, before cross-section checks. */
+export const ScenarioShape = section('scenario', {
   name: z.string({ error: 'expected a name like `checkout-peak`' }).regex(/^[a-zA-Z0-9._-]+$/, {
     error: 'name must be non-empty and use only letters, digits, `.`, `_` and `-`',
   }),
@@ -86,13 +43,47 @@ export const ScenarioSchema = section('scenario', {
   duration: duration('duration', { positive: true }),
   warmup: duration('warmup').default(0),
   replications: count('replications', { integer: true, min: 1, max: 1000 }).default(1),
+  regions: RegionsSchema.default({}),
+  latency: LatencySchema.default({ intra: 0, jitter: 0, pairs: [] }),
+  catalog: CatalogSchema.optional(),
   users: UsersSchema,
   services: named('service', ServiceSchema),
-}).superRefine(checkReferences, { when: () => true });
+  stores: named('store', StoreSchema).default({}),
+  cdn: CdnSchema.optional(),
+  p2p: P2pSchema.optional(),
+  streams: named('stream', StreamSchema).default({}),
+  faults: FaultsSchema.default([]),
+  budgets: BudgetsSchema.default([]),
+  load: LoadSchema.optional(),
+});
 
-/** A validated scenario with every unit resolved and every default filled in. */
-export type Scenario = z.output<typeof ScenarioSchema>;
-/** One service of a {@link Scenario}. */
-export type Service = z.output<typeof ServiceSchema>;
-/** One journey of a {@link Scenario}. */
-export type Journey = z.output<typeof JourneySchema>;
+type Parsed = z.output<typeof ScenarioShape>;
+
+/** A validated scenario with every unit resolved, every default filled in and names resolved. */
+export type Scenario = Omit<Parsed, 'budgets' | 'faults'> & { budgets: Budget[]; faults: Fault[] };
+
+/** Fills in what only the whole scenario knows: budget subject kinds, the size of "crash all". */
+function resolve(s: Parsed): Scenario {
+  const faults = s.faults.map((f): Fault => {
+    if (f.kind !== 'crash' || f.count !== ALL) return f;
+    const [head, name] = f.target.split('.');
+    const size =
+      head === 'stores'
+        ? s.stores[name].shards
+        : head === 'streams'
+          ? s.streams[name].consume.instances
+          : Math.max(s.services[f.target].replicas, s.services[f.target].autoscale?.max ?? 0);
+    return { ...f, count: size };
+  });
+  const budgets = s.budgets.map((b): Budget => {
+    // The references check refused budgets whose subject does not resolve.
+    const kind = budgetKind(b.subject, b.metric, s as unknown as Record<string, unknown>) ?? 'journey';
+    return { ...b, kind };
+  });
+  return { ...s, faults, budgets };
+}
+
+/** A whole scenario file → a {@link Scenario}. */
+export const ScenarioSchema = ScenarioShape.superRefine(checkReferences, { when: () => true }).transform(
+  resolve,
+);

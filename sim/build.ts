@@ -1,26 +1,145 @@
 /**
- * Scenario → model graph for one replication: a kernel, seeded streams, services, journeys, users.
+ * Scenario → model graph for one replication.
+ *
+ * Two engines sit behind one {@link Model}: scenarios that are plain queueing networks (Poisson
+ * arrivals, one region, journeys of service steps, services without routes, resilience, autoscaling
+ * or faults) run on the foundation's stations (`station.ts`, `service.ts`, `journeys.ts`), the lean
+ * path the queueing validation and the kernel benchmark measure; everything else runs on the
+ * topology engine (`models/topology.ts`). Both report through the same views, so `run.ts` does not
+ * care which one ran.
  */
+import { readFileSync } from 'node:fs';
+import type { FaultMark } from '../results/run-result.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { sampler } from './kernel/distributions.js';
 import { Kernel } from './kernel/kernel.js';
 import { RandomStreams } from './kernel/random.js';
-import { Journeys } from './models/journeys.js';
+import { parseReplayCsv } from './models/arrivals.js';
+import { type JourneyStats, Journeys } from './models/journeys.js';
+import type { ArrivalOptions, TopologyOptions } from './models/options.js';
 import { Requests } from './models/requests.js';
 import { Service } from './models/service.js';
+import type { TimelineRecorder } from './models/timeline.js';
+import { Topology } from './models/topology.js';
 import { Users } from './models/users.js';
+
+/** What a replication reports about one service. */
+export interface ServiceOut {
+  name: string;
+  replicas: number;
+  workers: number;
+  utilization: number;
+  queue: number;
+  served: number;
+  rejected: number;
+  retries?: number;
+  timeouts?: number;
+  hedges?: number;
+  shed?: number;
+  breaker?: [number, 'open' | 'half-open' | 'closed'][];
+  replicasOverTime?: [number, number][];
+  cost?: number;
+}
+
+/** A read-only view of one service for results and snapshots. */
+export interface ServiceView {
+  name: string;
+  /** Replicas serving now. */
+  serving(): number;
+  utilization(now: number): number;
+  meanQueue(now: number): number;
+  /** Everything measured since warm-up. */
+  report(now: number): ServiceOut;
+}
 
 /** Everything one replication runs on. */
 export interface Model {
   kernel: Kernel;
-  services: Service[];
-  journeys: Journeys;
-  users: Users;
-  requests: Requests;
+  journeys: { stats: JourneyStats[] };
+  services: ServiceView[];
+  /** Per-interval series (topology engine). */
+  timeline?: TimelineRecorder;
+  faults: FaultMark[];
+  /** The topology engine, when it runs this scenario. */
+  topology?: Topology;
+}
+
+/** Whether `scenario` is a plain queueing network the foundation's stations run exactly. */
+export function isPlainNetwork(scenario: Scenario): boolean {
+  const s = scenario as Partial<Scenario> & Scenario;
+  if (Object.keys(s.regions ?? {}).length > 1) return false;
+  if (s.latency && (s.latency.intra > 0 || s.latency.pairs.length > 0)) return false;
+  if (s.users.arrivals.kind !== 'poisson' || (s.users.population ?? 0) > 0) return false;
+  if ((s.faults ?? []).length > 0) return false;
+  for (const j of Object.values(s.users.journeys)) {
+    if (j.think) return false;
+    if (!j.steps.every((step) => Object.hasOwn(s.services, step.split('.')[0]))) return false;
+  }
+  for (const svc of Object.values(s.services)) {
+    if (Object.keys(svc.routes ?? {}).length > 0) return false;
+    if (svc.retry || svc.breaker || svc.hedge || svc.autoscale || svc.timeout || svc.deadline) return false;
+    if (svc.cost !== undefined || svc.shed === false || (svc.regions?.length ?? 0) > 1) return false;
+    if ((svc.balance ?? 'round-robin') !== 'round-robin') return false;
+  }
+  return true;
+}
+
+/** The topology engine's options for `scenario` (units are already seconds, shares, rates). */
+export function topologyOptions(scenario: Scenario): TopologyOptions {
+  const a = scenario.users.arrivals;
+  const arrivals: ArrivalOptions =
+    a.kind === 'replay' ? { kind: 'replay', times: parseReplayCsv(readFileSync(a.file, 'utf8')) } : a;
+  return {
+    duration: scenario.duration,
+    warmup: scenario.warmup,
+    regions: Object.entries(scenario.regions ?? {}).map(([name, r]) => ({ name, users: r.users })),
+    latency: scenario.latency,
+    users: {
+      population: scenario.users.population,
+      premium: scenario.users.premium,
+      arrivals,
+      journeys: Object.entries(scenario.users.journeys).map(([name, j]) => ({
+        name,
+        weight: j.weight,
+        steps: j.steps,
+        think: j.think,
+      })),
+    },
+    services: Object.entries(scenario.services).map(([name, s]) => ({ name, ...s })),
+    faults: scenario.faults,
+  };
 }
 
 /** Builds the model of `scenario` for replication `replication` with master seed `seed`. */
 export function build(scenario: Scenario, seed: number, replication: number): Model {
+  return isPlainNetwork(scenario)
+    ? buildPlain(scenario, seed, replication)
+    : buildTopology(topologyOptions(scenario), seed, replication);
+}
+
+/** Builds the topology engine on `opts` (also used by tests and benchmarks with hand-built options). */
+export function buildTopology(opts: TopologyOptions, seed: number, replication: number): Model {
+  const kernel = new Kernel(4096);
+  const topo = new Topology(kernel, new RandomStreams(seed, replication), opts);
+  topo.begin();
+  const services: ServiceView[] = topo.serviceNames.map((name, s) => ({
+    name,
+    serving: () => topo.serving(s),
+    utilization: (now) => topo.utilization(s, now),
+    meanQueue: (now) => topo.meanQueue(s, now),
+    report: (now) => topo.serviceStats(s, now),
+  }));
+  return {
+    kernel,
+    journeys: { stats: topo.stats },
+    services,
+    timeline: topo.timeline,
+    faults: topo.faults,
+    topology: topo,
+  };
+}
+
+function buildPlain(scenario: Scenario, seed: number, replication: number): Model {
   const kernel = new Kernel(4096);
   const streams = new RandomStreams(seed, replication);
   const requests = new Requests(1024);
@@ -48,13 +167,9 @@ export function build(scenario: Scenario, seed: number, replication: number): Mo
     journeys.setSteps(j, steps);
   });
 
-  const users = new Users(
-    kernel,
-    streams.stream('arrivals'),
-    journeys,
-    scenario.users.arrivals,
-    scenario.duration,
-  );
+  const a = scenario.users.arrivals;
+  if (a.kind !== 'poisson') throw new Error('plain networks have Poisson arrivals');
+  const users = new Users(kernel, streams.stream('arrivals'), journeys, a, scenario.duration);
   if (scenario.warmup > 0) {
     const reset = kernel.on(() => {
       for (const s of byName.values()) s.resetStats(kernel.now);
@@ -62,5 +177,19 @@ export function build(scenario: Scenario, seed: number, replication: number): Mo
     kernel.at(scenario.warmup, reset);
   }
   users.begin();
-  return { kernel, services: [...byName.values()], journeys, users, requests };
+  const services: ServiceView[] = [...byName.values()].map((svc) => ({
+    name: svc.name,
+    serving: () => svc.replicas.length,
+    utilization: (now) => svc.utilization(now),
+    meanQueue: (now) => svc.meanQueue(now),
+    report: (now) => ({
+      name: svc.name,
+      replicas: svc.replicas.length,
+      workers: scenario.services[svc.name].workers,
+      utilization: svc.utilization(now),
+      queue: svc.meanQueue(now),
+      ...svc.counts(),
+    }),
+  }));
+  return { kernel, journeys, services, faults: [] };
 }

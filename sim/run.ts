@@ -7,12 +7,14 @@
  */
 import { EventEmitter } from 'node:events';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { evaluateBudgets } from '../results/budgets.js';
 import { ci95 } from '../results/confidence.js';
 import { LatencyHistogram, round } from '../results/histogram.js';
-import type { JourneyResult, RunResult, ServiceResult } from '../results/run-result.js';
+import type { FaultMark, JourneyResult, RunResult, ServiceResult, Timeline } from '../results/run-result.js';
 import { scenarioHash } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { build, type Model } from './build.js';
+import { build, type Model, type ServiceOut } from './build.js';
+import type { TimelineRecorder } from './models/timeline.js';
 
 /** Options of a simulation run. */
 export interface SimOptions {
@@ -40,15 +42,9 @@ export interface SimSnapshot {
 /** What one replication measured, before combining. */
 export interface ReplicationOutput {
   journeys: { name: string; count: number; errors: Record<string, number>; latency: LatencyHistogram }[];
-  services: {
-    name: string;
-    replicas: number;
-    workers: number;
-    utilization: number;
-    queue: number;
-    served: number;
-    rejected: number;
-  }[];
+  services: ServiceOut[];
+  timeline?: TimelineRecorder;
+  faults: FaultMark[];
   window: { start: number; end: number };
   events: number;
   stopped: boolean;
@@ -163,14 +159,9 @@ function collect(scenario: Scenario, model: Model, stopped: boolean): Replicatio
       errors: s.errors,
       latency: s.latency,
     })),
-    services: model.services.map((svc) => ({
-      name: svc.name,
-      replicas: svc.replicas.length,
-      workers: scenario.services[svc.name].workers,
-      utilization: svc.utilization(now),
-      queue: svc.meanQueue(now),
-      ...svc.counts(),
-    })),
+    services: model.services.map((svc) => svc.report(now)),
+    timeline: model.timeline,
+    faults: model.faults,
     window: { start: Math.min(scenario.warmup, now), end: now },
     events: model.kernel.fired,
     stopped,
@@ -194,7 +185,7 @@ function snapshot(scenario: Scenario, model: Model, rep: number, reps: number, e
     })),
     services: model.services.map((svc) => ({
       name: svc.name,
-      replicas: svc.replicas.length,
+      replicas: svc.serving(),
       utilization: svc.utilization(now),
       queue: svc.meanQueue(now),
     })),
@@ -256,6 +247,15 @@ export function combine(scenario: Scenario, outs: ReplicationOutput[], seed: num
     const cu = ci95(util);
     const cq = ci95(queue);
     if (cu && cq) r.ci = { utilization: roundPair(cu), queue: roundPair(cq) };
+    for (const key of ['retries', 'timeouts', 'hedges', 'shed'] as const) {
+      if (per[0][key] !== undefined) r[key] = per.reduce((a, s) => a + (s[key] ?? 0), 0);
+    }
+    // Time series cannot be averaged across replications without blurring them: the first
+    // replication's are reported (every replication's are alike in distribution).
+    if (per[0].breaker && per[0].breaker.length > 0)
+      r.breaker = per[0].breaker.map(([t, st]) => [round(t), st]);
+    if (per[0].replicasOverTime) r.replicasOverTime = per[0].replicasOverTime.map(([t, n]) => [round(t), n]);
+    if (per[0].cost !== undefined) r.cost = round(avg(per.map((s) => s.cost ?? 0)), 4);
     services[name] = r;
   });
 
@@ -272,8 +272,41 @@ export function combine(scenario: Scenario, outs: ReplicationOutput[], seed: num
     budgets: [],
     events: outs.reduce((a, o) => a + o.events, 0),
   };
+  const timeline = combineTimelines(outs);
+  if (timeline) result.timeline = timeline;
+  if (outs[0] && outs[0].faults.length > 0) result.faults = outs[0].faults;
+  const cost = Object.values(services).reduce((a, s) => a + (s.cost ?? 0), 0);
+  if (Object.values(services).some((s) => s.cost !== undefined)) result.cost = round(cost, 4);
   if (outs.some((o) => o.stopped)) result.partial = true;
+  if ((scenario.budgets ?? []).length > 0) result.budgets = evaluateBudgets(result, scenario.budgets);
   return result;
+}
+
+/** Replications' timelines averaged interval by interval (over the intervals all of them reached). */
+function combineTimelines(outs: ReplicationOutput[]): Timeline | undefined {
+  const tls = outs.map((o) => o.timeline).filter((t): t is TimelineRecorder => t !== undefined);
+  if (tls.length === 0) return undefined;
+  const n = Math.min(...tls.map((t) => t.t.length));
+  const mean = (pick: (t: TimelineRecorder) => number[]) =>
+    Array.from({ length: n }, (_, i) => round(tls.reduce((a, t) => a + pick(t)[i], 0) / tls.length, 4));
+  const journeys: Timeline['journeys'] = {};
+  outs[0].journeys.forEach((j, ji) => {
+    journeys[j.name] = {
+      throughput: mean((t) => t.journeys[ji].throughput),
+      p50: mean((t) => t.journeys[ji].p50),
+      p99: mean((t) => t.journeys[ji].p99),
+      errors: mean((t) => t.journeys[ji].errors),
+    };
+  });
+  const services: Timeline['services'] = {};
+  outs[0].services.forEach((s, si) => {
+    services[s.name] = {
+      utilization: mean((t) => t.services[si].utilization),
+      queue: mean((t) => t.services[si].queue),
+      replicas: mean((t) => t.services[si].replicas),
+    };
+  });
+  return { interval: tls[0].interval, t: tls[0].t.slice(0, n).map((x) => round(x, 4)), journeys, services };
 }
 
 /** Journey `i`'s throughput in each replication that has a window. */

@@ -2,11 +2,13 @@
  * `backline sim <scenario>`: simulate and print a readable summary, or the RunResult with --json.
  */
 import type { Command } from 'commander';
+import { capacityWarnings } from '../../scenarios/capacity.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { simulate } from '../../sim/run.js';
 import { EXIT } from '../exit.js';
 import { formatSummary } from '../format.js';
 import { intOption, scenarioOptions } from '../options.js';
+import { type HistoryFlag, historyOptions, recordRun } from './history.js';
 
 /** Options of `sim`. */
 export interface SimCommandOptions {
@@ -14,6 +16,9 @@ export interface SimCommandOptions {
   seed?: string;
   replications?: string;
   set: string[];
+  /** Write the reports into this folder after the run. */
+  out?: string;
+  history?: HistoryFlag;
 }
 
 /** Runs `sim` and returns the exit code. */
@@ -21,6 +26,7 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
   const seed = intOption('seed', opts.seed);
   const replications = intOption('replications', opts.replications, 1);
   const scenario = loadScenario(arg, opts.set);
+  for (const w of capacityWarnings(scenario)) process.stderr.write(`warning: ${w}\n`);
   const run = simulate(scenario, { seed, replications });
   const progress = !opts.json && process.stderr.isTTY;
   if (progress) {
@@ -35,16 +41,30 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
   process.off('SIGINT', onSigint);
   if (progress) process.stderr.write('\r\x1b[K');
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
-  return EXIT.pass;
+  // The renderers (d3) load only when reports are asked for, keeping start-up fast.
+  const reports =
+    opts.out !== undefined
+      ? (await import('../write-reports.js')).writeReports(result, {
+          outDir: opts.out,
+          scenario: scenario.name,
+        })
+      : [];
+  if (reports.length > 0 && !opts.json) process.stdout.write(`\n${reports.join('\n')}\n`);
+  // A budget fails only when its whole interval is on the wrong side; "unsure" (null) passes.
+  const code = result.budgets.some((b) => b.pass === false) ? EXIT.budget : EXIT.pass;
+  await recordRun(opts.history, result, { command: 'sim', exitCode: code, outDir: opts.out });
+  return code;
 }
 
 /** Registers `sim`. */
 export function register(program: Command): void {
-  scenarioOptions(
-    program
-      .command('sim')
-      .description('simulate a scenario (path or catalog name) and print a summary')
-      .argument('<scenario>', 'scenario file or catalog name'),
+  historyOptions(
+    scenarioOptions(
+      program
+        .command('sim')
+        .description('simulate a scenario (path or catalog name) and print a summary')
+        .argument('<scenario>', 'scenario file or catalog name'),
+    ).option('--out <dir>', 'also write the reports (result.json, report.html, junit.xml, summary.md) here'),
   ).action(async (scenario: string, opts: SimCommandOptions) => {
     process.exitCode = await simCommand(scenario, opts);
   });

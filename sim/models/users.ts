@@ -1,7 +1,7 @@
 /**
  * Users: the arrival process that starts journeys. Open model, Poisson arrivals for now.
  */
-import type { Arrivals } from '../../scenarios/arrivals.js';
+
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random.js';
 import type { Journeys } from './journeys.js';
@@ -16,7 +16,7 @@ export class Users {
   private readonly until: number;
   arrived = 0;
 
-  constructor(kernel: Kernel, rng: Rng, journeys: Journeys, arrivals: Arrivals, until: number) {
+  constructor(kernel: Kernel, rng: Rng, journeys: Journeys, arrivals: { rate: number }, until: number) {
     this.kernel = kernel;
     this.rng = rng;
     this.journeys = journeys;

@@ -1,0 +1,132 @@
+/**
+ * `backline check <scenario> [--baseline result.json] [--tolerance 10%] [--out DIR]`: the CI gate.
+ * Simulates, evaluates the budgets, compares with a baseline when given, writes the reports and
+ * exits 0 (pass), 1 (a budget failed or a significant regression beyond the tolerance), 2 (bad
+ * input: scenario, options, baseline file) or 3 (the run failed: it threw, was stopped early, or
+ * its reports could not be written). A budget whose interval straddles its limit ("unsure") does
+ * not fail the gate; it is shown as skipped in junit.xml and flagged in the summary.
+ */
+import { dirname } from 'node:path';
+import type { Command } from 'commander';
+import { evaluateBudgets } from '../../results/budgets.js';
+import { type Comparison, compareResults } from '../../results/compare.js';
+import { RunError, UsageError } from '../../results/errors.js';
+import type { BudgetResult, RunResult } from '../../results/run-result.js';
+import { loadScenario, type Scenario } from '../../scenarios/load.js';
+import { simulate } from '../../sim/run.js';
+import { EXIT } from '../exit.js';
+import { formatSummary } from '../format.js';
+import { intOption, scenarioOptions } from '../options.js';
+import { formatComparison } from './compare.js';
+import { type HistoryFlag, historyOptions, recordRun } from './history.js';
+import { readResult } from './report.js';
+
+/** Options of `check`. */
+export interface CheckCommandOptions {
+  json?: boolean;
+  seed?: string;
+  replications?: string;
+  set: string[];
+  baseline?: string;
+  tolerance?: string;
+  out?: string;
+  history?: HistoryFlag;
+}
+
+/** Parses `--tolerance`: `10%` or a share such as `0.1` (default 10 %). */
+export function tolerance(value: string | undefined): number {
+  if (value === undefined) return 0.1;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
+  const n = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
+  if (!m || !Number.isFinite(n) || (!m[2] && n > 1))
+    throw new UsageError(`--tolerance expects a percentage like 10% or a share like 0.1, got \`${value}\``);
+  return n;
+}
+
+/** The result's budgets: as the simulation filled them, else evaluated from the scenario's. */
+function evaluate(scenario: Scenario, result: RunResult): BudgetResult[] {
+  if ((result.budgets ?? []).length > 0) return result.budgets;
+  return evaluateBudgets(result, scenario.budgets ?? []);
+}
+
+/** Runs `check` and returns the exit code. */
+export async function checkCommand(arg: string, opts: CheckCommandOptions): Promise<number> {
+  // Every input is checked before the (possibly long) run, so bad input fails fast with exit 2.
+  const seed = intOption('seed', opts.seed);
+  const replications = intOption('replications', opts.replications, 1);
+  const tol = tolerance(opts.tolerance);
+  const baseline = opts.baseline ? readResult(opts.baseline, 'baseline') : undefined;
+  const scenario = loadScenario(arg, opts.set);
+  if (opts.out !== undefined && opts.out.trim() === '') throw new UsageError('--out expects a folder');
+
+  const run = simulate(scenario, { seed, replications });
+  const onSigint = () => run.stop();
+  process.once('SIGINT', onSigint);
+  let result: RunResult;
+  try {
+    result = await run.result;
+  } catch (err) {
+    if (err instanceof RunError || err instanceof UsageError) throw err;
+    throw new RunError(`the simulation failed: ${(err as Error).message}`);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  result.budgets = evaluate(scenario, result);
+
+  let comparison: Comparison | undefined;
+  if (baseline) {
+    if (baseline.scenario.name !== result.scenario.name)
+      process.stderr.write(
+        `backline: the baseline is of scenario ${baseline.scenario.name}, this run of ${result.scenario.name}\n`,
+      );
+    comparison = compareResults(baseline, result, { tolerance: tol });
+  }
+  const failedBudgets = result.budgets.filter((b) => b.pass === false);
+  const regressions = comparison?.regressions ?? [];
+  const code = result.partial
+    ? EXIT.run
+    : failedBudgets.length > 0 || regressions.length > 0
+      ? EXIT.budget
+      : EXIT.pass;
+
+  // The renderers (d3) load only when reports are written, keeping start-up fast.
+  const { writeReports } = await import('../write-reports.js');
+  const reports = writeReports(result, { outDir: opts.out, scenario: scenario.name, comparison });
+  await recordRun(opts.history, result, {
+    command: 'check',
+    exitCode: code,
+    outDir: reports[0] && dirname(reports[0]),
+  });
+
+  if (opts.json) {
+    process.stdout.write(
+      `${JSON.stringify({ exitCode: code, partial: result.partial ?? false, budgets: result.budgets, regressions, reports }, null, 2)}\n`,
+    );
+  } else {
+    const lines = [formatSummary(result)];
+    if (comparison) lines.push(formatComparison(comparison));
+    for (const b of failedBudgets) lines.push(`FAIL budget ${b.expr}: value ${b.value} vs limit ${b.limit}`);
+    for (const r of regressions) lines.push(`FAIL regression ${r.message}`);
+    if (result.partial) lines.push('FAIL the run was stopped before its end; no verdict');
+    lines.push(code === EXIT.pass ? 'check passed' : 'check failed', '', ...reports, '');
+    process.stdout.write(lines.join('\n'));
+  }
+  return code;
+}
+
+/** Registers `check`. */
+export function register(program: Command): void {
+  historyOptions(
+    scenarioOptions(
+      program
+        .command('check')
+        .description('CI gate: simulate, check budgets and a baseline, write reports, exit 0/1/2/3')
+        .argument('<scenario>', 'scenario file or catalog name'),
+    )
+      .option('--baseline <file>', 'a previous result.json to detect regressions against')
+      .option('--tolerance <share>', 'relative worsening of p99/mean/errors allowed (default 10%)')
+      .option('--out <dir>', 'report folder (default out/<scenario>-<run id>)'),
+  ).action(async (scenario: string, opts: CheckCommandOptions) => {
+    process.exitCode = await checkCommand(scenario, opts);
+  });
+}

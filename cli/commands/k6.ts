@@ -1,0 +1,61 @@
+/**
+ * `backline k6 <scenario>`: the TypeScript k6 script for a scenario (stdout, or `--out` written
+ * atomically); with `--operator --parallelism N`, the k6-operator TestRun and ConfigMap instead.
+ */
+import type { Command } from 'commander';
+import { operatorManifests } from '../../loadtests/k6/operator.js';
+import { k6Script } from '../../loadtests/k6/script.js';
+import { UsageError } from '../../results/errors.js';
+import { loadScenario } from '../../scenarios/load.js';
+import { EXIT } from '../exit.js';
+import { collect, intOption } from '../options.js';
+import { writeAtomic } from '../write-reports.js';
+
+/** Options of `k6`. */
+export interface K6CommandOptions {
+  out?: string;
+  operator?: boolean;
+  parallelism?: string;
+  target?: string;
+  namespace?: string;
+  set: string[];
+}
+
+/** Runs `k6` and returns the exit code. */
+export async function k6Command(arg: string, opts: K6CommandOptions): Promise<number> {
+  const scenario = loadScenario(arg, opts.set);
+  const script = k6Script(scenario, { target: opts.target });
+  let text = script;
+  if (opts.operator) {
+    const parallelism = intOption('parallelism', opts.parallelism, 1) ?? 1;
+    text = operatorManifests({
+      name: scenario.name,
+      parallelism,
+      script,
+      target: opts.target ?? scenario.load?.target,
+      namespace: opts.namespace,
+    });
+  } else if (opts.parallelism !== undefined) throw new UsageError('--parallelism needs --operator');
+  if (opts.out) {
+    writeAtomic(opts.out, text);
+    process.stderr.write(`wrote ${opts.out}\n`);
+  } else process.stdout.write(text);
+  return EXIT.pass;
+}
+
+/** Registers `k6`. */
+export function register(program: Command): void {
+  program
+    .command('k6')
+    .description('export a TypeScript k6 script for a scenario, or a k6-operator TestRun')
+    .argument('<scenario>', 'scenario file or catalog name')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .option('--target <url>', 'default TARGET baked into the script (k6 -e TARGET=… overrides it)')
+    .option('--operator', 'write a k6-operator TestRun (k6.io/v1alpha1) plus the ConfigMap with the script')
+    .option('--parallelism <n>', 'runners of the TestRun (with --operator)')
+    .option('--namespace <ns>', 'Kubernetes namespace of the manifests')
+    .option('--set <key=value>', 'override a scenario value (repeatable)', collect, [])
+    .action(async (scenario: string, opts: K6CommandOptions) => {
+      process.exitCode = await k6Command(scenario, opts);
+    });
+}

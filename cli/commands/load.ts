@@ -1,0 +1,243 @@
+/**
+ * `backline load <scenario>`: real load from the same scenario file. The in-process driver (open
+ * model with coordinated-omission-corrected latency, closed model, or `--max` throughput on
+ * autocannon) or `--tool k6`; `--twin` serves the scenario on loopback and loads it in one go;
+ * `--predict` also simulates it and puts predicted beside measured. Exit 2 for a refused target,
+ * 3 when the target is unreachable or k6 is missing (nothing is written then), 1 when a budget failed.
+ *
+ * The simulation is orchestrated here because `loadtests/` may not import `sim/` beyond its kernel.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Command } from 'commander';
+import type { LoadOutcome, LoadRun } from '../../loadtests/autocannon/driver.js';
+import { evaluateLoadBudgets } from '../../loadtests/budgets.js';
+import type { LoadSnapshot } from '../../loadtests/collector.js';
+import { hashScenario } from '../../loadtests/collector.js';
+import { checkTarget } from '../../loadtests/safety.js';
+import type { Twin } from '../../loadtests/twin/twin.js';
+import { UsageError } from '../../results/errors.js';
+import type { RunResult } from '../../results/run-result.js';
+import { loadScenario, type Scenario } from '../../scenarios/load.js';
+import { parseDuration } from '../../scenarios/units.js';
+import { EXIT } from '../exit.js';
+import { formatSummary, table } from '../format.js';
+import { collect, intOption } from '../options.js';
+import { defaultOutDir, writeReports } from '../write-reports.js';
+
+/** Options of `load`. */
+export interface LoadCommandOptions {
+  json?: boolean;
+  seed?: string;
+  set: string[];
+  target?: string;
+  tool?: string;
+  twin?: boolean;
+  predict?: boolean;
+  port?: string;
+  rate?: string;
+  duration?: string;
+  connections?: string;
+  max?: boolean;
+  warmup?: string;
+  timeout?: string;
+  out?: string;
+}
+
+function seconds(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return parseDuration(/^\d+(\.\d+)?$/.test(v) ? `${v}s` : v);
+  } catch {
+    throw new UsageError(`--${name} expects a duration like 30s or 2m, got \`${v}\``);
+  }
+}
+
+function progressLine(name: string, s: LoadSnapshot): string {
+  const js = s.journeys
+    .map((j) => `${j.name} p50 ${j.p50.toFixed(1)} p99 ${j.p99.toFixed(1)} ms`)
+    .join(' · ');
+  return (
+    `load ${name}: ${s.elapsed.toFixed(1)}s/${s.duration}s  sent ${s.sent}  done ${s.completed}  ` +
+    `in flight ${s.inFlight}  offered ${s.offeredRate.toFixed(0)}/s  ${js}`
+  );
+}
+
+/** Predicted vs measured per journey, with the relative error of each. */
+export function comparisonTable(predicted: RunResult, measured: RunResult): string {
+  const rows = [['journey', 'metric', 'predicted', 'measured', 'error %']];
+  const rel = (p: number, m: number) => (p === 0 ? '-' : `${(((m - p) / p) * 100).toFixed(1)}`);
+  for (const [name, m] of Object.entries(measured.journeys)) {
+    const p = predicted.journeys[name];
+    if (!p) continue;
+    for (const k of ['p50', 'p99'] as const) {
+      rows.push([
+        name,
+        `${k} ms`,
+        p.latency[k].toFixed(1),
+        m.latency[k].toFixed(1),
+        rel(p.latency[k], m.latency[k]),
+      ]);
+    }
+    rows.push([
+      name,
+      'throughput /s',
+      p.throughput.toFixed(2),
+      m.throughput.toFixed(2),
+      rel(p.throughput, m.throughput),
+    ]);
+  }
+  return table(rows);
+}
+
+async function runK6Tool(scenario: Scenario, target: string, opts: LoadCommandOptions): Promise<RunResult> {
+  const { k6Script } = await import('../../loadtests/k6/script.js');
+  const { runK6 } = await import('../../loadtests/k6/runner.js');
+  const script = k6Script(scenario, {
+    target,
+    rate: opts.rate ? Number(opts.rate) : undefined,
+    duration: seconds('duration', opts.duration),
+  });
+  const { result, issues } = await runK6({
+    script,
+    target,
+    scenario: scenario.name,
+    hash: hashScenario(scenario),
+  });
+  for (const i of issues) process.stderr.write(`${i.file}:${i.line}  ${i.message}\n`);
+  return result;
+}
+
+/** Runs `load` and returns the exit code. */
+export async function loadCommand(arg: string, opts: LoadCommandOptions): Promise<number> {
+  const scenario = loadScenario(arg, opts.set);
+  const seed = intOption('seed', opts.seed);
+  const tool = opts.tool ?? scenario.load?.tool ?? 'autocannon';
+  if (tool !== 'autocannon' && tool !== 'k6')
+    throw new UsageError(`--tool expects autocannon or k6, got \`${tool}\``);
+  const rate = opts.rate === undefined ? undefined : Number(opts.rate);
+  if (rate !== undefined && !(rate > 0))
+    throw new UsageError(`--rate expects a positive number per second, got \`${opts.rate}\``);
+  const duration = seconds('duration', opts.duration);
+  // The twin's first second sets up connections on both sides; leave it out unless told otherwise.
+  const warmup = seconds('warmup', opts.warmup) ?? (opts.twin ? Math.min(1, (duration ?? 4) / 4) : 0);
+  const timeout = seconds('timeout', opts.timeout);
+  const connections = intOption('connections', opts.connections, 1);
+  const port = intOption('port', opts.port, 0);
+
+  let twin: Twin | undefined;
+  if (opts.twin) {
+    const { startTwin } = await import('../../loadtests/twin/twin.js');
+    twin = await startTwin(scenario, { port, seed });
+    if (!opts.json) process.stderr.write(`twin serving ${scenario.name} at ${twin.endpoints.url}\n`);
+  }
+  const target = twin?.endpoints.url ?? opts.target ?? scenario.load?.target;
+  if (!target)
+    throw new UsageError('no load target: set `load.target` in the scenario, pass --target, or use --twin');
+  const t0 = performance.now();
+  let result: RunResult;
+  let outcome: LoadOutcome | undefined;
+  let services: RunResult['services'];
+  let faults: RunResult['faults'];
+  try {
+    if (tool === 'k6') {
+      await checkTarget(target, scenario.load?.allow ?? []);
+      result = await runK6Tool(scenario, target, opts);
+    } else {
+      const { startLoad } = await import('../../loadtests/autocannon/driver.js');
+      const run: LoadRun = startLoad(scenario, {
+        target,
+        seed,
+        rate,
+        duration,
+        connections,
+        warmup,
+        timeout,
+        mode: opts.max ? 'max' : 'scenario',
+      });
+      const progress = !opts.json && process.stderr.isTTY;
+      if (progress)
+        run.on('snapshot', (s) => process.stderr.write(`\r\x1b[K${progressLine(scenario.name, s)}`));
+      const onSigint = () => run.stop();
+      process.on('SIGINT', onSigint);
+      try {
+        outcome = await run.outcome;
+      } finally {
+        process.off('SIGINT', onSigint);
+        if (progress) process.stderr.write('\r\x1b[K');
+      }
+      result = outcome.result;
+    }
+  } finally {
+    if (twin) {
+      // Service counters and fault marks belong to the measurement; read them before stopping.
+      services = twin.services();
+      faults = twin.faults;
+      await twin.stop();
+    }
+  }
+  if (services) result.services = services;
+  if (faults?.length) result.faults = faults;
+  result.budgets = evaluateLoadBudgets(result, scenario.budgets ?? []);
+
+  let predicted: RunResult | undefined;
+  if (opts.predict) {
+    const { simulate } = await import('../../sim/run.js');
+    predicted = await simulate(scenario, { seed }).result;
+  }
+  let paths: string[] = [];
+  if (opts.out || predicted) {
+    paths = writeReports(result, {
+      outDir: opts.out ?? defaultOutDir(scenario.name, result),
+      scenario: scenario.name,
+      predicted,
+    });
+  }
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    for (const p of paths) process.stderr.write(`wrote ${p}\n`);
+  } else {
+    process.stdout.write(formatSummary(result));
+    if (outcome && !opts.max) {
+      const rows = [['journey', 'uncorrected p50 ms', 'uncorrected p99 ms']];
+      for (const [n, u] of Object.entries(outcome.uncorrected))
+        rows.push([n, u.p50.toFixed(1), u.p99.toFixed(1)]);
+      process.stdout.write(
+        `\nlatency from the actual send (not corrected for coordinated omission):\n${table(rows)}\n`,
+      );
+    }
+    if (predicted)
+      process.stdout.write(`\npredicted (simulation) vs measured:\n${comparisonTable(predicted, result)}\n`);
+    process.stdout.write(`${result.partial ? 'stopped early after' : 'finished in'} ${secs}s\n`);
+    if (paths.length) process.stdout.write(`reports:\n${paths.map((p) => `  ${p}\n`).join('')}`);
+  }
+  return (result.budgets ?? []).some((b) => b.pass === false) ? EXIT.budget : EXIT.pass;
+}
+
+/** Registers `load`. */
+export function register(program: Command): void {
+  program
+    .command('load')
+    .description(
+      'load-test live endpoints from a scenario (autocannon in-process or k6), optionally its twin',
+    )
+    .argument('<scenario>', 'scenario file or catalog name')
+    .option('--json', 'print the RunResult as JSON on stdout')
+    .option('--seed <n>', 'seed of journey choice and templates (overrides the scenario)')
+    .option('--set <key=value>', 'override a scenario value (repeatable)', collect, [])
+    .option('--target <url>', 'base URL to load (overrides load.target; must be loopback or in load.allow)')
+    .option('--tool <name>', 'autocannon (in-process driver) or k6')
+    .option('--twin', 'serve the scenario on loopback and load that')
+    .option('--predict', 'also simulate the scenario and report predicted beside measured')
+    .option('--port <n>', 'port of the twin (default: any free port)')
+    .option('--rate <n>', 'constant offered rate per second instead of the profile')
+    .option('--duration <d>', 'how long to load (e.g. 30s; bounded by load.maxDuration)')
+    .option('--connections <n>', 'keep-alive connections (overrides load.connections)')
+    .option('--max', 'closed-loop maximum throughput on autocannon instead of the profile')
+    .option('--warmup <d>', 'leading time whose requests are sent but not measured (default 1s with --twin)')
+    .option('--timeout <d>', 'per-request timeout (default 10s)')
+    .option('--out <dir>', 'write the reports into this directory')
+    .action(async (scenario: string, opts: LoadCommandOptions) => {
+      process.exitCode = await loadCommand(scenario, opts);
+    });
+}

@@ -1,0 +1,107 @@
+/**
+ * `backline run <scenario>`: simulate with the live dashboard on a terminal (plain progress lines
+ * in CI, in pipes, or with `--no-dashboard`), write the reports, print their paths, and exit 1 when a
+ * budget failed. `q` (or Ctrl-C) stops early and keeps what was measured.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Command } from 'commander';
+import { evaluateBudgets } from '../../results/budgets.js';
+import type { RunResult } from '../../results/run-result.js';
+import { loadScenario } from '../../scenarios/load.js';
+import { simulate } from '../../sim/run.js';
+import { EXIT } from '../exit.js';
+import { formatSummary } from '../format.js';
+import { intOption, scenarioOptions } from '../options.js';
+import { attachProgress } from '../progress.js';
+import { defaultOutDir, writeReports } from '../write-reports.js';
+
+/** Options of `run`. */
+export interface RunCommandOptions {
+  json?: boolean;
+  seed?: string;
+  replications?: string;
+  set: string[];
+  /** False with `--no-dashboard`. */
+  dashboard?: boolean;
+  out?: string;
+}
+
+/** Whether we run under CI (`CI=true`, `CI=1`…), where a dashboard would only garble the log. */
+export function underCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.CI;
+  return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
+}
+
+/** The exit code a result deserves: 1 when any budget failed. */
+export function verdict(result: RunResult): number {
+  return (result.budgets ?? []).some((b) => b.pass === false) ? EXIT.budget : EXIT.pass;
+}
+
+/** Runs `run` and returns the exit code. */
+export async function runCommand(arg: string, opts: RunCommandOptions): Promise<number> {
+  const seedOpt = intOption('seed', opts.seed);
+  const repsOpt = intOption('replications', opts.replications, 1);
+  const scenario = loadScenario(arg, opts.set);
+  const seed = seedOpt ?? scenario.seed;
+  const replications = repsOpt ?? scenario.replications;
+  const dashboard = !opts.json && opts.dashboard !== false && Boolean(process.stdout.isTTY) && !underCi();
+  // Ink loads before the run starts, so the first snapshots are not simulated unseen.
+  const live = dashboard ? await import('../dashboard/live.js') : undefined;
+  const run = simulate(scenario, { seed, replications });
+  const t0 = performance.now();
+  let finish: (r: RunResult) => void | Promise<void> = () => {};
+  if (live) {
+    const { mountDashboard } = live;
+    const board = mountDashboard(run, { scenario, seed, replications, stdout: process.stdout });
+    finish = (r) => board.finish(r);
+  } else if (!opts.json) {
+    finish = attachProgress(run, { name: scenario.name, stream: process.stderr });
+  }
+  // With the dashboard, stdin is in raw mode and Ctrl-C arrives as a key; otherwise as a signal.
+  const onSigint = () => run.stop();
+  process.on('SIGINT', onSigint);
+  let result: RunResult;
+  try {
+    result = await run.result;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  // The simulation may leave budgets to its caller; the verdict needs them either way.
+  if ((result.budgets ?? []).length === 0 && (scenario.budgets ?? []).length > 0)
+    result.budgets = evaluateBudgets(result, scenario.budgets);
+  await finish(result);
+
+  const paths = writeReports(result, {
+    outDir: opts.out ?? defaultOutDir(scenario.name, result),
+    scenario: scenario.name,
+  });
+  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    for (const p of paths) process.stderr.write(`wrote ${p}\n`);
+  } else {
+    if (!dashboard) process.stdout.write(`${formatSummary(result)}\n`);
+    else {
+      const failed = (result.budgets ?? []).filter((b) => b.pass === false);
+      if (failed.length > 0) process.stdout.write(`budget failed: ${failed.map((b) => b.expr).join(', ')}\n`);
+    }
+    process.stdout.write(`${result.partial ? 'stopped early after' : 'finished in'} ${seconds}s; reports:\n`);
+    for (const p of paths) process.stdout.write(`  ${p}\n`);
+  }
+  return verdict(result);
+}
+
+/** Registers `run`. */
+export function register(program: Command): void {
+  scenarioOptions(
+    program
+      .command('run')
+      .description('simulate a scenario with a live dashboard, write the reports and check the budgets')
+      .argument('<scenario>', 'scenario file or catalog name'),
+  )
+    .option('--no-dashboard', 'print plain progress lines instead of the live dashboard')
+    .option('--out <dir>', 'directory for the reports (default out/<scenario>-<run id>/)')
+    .action(async (scenario: string, opts: RunCommandOptions) => {
+      process.exitCode = await runCommand(scenario, opts);
+    });
+}

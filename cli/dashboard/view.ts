@@ -1,0 +1,66 @@
+/**
+ * What the dashboard shows, as plain data: the Ink components take exactly this through props, so
+ * they can be rendered from a live run, a finished result or a test fixture alike.
+ */
+
+/** A budget's state as coloured in the journey table. */
+export type BudgetState = 'pass' | 'fail' | 'unsure' | 'none';
+
+/** One row of the journey table, with its history for the sparklines. */
+export interface JourneyView {
+  name: string;
+  /** Finished journeys per simulated second, over the last snapshot interval. */
+  throughput: number;
+  p50: number;
+  p99: number;
+  /** Failed share of finished journeys (0..1). */
+  errorRate: number;
+  count: number;
+  budget: BudgetState;
+  /** Budget expressions that are failing right now, for the legend. */
+  breaches: string[];
+  history: { throughput: number[]; p99: number[] };
+}
+
+/** One service row. */
+export interface ServiceView {
+  name: string;
+  replicas: number;
+  utilization: number;
+  queue: number;
+  /** Breaker state when the service has one. */
+  breaker?: string;
+}
+
+/** CDN, P2P and stream figures, each present only when the scenario models it. */
+export interface ContentView {
+  cdnHitRatio?: number;
+  p2p?: { server: number; peer: number; cache: number };
+  /** Worst stream lag (p99) in seconds. */
+  streamLag?: number;
+}
+
+/** A fault that has fired, as a marker. */
+export interface FaultView {
+  at: number;
+  for: number;
+  label: string;
+}
+
+/** Everything one dashboard frame shows. */
+export interface DashboardView {
+  scenario: string;
+  seed: number;
+  replication: number;
+  replications: number;
+  /** Simulated seconds reached in the current replication. */
+  time: number;
+  duration: number;
+  events: number;
+  eventsPerSec: number;
+  status: 'running' | 'paused' | 'stopping' | 'done' | 'stopped';
+  journeys: JourneyView[];
+  services: ServiceView[];
+  content?: ContentView;
+  faults: FaultView[];
+}

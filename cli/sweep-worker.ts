@@ -1,0 +1,38 @@
+/**
+ * A sweep worker thread: runs the grid points it is sent, one at a time, and posts back progress and
+ * each RunResult. Loading the scenario here (not in the parent) keeps the messages small.
+ */
+import { parentPort } from 'node:worker_threads';
+import { loadScenario } from '../scenarios/load.js';
+import { simulate } from '../sim/run.js';
+import { runShare } from './progress.js';
+
+/** A point to run. */
+export interface SweepJob {
+  id: number;
+  scenario: string;
+  sets: string[];
+  seed: number;
+  replications?: number;
+}
+
+/** What a worker posts back. */
+export type SweepMessage =
+  | { type: 'progress'; id: number; share: number }
+  | { type: 'done'; id: number; result: unknown }
+  | { type: 'error'; id: number; message: string };
+
+const port = parentPort;
+if (port) {
+  port.on('message', async (job: SweepJob) => {
+    try {
+      const scenario = loadScenario(job.scenario, job.sets);
+      const run = simulate(scenario, { seed: job.seed, replications: job.replications });
+      run.on('snapshot', (s) => port.postMessage({ type: 'progress', id: job.id, share: runShare(s) }));
+      const result = await run.result;
+      port.postMessage({ type: 'done', id: job.id, result } satisfies SweepMessage);
+    } catch (e) {
+      port.postMessage({ type: 'error', id: job.id, message: (e as Error).message } satisfies SweepMessage);
+    }
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * The in-process load driver behind `backline load`: checks the target against the allow-list,
+ * checks it answers, then runs the plan (open model on our scheduler, closed model with users and
+ * think times, or max throughput on autocannon), emitting snapshots about every 250 ms and
+ * resolving to a `RunResult` of kind `load`. `stop()` (Ctrl-C) keeps what was measured.
+ */
+import { EventEmitter } from 'node:events';
+import { UsageError } from '../../results/errors.js';
+import type { LatencySummary } from '../../results/histogram.js';
+import type { RunResult } from '../../results/run-result.js';
+import { hashScenario, LoadCollector, type LoadSnapshot } from '../collector.js';
+import { buildPlan, expectedArrivals, type PlanOptions, type RequestPlan, rateAt } from '../plan.js';
+import { assertReachable } from '../reachable.js';
+import { checkTarget } from '../safety.js';
+import type { LoadScenario } from '../shape.js';
+import { runMax } from './max.js';
+import { runSchedule } from './scheduler.js';
+
+/** Options of a load run. */
+export interface LoadOptions extends PlanOptions {
+  /** `open`/`closed` follow the scenario; `max` is closed-loop maximum throughput on autocannon. */
+  mode?: 'scenario' | 'max';
+  /** Per-request timeout in seconds (default 10). */
+  timeout?: number;
+  /** Seconds at the start whose requests are sent but not measured (connections, JIT). Default 0. */
+  warmup?: number;
+  /** Milliseconds between snapshots (default 250). */
+  snapshotEvery?: number;
+}
+
+/** What a finished load run hands back besides the RunResult. */
+export interface LoadOutcome {
+  result: RunResult;
+  /** Per-journey latency from the actual send (not corrected for coordinated omission). */
+  uncorrected: Record<string, LatencySummary>;
+  /** Requests sent. */
+  sent: number;
+  /** Requests the schedule intended (open model). */
+  intended?: number;
+}
+
+/** A running load test: listen to `snapshot`, await `outcome`, `stop()` to end early. */
+export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [RequestPlan] }> {
+  readonly outcome: Promise<LoadOutcome>;
+  private stopFn: (() => void) | undefined;
+  private stopRequested = false;
+
+  constructor(scenario: LoadScenario, opts: LoadOptions = {}) {
+    super();
+    this.outcome = this.drive(scenario, opts);
+    // Callers await `outcome`; an unobserved rejection must not crash the process first.
+    this.outcome.catch(() => {});
+  }
+
+  /** The RunResult (kept partial when stopped). */
+  get result(): Promise<RunResult> {
+    return this.outcome.then((o) => o.result);
+  }
+
+  /** Ends the run now; what was measured so far is kept and marked partial. */
+  stop(): void {
+    this.stopRequested = true;
+    this.stopFn?.();
+  }
+
+  private async drive(scenario: LoadScenario, opts: LoadOptions): Promise<LoadOutcome> {
+    const plan = buildPlan(scenario, opts);
+    if (!plan.target) {
+      throw new UsageError('no load target: set `load.target` in the scenario, pass --target, or use --twin');
+    }
+    const { url } = await checkTarget(plan.target, plan.allow);
+    await assertReachable(url);
+    const collector = new LoadCollector(plan.journeys.map((j) => j.name));
+    collector.warmup = Math.min(opts.warmup ?? 0, plan.schedule.duration);
+    const every = (opts.snapshotEvery ?? 250) / 1000;
+    const sched = plan.schedule;
+    let lastSnap = -Infinity;
+    const onTick = (t: number) => {
+      collector.advance(t);
+      if (t - lastSnap < every) return;
+      lastSnap = t;
+      const offered = sched.kind === 'open' ? rateAt(sched.phases, t) : 0;
+      this.emit('snapshot', collector.snapshot(t, sched.duration, offered));
+    };
+    this.emit('start', plan);
+    let seconds: number;
+    let stopped: boolean;
+    if (opts.mode === 'max') {
+      const h = runMax(plan, url, collector, sched.duration, onTick);
+      this.stopFn = h.stop;
+      if (this.stopRequested) h.stop();
+      ({ seconds, stopped } = await h.done);
+    } else {
+      const h = runSchedule(plan, url, collector, { timeout: opts.timeout, onTick });
+      this.stopFn = h.stop;
+      if (this.stopRequested) h.stop();
+      ({ seconds, stopped } = await h.done);
+    }
+    collector.advance(seconds);
+    const offeredRate =
+      sched.kind === 'open' && sched.duration > 0
+        ? expectedArrivals(sched.phases) / sched.duration
+        : undefined;
+    const result = collector.result({
+      scenario: scenario.name,
+      scenarioHash: hashScenario(scenario),
+      seed: plan.seed,
+      tool: 'autocannon',
+      seconds,
+      partial: stopped,
+      target: {
+        url: plan.secrets.redact(url.href),
+        ...(offeredRate !== undefined ? { offeredRate: Math.round(offeredRate * 1000) / 1000 } : {}),
+        connections: plan.connections,
+      },
+    });
+    return {
+      result,
+      uncorrected: collector.uncorrected(),
+      sent: collector.sent,
+      intended:
+        sched.kind === 'open' && opts.mode !== 'max' ? Math.round(expectedArrivals(sched.phases)) : undefined,
+    };
+  }
+}
+
+/** Starts a load test of `scenario` and returns its handle. */
+export function startLoad(scenario: LoadScenario, opts: LoadOptions = {}): LoadRun {
+  return new LoadRun(scenario, opts);
+}

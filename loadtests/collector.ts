@@ -1,0 +1,204 @@
+/**
+ * What a load driver measures, per journey: latency from the intended start (coordinated omission
+ * corrected) and from the actual send (uncorrected, for comparison), errors by cause, a per-second
+ * timeline, and live snapshots. Turns into a `RunResult` of kind `load`.
+ */
+import { createHash } from 'node:crypto';
+import { LatencyHistogram, round } from '../results/histogram.js';
+import type { JourneyResult, RunResult, Timeline } from '../results/run-result.js';
+import { canonicalJson } from '../scenarios/hash.js';
+
+/** A live view of a running load test (same idea as the simulator's `SimSnapshot`). */
+export interface LoadSnapshot {
+  /** Seconds since the first intended start. */
+  elapsed: number;
+  duration: number;
+  sent: number;
+  completed: number;
+  inFlight: number;
+  /** Offered rate at this moment, per second (open model). */
+  offeredRate: number;
+  journeys: { name: string; count: number; errors: number; p50: number; p99: number }[];
+}
+
+/** Error causes from Node socket errors; non-2xx responses are `status_<code>`. */
+export function causeOf(err: unknown): string {
+  const e = err as NodeJS.ErrnoException | undefined;
+  switch (e?.code) {
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+      return 'reset';
+    case 'ETIMEDOUT':
+    case 'ESOCKETTIMEDOUT':
+    case 'TIMEOUT':
+      return 'timeout';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'dns';
+    default:
+      return e?.message === 'socket hang up' ? 'reset' : (e?.code?.toLowerCase() ?? 'error');
+  }
+}
+
+interface JourneyAcc {
+  name: string;
+  corrected: LatencyHistogram;
+  uncorrected: LatencyHistogram;
+  errors: Record<string, number>;
+  count: number;
+  // The current timeline interval.
+  bucket: LatencyHistogram;
+  bucketCount: number;
+  bucketErrors: number;
+}
+
+/** Accumulates measurements of one run. Times are seconds relative to the run's start. */
+export class LoadCollector {
+  readonly journeys: JourneyAcc[];
+  readonly timeline: Timeline;
+  sent = 0;
+  completed = 0;
+  /** Requests intended to start before this many seconds are sent but left out of the statistics. */
+  warmup = 0;
+  private bucketEnd: number;
+
+  constructor(
+    names: string[],
+    readonly interval = 1,
+  ) {
+    this.journeys = names.map((name) => ({
+      name,
+      corrected: new LatencyHistogram(),
+      uncorrected: new LatencyHistogram(),
+      errors: {},
+      count: 0,
+      bucket: new LatencyHistogram(),
+      bucketCount: 0,
+      bucketErrors: 0,
+    }));
+    this.bucketEnd = interval;
+    this.timeline = { interval, t: [], journeys: {}, services: {} };
+    for (const n of names) this.timeline.journeys[n] = { throughput: [], p50: [], p99: [], errors: [] };
+  }
+
+  /** Closes timeline intervals that ended before `now`. */
+  advance(now: number): void {
+    while (now >= this.bucketEnd) {
+      this.timeline.t.push(round(this.bucketEnd - this.interval));
+      for (const j of this.journeys) {
+        const tl = this.timeline.journeys[j.name];
+        tl.throughput.push(round(j.bucketCount / this.interval));
+        tl.p50.push(round(j.bucket.percentileMs(50)));
+        tl.p99.push(round(j.bucket.percentileMs(99)));
+        tl.errors.push(j.bucketErrors);
+        if (j.bucket.count > 0) j.bucket = new LatencyHistogram();
+        j.bucketCount = 0;
+        j.bucketErrors = 0;
+      }
+      this.bucketEnd += this.interval;
+    }
+  }
+
+  /** A successful response: `intended`, `sent` and `done` in seconds since start. */
+  ok(journey: number, intended: number, sent: number, done: number): void {
+    this.advance(done);
+    this.completed++;
+    if (intended < this.warmup) return;
+    const j = this.journeys[journey];
+    const corrected = Math.max(0, done - intended);
+    j.corrected.record(corrected);
+    j.uncorrected.record(Math.max(0, done - sent));
+    j.bucket.record(corrected);
+    j.count++;
+    j.bucketCount++;
+  }
+
+  /** A failed request, by cause; `intended` decides whether it falls in the warm-up. */
+  fail(journey: number, cause: string, done: number, intended = done): void {
+    this.advance(done);
+    this.completed++;
+    if (intended < this.warmup) return;
+    const j = this.journeys[journey];
+    j.errors[cause] = (j.errors[cause] ?? 0) + 1;
+    j.count++;
+    j.bucketCount++;
+    j.bucketErrors++;
+  }
+
+  /** The live view. */
+  snapshot(elapsed: number, duration: number, offeredRate: number): LoadSnapshot {
+    return {
+      elapsed: round(elapsed, 3),
+      duration,
+      sent: this.sent,
+      completed: this.completed,
+      inFlight: this.sent - this.completed,
+      offeredRate: round(offeredRate, 3),
+      journeys: this.journeys.map((j) => ({
+        name: j.name,
+        count: j.count,
+        errors: sum(j.errors),
+        p50: j.corrected.percentileMs(50),
+        p99: j.corrected.percentileMs(99),
+      })),
+    };
+  }
+
+  /** Latency measured from the actual send, per journey (what a closed-loop tool would report). */
+  uncorrected(): Record<string, ReturnType<LatencyHistogram['summary']>> {
+    return Object.fromEntries(this.journeys.map((j) => [j.name, j.uncorrected.summary()]));
+  }
+
+  /** The RunResult for a window of `seconds`. */
+  result(meta: {
+    scenario: string;
+    scenarioHash: string;
+    seed: number;
+    tool: string;
+    seconds: number;
+    partial: boolean;
+    target: RunResult['target'];
+  }): RunResult {
+    const journeys: Record<string, JourneyResult> = {};
+    for (const j of this.journeys) {
+      const failed = sum(j.errors);
+      journeys[j.name] = {
+        count: j.count,
+        errors: Object.fromEntries(Object.entries(j.errors).sort(([a], [b]) => (a < b ? -1 : 1))),
+        errorRate: round(j.count > 0 ? failed / j.count : 0),
+        throughput: round(meta.seconds > this.warmup ? j.count / (meta.seconds - this.warmup) : 0),
+        latency: j.corrected.summary(),
+        hdr: j.corrected.encode(),
+        sumSeconds: round(j.corrected.sum, 9),
+      };
+    }
+    const r: RunResult = {
+      version: 1,
+      kind: 'load',
+      scenario: { name: meta.scenario, hash: meta.scenarioHash },
+      seed: meta.seed,
+      tool: meta.tool,
+      window: { start: round(Math.min(this.warmup, meta.seconds), 3), end: round(meta.seconds, 3) },
+      journeys,
+      budgets: [],
+      timeline: this.timeline,
+      target: meta.target,
+    };
+    if (meta.partial) r.partial = true;
+    return r;
+  }
+}
+
+/** Same fingerprint as `scenarioHash` for a validated scenario: SHA-256 of its canonical JSON. */
+export function hashScenario(s: unknown): string {
+  return createHash('sha256').update(canonicalJson(s)).digest('hex').slice(0, 16);
+}
+
+function sum(o: Record<string, number>): number {
+  let s = 0;
+  for (const v of Object.values(o)) s += v;
+  return s;
+}

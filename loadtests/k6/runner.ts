@@ -1,0 +1,72 @@
+/**
+ * `k6 run` as a child process: writes the generated script to a private temporary directory,
+ * runs it with `--summary-export` and `--out json`, and imports both. k6 must be on PATH.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunResult } from '../../results/run-result.js';
+import { ToolError } from '../errors.js';
+import { K6PointsImport, type LineIssue, parseK6Summary } from './import.js';
+
+/** The k6 binary on PATH, or undefined. */
+export function findK6(): string | undefined {
+  const r = spawnSync('k6', ['version'], { encoding: 'utf8' });
+  return r.status === 0 ? 'k6' : undefined;
+}
+
+/** Options of a k6 run. */
+export interface K6RunOptions {
+  script: string;
+  target: string;
+  scenario: string;
+  hash: string;
+  /** Where k6's own output goes (default: inherit stderr). */
+  log?: NodeJS.WritableStream;
+  signal?: AbortSignal;
+}
+
+/** Runs k6 and imports its outputs; thresholds k6 evaluated come back in `k6Thresholds`. */
+export async function runK6(o: K6RunOptions): Promise<{
+  result: RunResult;
+  issues: LineIssue[];
+  k6Thresholds: Record<string, Record<string, boolean>>;
+}> {
+  if (!findK6()) {
+    throw new ToolError(
+      'k6 is not installed or not on PATH: install it from https://grafana.com/docs/k6/latest/set-up/install-k6/ ' +
+        'or run `backline k6 <scenario> --out script.ts` and run the script elsewhere',
+    );
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'backline-k6-'));
+  try {
+    const script = join(dir, 'script.ts');
+    await writeFile(script, o.script);
+    const summary = join(dir, 'summary-export.json');
+    const points = join(dir, 'points.ndjson');
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(
+        'k6',
+        ['run', '--summary-export', summary, '--out', `json=${points}`, '-e', `TARGET=${o.target}`, script],
+        { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], signal: o.signal },
+      );
+      child.stdout.pipe(o.log ?? process.stderr, { end: false });
+      child.stderr.pipe(o.log ?? process.stderr, { end: false });
+      child.on('error', reject);
+      child.on('close', (c) => resolve(c ?? 1));
+    });
+    // 99 = thresholds failed: the run itself is fine, the verdict comes from the budgets.
+    if (code !== 0 && code !== 99) throw new ToolError(`k6 run failed with exit code ${code}`);
+    const imp = new K6PointsImport();
+    imp.addNdjson(await readFile(points, 'utf8'), 'points.ndjson');
+    const s = parseK6Summary(await readFile(summary, 'utf8'), 'summary-export.json');
+    return {
+      result: imp.result({ scenario: o.scenario, hash: o.hash, target: o.target }),
+      issues: imp.issues,
+      k6Thresholds: s.thresholds,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Request templates: `{{user.id}}`, `{{catalog.item}}` (Zipf-sampled like the simulation),
+ * `{{faker.music.songName}}` (any faker call, seeded) and `${env.NAME}` (a secret from the
+ * environment). Compiled once into parts so rendering a request is a join, not a parse.
+ *
+ * Secrets are substituted only into the bytes sent; {@link Secrets.redact} removes their values
+ * from anything that might be written (error messages, results), so they never reach a report.
+ */
+import { en, Faker } from '@faker-js/faker';
+import { UsageError } from '../results/errors.js';
+import type { DistSpec } from '../scenarios/distribution.js';
+import { RandomStreams } from '../sim/kernel/random.js';
+import { zipfSampler } from '../sim/kernel/zipf.js';
+
+/** Seeded value sources shared by every template of one run. */
+export interface TemplateSources {
+  userId(): number;
+  catalogItem(): number;
+  faker: Faker;
+}
+
+/** Builds the seeded sources: users uniform in 1..population, items Zipf over the catalog. */
+export function templateSources(
+  seed: number,
+  opts: { population?: number; catalog?: { items: number; popularity: DistSpec } } = {},
+): TemplateSources {
+  const streams = new RandomStreams(seed, 0);
+  const users = streams.stream('load:users');
+  const population = opts.population && opts.population > 0 ? opts.population : 1_000_000;
+  const items = opts.catalog?.items ?? 10_000;
+  const pop = opts.catalog?.popularity;
+  const s = pop?.kind === 'zipf' ? pop.s : 1;
+  const zipf = zipfSampler(Math.max(1, Math.floor(items)), s, streams.stream('load:catalog'));
+  const faker = new Faker({ locale: [en] });
+  faker.seed(seed);
+  return { userId: () => 1 + Math.floor(users() * population), catalogItem: zipf, faker };
+}
+
+/** Secret values taken from the environment, for redaction. */
+export class Secrets {
+  private readonly values = new Set<string>();
+
+  /** The value of `name`; a missing variable is a usage error naming it (never its value). */
+  get(name: string, env: NodeJS.ProcessEnv = process.env): string {
+    const v = env[name];
+    if (v === undefined)
+      throw new UsageError(`environment variable ${name} is not set (used as \${env.${name}})`);
+    if (v.length > 0) this.values.add(v);
+    return v;
+  }
+
+  /** `text` with every secret value replaced by `***`. */
+  redact(text: string): string {
+    let out = text;
+    for (const v of this.values) out = out.split(v).join('***');
+    return out;
+  }
+}
+
+type Part = string | (() => string);
+
+/** A compiled template: `render()` gives the next concrete text. */
+export interface Template {
+  readonly source: string;
+  /** True when rendering gives the same text every time. */
+  readonly constant: boolean;
+  render(): string;
+}
+
+const TOKEN = /\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}|\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Resolves `faker.music.songName` to a bound function, or explains which part does not exist. */
+function fakerCall(faker: Faker, path: string[]): () => string {
+  let obj: unknown = faker;
+  for (const key of path.slice(0, -1)) {
+    obj = (obj as Record<string, unknown>)?.[key];
+    if (typeof obj !== 'object' || obj === null) {
+      throw new UsageError(`unknown faker module \`faker.${path.join('.')}\` in a request template`);
+    }
+  }
+  const last = path[path.length - 1];
+  const fn = (obj as Record<string, unknown>)[last];
+  if (typeof fn !== 'function') {
+    throw new UsageError(`unknown faker call \`faker.${path.join('.')}\` in a request template`);
+  }
+  return () => String((fn as () => unknown).call(obj));
+}
+
+/**
+ * Compiles `source`. `encode` escapes sampled values for their place (URL paths get
+ * `encodeURIComponent`); secrets are inserted as they are.
+ *
+ * @throws UsageError for an unknown placeholder, faker call or unset environment variable.
+ */
+export function compileTemplate(
+  source: string,
+  sources: TemplateSources,
+  secrets: Secrets,
+  encode: (s: string) => string = (s) => s,
+): Template {
+  const parts: Part[] = [];
+  let last = 0;
+  for (const m of source.matchAll(TOKEN)) {
+    if (m.index > last) parts.push(source.slice(last, m.index));
+    last = m.index + m[0].length;
+    if (m[2]) {
+      parts.push(secrets.get(m[2]));
+      continue;
+    }
+    const name = m[1];
+    if (name === 'user.id') parts.push(() => String(sources.userId()));
+    else if (name === 'catalog.item') parts.push(() => String(sources.catalogItem()));
+    else if (name.startsWith('faker.')) {
+      const call = fakerCall(sources.faker, name.split('.').slice(1));
+      parts.push(() => encode(call()));
+    } else {
+      throw new UsageError(
+        `unknown template \`{{${name}}}\`; use {{user.id}}, {{catalog.item}}, {{faker.<module>.<call>}} or \${env.NAME}`,
+      );
+    }
+  }
+  if (last < source.length) parts.push(source.slice(last));
+  const merged: Part[] = [];
+  for (const p of parts) {
+    const prev = merged[merged.length - 1];
+    if (typeof p === 'string' && typeof prev === 'string') merged[merged.length - 1] = prev + p;
+    else merged.push(p);
+  }
+  const constant = merged.every((p) => typeof p === 'string');
+  if (constant) {
+    const text = merged.join('');
+    return { source, constant, render: () => text };
+  }
+  return {
+    source,
+    constant,
+    render: () => {
+      let out = '';
+      for (const p of merged) out += typeof p === 'string' ? p : p();
+      return out;
+    },
+  };
+}
+
+/** The names of `${env.NAME}` secrets used in `source`. */
+export function envNames(source: string): string[] {
+  return [...source.matchAll(TOKEN)].filter((m) => m[2]).map((m) => m[2]);
+}

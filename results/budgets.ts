@@ -1,0 +1,219 @@
+/**
+ * Budgets evaluated on a RunResult: the verdict of a run. A budget with a 95 % interval passes only
+ * when the whole interval is on the right side of the limit, fails when the whole interval is on the
+ * wrong side, and is "unsure" (`pass: null`) when the interval straddles the limit; without an
+ * interval the point value decides. A budget about something the result does not contain (no CDN
+ * section, no cost) fails with a value of NaN and says why in its `expr`.
+ */
+import type { BudgetResult, Interval, RunResult } from './run-result.js';
+
+/**
+ * A budget to check, as the scenario loader produces it (structural, so `results/` needs nothing
+ * from `scenarios/`). `limit` is in the metric's unit: ms for latencies, s for stream lag, 0..1 for
+ * shares, per second for throughput.
+ */
+export interface BudgetSpec {
+  /** As written, e.g. `play.p99 < 400ms`. */
+  expr: string;
+  /** Journey, service, store or stream name, or `p2p` / `cdn` / `cost`. */
+  subject: string;
+  metric: string;
+  op: '<' | '<=' | '>' | '>=';
+  limit: number;
+  /** What the subject is; looked up in the result (journeys first) when absent. */
+  kind?: string;
+}
+
+/** A measured value, its interval when there is one, or why it is missing. */
+interface Measured {
+  value: number;
+  ci?: Interval;
+  missing?: string;
+}
+
+const LATENCY = new Set(['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max']);
+const missing = (why: string): Measured => ({ value: Number.NaN, missing: why });
+
+function journey(r: RunResult, name: string, metric: string): Measured {
+  const j = r.journeys[name];
+  if (!j) return missing(`no journey \`${name}\` in the result`);
+  if (LATENCY.has(metric)) {
+    const value = j.latency[metric as keyof typeof j.latency];
+    const ci =
+      metric === 'p99'
+        ? j.ci?.p99
+        : metric === 'p50'
+          ? j.ci?.p50
+          : metric === 'mean'
+            ? j.ci?.mean
+            : undefined;
+    return { value, ci };
+  }
+  if (metric === 'errors') return { value: j.errorRate };
+  if (metric === 'throughput') return { value: j.throughput, ci: j.ci?.throughput };
+  return missing(`journeys have no metric \`${metric}\``);
+}
+
+function service(r: RunResult, name: string, metric: string): Measured {
+  const s = r.services?.[name];
+  if (!s) return missing(`no service \`${name}\` in the result`);
+  switch (metric) {
+    case 'utilization':
+      return { value: s.utilization, ci: s.ci?.utilization };
+    case 'queue':
+      return { value: s.queue, ci: s.ci?.queue };
+    case 'rejected':
+      return { value: s.rejected };
+    case 'cost':
+      return s.cost === undefined
+        ? missing(`no cost for \`${name}\`: it prices no replica-hour`)
+        : { value: s.cost };
+    default:
+      return missing(`services have no metric \`${metric}\``);
+  }
+}
+
+function store(r: RunResult, name: string, metric: string): Measured {
+  if (!r.stores) return missing('no stores section in the result');
+  const s = r.stores[name];
+  if (!s) return missing(`no store \`${name}\` in the result`);
+  if (LATENCY.has(metric)) return { value: s.latency[metric as keyof typeof s.latency] };
+  if (metric === 'cv') return { value: s.cv };
+  if (metric === 'unavailable') return { value: s.unavailable };
+  return missing(`stores have no metric \`${metric}\``);
+}
+
+function stream(r: RunResult, name: string, metric: string): Measured {
+  if (!r.streams) return missing('no streams section in the result');
+  const s = r.streams[name];
+  if (!s) return missing(`no stream \`${name}\` in the result`);
+  const m = /^lag\.(p99|mean|max)$/.exec(metric);
+  if (m) return { value: s.lagSeconds[m[1] as 'p99' | 'mean' | 'max'] };
+  return missing(`streams have no metric \`${metric}\``);
+}
+
+function p2p(r: RunResult, metric: string): Measured {
+  const p = r.p2p;
+  if (!p) return missing('no p2p section in the result');
+  switch (metric) {
+    case 'server_share':
+      return { value: p.serverShare };
+    case 'peer_share':
+      return { value: p.peerShare };
+    case 'cache_share':
+      return { value: p.cacheShare };
+    case 'stutter':
+      return { value: p.stutterRate };
+    case 'start.p99':
+      return { value: p.playbackStart.p99 };
+    default:
+      return missing(`p2p has no metric \`${metric}\``);
+  }
+}
+
+function cdn(r: RunResult, metric: string): Measured {
+  const edges = Object.values(r.cdn ?? {});
+  if (edges.length === 0) return missing('no cdn section in the result');
+  const pick =
+    metric === 'hit_ratio'
+      ? (e: (typeof edges)[number]) => e.hitRatio
+      : metric === 'byte_hit_ratio'
+        ? (e: (typeof edges)[number]) => e.byteHitRatio
+        : undefined;
+  if (!pick) return missing(`cdn has no metric \`${metric}\``);
+  // The mean over edges: each edge counts once, as a region's cache does for its users.
+  return { value: edges.reduce((a, e) => a + pick(e), 0) / edges.length };
+}
+
+function cost(r: RunResult): Measured {
+  const priced = Object.values(r.services ?? {}).filter((s) => s.cost !== undefined);
+  if (priced.length === 0) return missing('no cost in the result: no service prices a replica-hour');
+  return { value: priced.reduce((a, s) => a + (s.cost ?? 0), 0) };
+}
+
+/** The value a budget is about, following its kind or, without one, what the result contains. */
+function measure(r: RunResult, b: BudgetSpec): Measured {
+  const kind =
+    b.kind ??
+    (b.subject === 'cost' && b.metric === 'cost'
+      ? 'cost'
+      : b.subject === 'p2p' || b.subject === 'cdn'
+        ? b.subject
+        : r.journeys[b.subject]
+          ? 'journey'
+          : r.services?.[b.subject]
+            ? 'service'
+            : r.stores?.[b.subject]
+              ? 'store'
+              : r.streams?.[b.subject]
+                ? 'stream'
+                : 'journey');
+  switch (kind) {
+    case 'journey':
+      return journey(r, b.subject, b.metric);
+    case 'service':
+      return service(r, b.subject, b.metric);
+    case 'store':
+      return store(r, b.subject, b.metric);
+    case 'stream':
+      return stream(r, b.subject, b.metric);
+    case 'p2p':
+      return p2p(r, b.metric);
+    case 'cdn':
+      return cdn(r, b.metric);
+    case 'cost':
+      return cost(r);
+    default:
+      return missing(`unknown budget kind \`${kind}\``);
+  }
+}
+
+/** Whether `value op limit` holds. */
+export function holds(value: number, op: BudgetSpec['op'], limit: number): boolean {
+  switch (op) {
+    case '<':
+      return value < limit;
+    case '<=':
+      return value <= limit;
+    case '>':
+      return value > limit;
+    case '>=':
+      return value >= limit;
+  }
+}
+
+/**
+ * The verdict on an interval: pass when every value in it satisfies the budget, fail when none
+ * does, `null` (unsure) when it straddles the limit.
+ */
+export function verdict(ci: Interval, op: BudgetSpec['op'], limit: number): boolean | null {
+  const [lo, hi] = ci;
+  const all = op === '<' || op === '<=' ? holds(hi, op, limit) : holds(lo, op, limit);
+  if (all) return true;
+  const none = op === '<' || op === '<=' ? !holds(lo, op, limit) : !holds(hi, op, limit);
+  return none ? false : null;
+}
+
+/** Evaluates every budget on `result`, in order. */
+export function evaluateBudgets(result: RunResult, budgets: readonly BudgetSpec[]): BudgetResult[];
+export function evaluateBudgets(a: unknown, b: unknown): BudgetResult[] {
+  // Callers that look this function up at run time (cli/commands/check.ts) may pass the arguments
+  // the other way round; both orders are unambiguous, so both are accepted.
+  const [result, budgets] = (Array.isArray(a) ? [b, a] : [a, b]) as [RunResult, readonly BudgetSpec[]];
+  return budgets.map((bud): BudgetResult => {
+    const m = measure(result, bud);
+    if (m.missing !== undefined || !Number.isFinite(m.value))
+      return {
+        expr: `${bud.expr} (${m.missing ?? 'no value in the result'})`,
+        value: Number.NaN,
+        limit: bud.limit,
+        pass: false,
+      };
+    const out: BudgetResult = { expr: bud.expr, value: m.value, limit: bud.limit, pass: false };
+    if (m.ci && Number.isFinite(m.ci[0]) && Number.isFinite(m.ci[1])) {
+      out.ci = m.ci;
+      out.pass = verdict(m.ci, bud.op, bud.limit);
+    } else out.pass = holds(m.value, bud.op, bud.limit);
+    return out;
+  });
+}

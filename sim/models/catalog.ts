@@ -1,0 +1,145 @@
+/**
+ * The content catalog: up to 10 M items with Zipf popularity and a size distribution.
+ *
+ * No per-item array: popularity ranks come from the kernel's rejection-inversion sampler (O(1) memory),
+ * and an item's size is a pure function of its id (a hash mapped through the size distribution's
+ * quantile), so every model that asks for item 123's size gets the same answer without a table.
+ */
+import type { DistSpec } from '../../scenarios/distribution.js';
+import { distQuantile } from '../kernel/distributions.js';
+import type { Rng } from '../kernel/random.js';
+import { zipfSampler } from '../kernel/zipf.js';
+
+/** The scenario's `catalog` section (CONTRACT.md), plus an optional per-region popularity shift. */
+export interface CatalogOptions {
+  items: number;
+  /** `zipf(s)`; any other kind means uniform popularity. */
+  popularity: DistSpec;
+  /** Item size in bytes. */
+  size: DistSpec;
+  /**
+   * Per-region shift of the popularity ranking, in ranks: region r's rank k is item
+   * (k − 1 + r · regionShift) mod items. 0 (default) = one global ranking.
+   */
+  regionShift?: number;
+}
+
+/** 32-bit integer mix (murmur3's finaliser) of an id and a salt. */
+export function mix32(x: number, salt = 0): number {
+  let h = (Math.imul(x >>> 0, 0x9e3779b1) ^ (x / 4294967296) ^ salt) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A uniform number in (0, 1) from a hash, never 0 or 1 (so quantiles stay finite). */
+export function hashUnit(x: number, salt = 0): number {
+  return (mix32(x, salt) + 0.5) / 4294967296;
+}
+
+/** A fast quantile function u → x for `spec` (closed forms; others fall back to `distQuantile`). */
+export function quantileFn(spec: DistSpec): (u: number) => number {
+  switch (spec.kind) {
+    case 'const': {
+      const v = spec.value;
+      return () => v;
+    }
+    case 'uniform': {
+      const { min, max } = spec;
+      return (u) => min + u * (max - min);
+    }
+    case 'exp': {
+      const m = spec.mean;
+      return (u) => -m * Math.log1p(-u);
+    }
+    case 'lognormal': {
+      const { mu, sigma } = spec;
+      return (u) => Math.exp(mu + sigma * acklam(u));
+    }
+    case 'pareto': {
+      const { scale, shape } = spec;
+      return (u) => scale * (1 - u) ** (-1 / shape);
+    }
+    case 'weibull': {
+      const { scale, shape } = spec;
+      return (u) => scale * (-Math.log1p(-u)) ** (1 / shape);
+    }
+    default:
+      return (u) => distQuantile(spec, u);
+  }
+}
+
+/** Acklam's inverse normal CDF without refinement (relative error < 1.2e-9): ample for sizes. */
+function acklam(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+  ];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (p < low || p > 1 - low) {
+    const q = Math.sqrt(-2 * Math.log(p < low ? p : 1 - p));
+    const x =
+      (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + 4.374664141464968) * q + 2.938163982698783) /
+      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    return p < low ? x : -x;
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return (
+    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + 2.506628277459239) * q) /
+    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+  );
+}
+
+/** Items with popularity and sizes; `next()` draws the item of one request. */
+export class Catalog {
+  readonly items: number;
+  /** Zipf exponent (0 = uniform). */
+  readonly skew: number;
+  private readonly draw: () => number;
+  private readonly sizeOf: (u: number) => number;
+  private readonly salt: number;
+  private readonly shift: number;
+
+  /**
+   * @param rng the stream that picks requested items.
+   * @param salt varies the size assignment (a replication or seed); sizes never use `rng`.
+   */
+  constructor(opts: CatalogOptions, rng: Rng, salt = 0) {
+    if (!Number.isSafeInteger(opts.items) || opts.items < 1) {
+      throw new RangeError(`catalog: items must be a positive integer (got ${opts.items})`);
+    }
+    this.items = opts.items;
+    this.skew = opts.popularity.kind === 'zipf' ? opts.popularity.s : 0;
+    this.draw = zipfSampler(this.items, this.skew, rng);
+    this.sizeOf = quantileFn(opts.size);
+    this.salt = salt;
+    this.shift = opts.regionShift ?? 0;
+  }
+
+  /** The item (0-based id) of the next request from `region` (an index). */
+  next(region = 0): number {
+    const rank = this.draw() - 1;
+    if (this.shift === 0 || region === 0) return rank;
+    return (rank + region * this.shift) % this.items;
+  }
+
+  /** Size of `item` in bytes (at least 1), the same every time it is asked. */
+  size(item: number): number {
+    const s = Math.round(this.sizeOf(hashUnit(item, this.salt)));
+    return Math.max(1, s);
+  }
+
+  /** Mean item size, estimated from the first 4096 ids' sizes (the hash makes them a fair sample). */
+  meanSize(): number {
+    const n = Math.min(this.items, 4096);
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += this.size(i);
+    return sum / n;
+  }
+}

@@ -1,0 +1,427 @@
+/**
+ * Hybrid P2P/server music streaming after Spotify's 2010 desktop client (Kreitz & Niemelä, IEEE P2P
+ * 2010): a local cache per client, the first seconds of a track from the server while the client
+ * searches for peers, peers ranked by expected download time, the server again when a piece becomes
+ * urgent, and a prefetch of the next track near the end of the current one.
+ *
+ * ## Unit of modelling: one event per track, a fluid model inside it
+ *
+ * The client moves 16 kB chunks, several hundred per track; an event per chunk would cost ~300 events
+ * per play for no change in the measured shares. Here a play is decided at its start and the download
+ * inside it is a fluid: the server delivers the head (it is throttled to `serverHead` seconds ahead of
+ * playback once peers are known), peers then deliver the rest at their aggregate rate (each found peer
+ * at an exponentially distributed share of `uplink`; sorting by expected download time and greedy
+ * requests amount to using them all in parallel), and when that rate is below the bitrate the buffer
+ * drains until it holds `urgent` seconds, from which point the server takes the rest. The byte split
+ * and any stutter follow in closed form. Events: server answer, playback start, prefetch.
+ *
+ * ## Population: simulated clients and the overlay around them
+ *
+ * `clients` clients are simulated with their own LRU caches (filled at start to the LRU steady state
+ * of the independent reference model, so no long warm-up is needed). The overlay they search is the
+ * whole `population`: a track's holders among online peers are Poisson with mean
+ * online × population × p(item), where p(item) = 1 − e^{−q·T} is the probability that one client's
+ * cache holds the item (Che's characteristic time T for a cache of `cache` bytes under the catalog's
+ * Zipf law). So a paper-scale overlay (millions) costs nothing while only a sample is simulated.
+ */
+import { LatencyHistogram } from '../../results/histogram.js';
+import type { P2pResult } from '../../results/run-result.js';
+import type { DistSpec } from '../../scenarios/distribution.js';
+import { zipfCheTime } from '../analytic-cache.js';
+import { sampler } from '../kernel/distributions.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { Rng } from '../kernel/random.js';
+import { zipfHarmonic } from '../kernel/zipf.js';
+import { LruCache } from './cache.js';
+import type { Catalog } from './catalog.js';
+
+/** The scenario's `p2p` section (CONTRACT.md) and the model's own knobs (all optional). */
+export interface P2pOptions {
+  /** Share of the population online as peers. */
+  online: number;
+  /** Seconds of audio fetched from the server while peers are searched. */
+  serverHead: number;
+  /** Seconds before a track's end at which the next track is prefetched. */
+  prefetch: number;
+  /** Peer connections used for one track. */
+  maxPeers: number;
+  /** Local cache per client, bytes. */
+  cache: number;
+  /** Audio bytes per second. */
+  bitrate: number;
+  /** Mean upload rate one peer gives one downloader, bytes/s. */
+  uplink: number;
+  /** Clients simulated with their own caches (default 1000). */
+  clients?: number;
+  /** Users the overlay stands for (default `clients`). */
+  population?: number;
+  /** Share of plays whose track was known in advance (album/playlist order): paper, 61 %. */
+  predictable?: number;
+  /** Buffer (seconds of audio) below which the server takes over from slow peers (default 1 s). */
+  urgent?: number;
+  /** Peer search time (default lognormal, median 100 ms, p99 1 s). */
+  search?: DistSpec;
+  /** Server first-byte time when no CDN is attached (default lognormal, median 80 ms, p99 500 ms). */
+  server?: DistSpec;
+  /** Server → client transfer rate, bytes/s (default 1 MB/s). */
+  serverRate?: number;
+  /** Playback start from local data: disk read and decoder start (default lognormal, median 20 ms, p99 100 ms). */
+  local?: DistSpec;
+  /** Bytes needed before playback can start (default one 16 kB chunk). */
+  startBytes?: number;
+  /** Fill client caches to their steady state at start (default true). */
+  warm?: boolean;
+}
+
+/**
+ * How a server request is made: the CDN when one is attached (it calls {@link P2p.serverAnswered}
+ * later), or the model's own `server` time when undefined.
+ */
+export type ServerFetch = (slot: number, item: number) => void;
+
+/** Called when a play starts (ok) or cannot start at all (ok false: no server, no peer). */
+export type P2pDone = (token: number, ok: boolean) => void;
+
+const CHUNK = 16_384;
+
+/** The hybrid streaming model. */
+export class P2p {
+  readonly clients: number;
+  plays = 0;
+  failures = 0;
+  stutters = 0;
+  cacheBytes = 0;
+  peerBytes = 0;
+  serverBytes = 0;
+  playbackStart = new LatencyHistogram();
+  /** Optional: route server requests through a CDN (see {@link ServerFetch}). */
+  serverFetch: ServerFetch | undefined;
+  /** Seconds of server unavailability when no CDN is attached (faults): true = down. */
+  serverDown = false;
+
+  private readonly o: Required<Omit<P2pOptions, 'search' | 'server' | 'local'>>;
+  private readonly cache: LruCache;
+  private readonly items: number;
+  private readonly skew: number;
+  private readonly harmonic: number;
+  private readonly cheT: number;
+  private readonly meanOnline: number;
+  private readonly rng: Rng;
+  private readonly searchTime: () => number;
+  private readonly serverTime: () => number;
+  private readonly localTime: () => number;
+  // Per client: the prefetched next track and where its bytes came from.
+  private readonly predItem: Float64Array;
+  private readonly predPeer: Float64Array;
+  private readonly predServer: Float64Array;
+  private readonly predCache: Float64Array;
+  // Per play in flight.
+  private sToken: Float64Array;
+  private sClient: Int32Array;
+  private sItem: Float64Array;
+  private sStart: Float64Array;
+  private sPeers: Int32Array;
+  private sRate: Float64Array;
+  private sSearch: Float64Array;
+  private free: Int32Array;
+  private top = 0;
+  private used = 0;
+  private readonly hServer: number;
+  private readonly hStart: number;
+  private readonly hPrefetch: number;
+
+  constructor(
+    private readonly kernel: Kernel,
+    opts: P2pOptions,
+    private readonly catalog: Catalog,
+    rng: (stream: string) => Rng,
+    private readonly done: P2pDone,
+  ) {
+    const clients = opts.clients ?? 1000;
+    this.o = {
+      online: opts.online,
+      serverHead: opts.serverHead,
+      prefetch: opts.prefetch,
+      maxPeers: opts.maxPeers,
+      cache: opts.cache,
+      bitrate: opts.bitrate,
+      uplink: opts.uplink,
+      clients,
+      population: opts.population ?? clients,
+      predictable: opts.predictable ?? 0.61,
+      urgent: opts.urgent ?? 1,
+      serverRate: opts.serverRate ?? 1_000_000,
+      startBytes: opts.startBytes ?? CHUNK,
+      warm: opts.warm ?? true,
+    };
+    this.clients = clients;
+    this.items = catalog.items;
+    this.skew = catalog.skew;
+    this.harmonic = zipfHarmonic(this.items, this.skew);
+    const cacheItems = opts.cache / catalog.meanSize();
+    this.cheT = zipfCheTime(this.items, this.skew, cacheItems);
+    this.meanOnline = this.o.online * this.o.population;
+    this.rng = rng('p2p:choice');
+    this.searchTime = sampler(opts.search ?? lognormal(0.1, 1), rng('p2p:search'));
+    this.serverTime = sampler(opts.server ?? lognormal(0.08, 0.5), rng('p2p:server'));
+    this.localTime = sampler(opts.local ?? lognormal(0.02, 0.1), rng('p2p:local'));
+    this.cache = new LruCache(opts.cache, { partitions: clients, initial: 4096 });
+    this.predItem = new Float64Array(clients).fill(-1);
+    this.predPeer = new Float64Array(clients);
+    this.predServer = new Float64Array(clients);
+    this.predCache = new Float64Array(clients);
+    const n = 256;
+    this.sToken = new Float64Array(n);
+    this.sClient = new Int32Array(n);
+    this.sItem = new Float64Array(n);
+    this.sStart = new Float64Array(n);
+    this.sPeers = new Int32Array(n);
+    this.sRate = new Float64Array(n);
+    this.sSearch = new Float64Array(n);
+    this.free = new Int32Array(n);
+    this.hServer = kernel.on((s) => this.serverAnswered(s, !this.serverDown));
+    this.hStart = kernel.on((s) => this.started(s));
+    this.hPrefetch = kernel.on((s) => this.prefetched(s));
+    if (this.o.warm) this.warm();
+  }
+
+  /** Probability that one client's cache holds `item` (Che occupancy). */
+  occupancy(item: number): number {
+    if (!Number.isFinite(this.cheT)) return 1;
+    const q = (item + 1) ** -this.skew / this.harmonic;
+    return -Math.expm1(-q * this.cheT);
+  }
+
+  /** Plays a track for `user` (any non-negative id; mapped onto a simulated client). */
+  request(token: number, user = -1): void {
+    const c = user >= 0 ? user % this.clients : Math.floor(this.rng() * this.clients);
+    const s = this.alloc(token, c);
+    const pred = this.predItem[c];
+    this.predItem[c] = -1;
+    if (pred >= 0 && this.rng() < this.o.predictable) {
+      // The track the client prefetched: its bytes count where they were fetched from.
+      this.sItem[s] = pred;
+      this.cacheBytes += this.predCache[c];
+      this.peerBytes += this.predPeer[c];
+      this.serverBytes += this.predServer[c];
+      this.kernel.schedule(this.localTime(), this.hStart, s);
+      return;
+    }
+    const item = this.catalog.next();
+    this.sItem[s] = item;
+    const size = this.catalog.size(item);
+    if (this.cache.lookup(c * this.items + item, this.kernel.now)) {
+      this.cacheBytes += size;
+      this.kernel.schedule(this.localTime(), this.hStart, s);
+      return;
+    }
+    this.findPeers(item, s);
+    this.sSearch[s] = this.searchTime();
+    if (this.serverFetch) this.serverFetch(s, item);
+    else this.kernel.schedule(this.serverTime(), this.hServer, s);
+  }
+
+  /**
+   * The server's first bytes for play `slot` arrived (ok) or the server failed (ok false). Decides
+   * the byte split and when playback starts.
+   */
+  serverAnswered(slot: number, ok: boolean): void {
+    const c = this.sClient[slot];
+    const item = this.sItem[slot];
+    const size = this.catalog.size(item);
+    const b = this.o.bitrate;
+    const elapsed = this.kernel.now - this.sStart[slot];
+    const peers = this.sPeers[slot];
+    const rate = this.sRate[slot];
+    const ts = this.sSearch[slot];
+    if (!ok) {
+      if (peers === 0) {
+        this.failures++;
+        const token = this.sToken[slot];
+        this.release(slot);
+        this.done(token, false);
+        return;
+      }
+      // Peers only: playback waits for the search and the first chunk from them.
+      this.peerBytes += size;
+      if (rate < b) this.stutters++;
+      const at = Math.max(elapsed, ts) + this.o.startBytes / rate;
+      this.cache.admit(c * this.items + item, size, this.kernel.now, c);
+      this.kernel.schedule(at - elapsed, this.hStart, slot);
+      return;
+    }
+    const latency = elapsed + this.o.startBytes / this.o.serverRate;
+    if (this.o.serverRate < b) this.stutters++;
+    const duration = size / b;
+    if (peers === 0) {
+      this.serverBytes += size;
+    } else {
+      // Position at the moment peers are known; the server is then throttled serverHead seconds ahead.
+      const pos = Math.max(0, ts - latency);
+      const head = Math.min(duration, pos + this.o.serverHead);
+      const rest = (duration - head) * b;
+      let fromPeers = rest;
+      if (rate < b && rest > 0) {
+        const drainUntil = Math.max(0, (head - pos - this.o.urgent) / (1 - rate / b));
+        fromPeers = Math.min(rest, rate * drainUntil);
+      }
+      this.peerBytes += fromPeers;
+      this.serverBytes += size - fromPeers;
+    }
+    this.cache.admit(c * this.items + item, size, this.kernel.now, c);
+    this.kernel.schedule(latency - elapsed, this.hStart, slot);
+  }
+
+  /** Forgets counters (end of warm-up); caches stay. */
+  resetStats(): void {
+    this.plays = 0;
+    this.failures = 0;
+    this.stutters = 0;
+    this.cacheBytes = 0;
+    this.peerBytes = 0;
+    this.serverBytes = 0;
+    this.playbackStart = new LatencyHistogram();
+  }
+
+  /** The `p2p` section of the RunResult. */
+  result(): P2pResult {
+    const total = this.cacheBytes + this.peerBytes + this.serverBytes;
+    const share = (x: number) => (total > 0 ? Math.round((x / total) * 1e6) / 1e6 : 0);
+    return {
+      serverShare: share(this.serverBytes),
+      peerShare: share(this.peerBytes),
+      cacheShare: share(this.cacheBytes),
+      playbackStart: this.playbackStart.summary(),
+      stutterRate: this.plays > 0 ? Math.round((this.stutters / this.plays) * 1e6) / 1e6 : 0,
+      plays: this.plays,
+    };
+  }
+
+  /** Samples the peers found for `item` and their aggregate rate into play `slot`. */
+  private findPeers(item: number, slot: number): void {
+    const k = this.holders(item);
+    let rate = 0;
+    for (let i = 0; i < k; i++) rate -= this.o.uplink * Math.log(1 - this.rng());
+    this.sPeers[slot] = k;
+    this.sRate[slot] = rate;
+  }
+
+  /** Online holders of `item` the search finds, capped at `maxPeers` (Poisson by inversion). */
+  private holders(item: number): number {
+    const mean = this.meanOnline * this.occupancy(item);
+    const cap = this.o.maxPeers;
+    if (mean > 50) return cap;
+    let p = Math.exp(-mean);
+    let cdf = p;
+    const u = this.rng();
+    let k = 0;
+    while (u > cdf && k < cap) {
+      k++;
+      p *= mean / k;
+      cdf += p;
+    }
+    return k;
+  }
+
+  private started(slot: number): void {
+    const token = this.sToken[slot];
+    this.plays++;
+    this.playbackStart.record(this.kernel.now - this.sStart[slot]);
+    const duration = this.catalog.size(this.sItem[slot]) / this.o.bitrate;
+    this.kernel.schedule(Math.max(0, duration - this.o.prefetch), this.hPrefetch, slot);
+    this.done(token, true);
+  }
+
+  /** Near the end of a track: fetch the next one (peers if found, else the server). */
+  private prefetched(slot: number): void {
+    const c = this.sClient[slot];
+    this.release(slot);
+    const next = this.catalog.next();
+    const size = this.catalog.size(next);
+    this.predItem[c] = next;
+    this.predCache[c] = 0;
+    this.predPeer[c] = 0;
+    this.predServer[c] = 0;
+    const key = c * this.items + next;
+    if (this.cache.lookup(key, this.kernel.now)) {
+      this.predCache[c] = size;
+      return;
+    }
+    if (this.holders(next) > 0) this.predPeer[c] = size;
+    else this.predServer[c] = size;
+    this.cache.admit(key, size, this.kernel.now, c);
+  }
+
+  /** Fills each client cache with the most recent distinct items of an IRM request history. */
+  private warm(): void {
+    const order: number[] = [];
+    // Enough draws to fill any cache the catalog's popularity allows; a cache holding the whole
+    // catalog stops when every item is in.
+    const maxDraws = Math.min(50_000_000, 50 * Math.ceil(this.o.cache / this.catalog.meanSize()) + 10_000);
+    for (let c = 0; c < this.clients; c++) {
+      order.length = 0;
+      let bytes = 0;
+      const seen = new Set<number>();
+      for (let draws = 0; draws < maxDraws && seen.size < this.items; draws++) {
+        const item = this.catalog.next();
+        if (seen.has(item)) continue;
+        const size = this.catalog.size(item);
+        if (bytes + size > this.o.cache) break;
+        seen.add(item);
+        order.push(item);
+        bytes += size;
+      }
+      // The first distinct item of the backward history is the most recent: admit it last.
+      for (let i = order.length - 1; i >= 0; i--) {
+        this.cache.admit(c * this.items + order[i], this.catalog.size(order[i]), 0, c);
+      }
+    }
+  }
+
+  private alloc(token: number, client: number): number {
+    let s: number;
+    if (this.top > 0) s = this.free[--this.top];
+    else {
+      if (this.used === this.sToken.length) this.grow(this.used * 2);
+      s = this.used++;
+    }
+    this.sToken[s] = token;
+    this.sClient[s] = client;
+    this.sStart[s] = this.kernel.now;
+    this.sPeers[s] = 0;
+    this.sRate[s] = 0;
+    this.sSearch[s] = 0;
+    return s;
+  }
+
+  private release(s: number): void {
+    this.free[this.top++] = s;
+  }
+
+  private grow(n: number): void {
+    const f = (a: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    const i = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.sToken = f(this.sToken);
+    this.sClient = i(this.sClient);
+    this.sItem = f(this.sItem);
+    this.sStart = f(this.sStart);
+    this.sPeers = i(this.sPeers);
+    this.sRate = f(this.sRate);
+    this.sSearch = f(this.sSearch);
+    this.free = i(this.free);
+  }
+}
+
+/** A lognormal spec from its median and p99 (seconds). */
+export function lognormal(median: number, p99: number): DistSpec {
+  const mu = Math.log(median);
+  return { kind: 'lognormal', mu, sigma: (Math.log(p99) - mu) / 2.3263478740408408 };
+}

@@ -1,0 +1,107 @@
+/**
+ * Routes compiled to flat programs: each route is a list of steps, each step one call or a parallel
+ * group of calls, stored in typed arrays so the engine walks them without touching objects.
+ *
+ * Every service has a default route (index 0 of its routes): its own work and no calls. A call to
+ * `svc` or to a route `svc` does not define lands there.
+ */
+import type { CallOptions, ServiceOptions } from './options.js';
+
+/** Step targets that belong to the content models (CDN, P2P, stores, streams), not to services. */
+export function isContentTarget(target: string): boolean {
+  return (
+    target === 'stream' || target === 'cdn' || target.startsWith('stores.') || target.startsWith('streams.')
+  );
+}
+
+/** The compiled routes of every service. */
+export class Routes {
+  /** Service index of each route. */
+  readonly service: Int32Array;
+  /** `svc.route` name of each route, for messages. */
+  readonly names: string[];
+  /** First step and step count of each route. */
+  readonly stepStart: Int32Array;
+  readonly stepCount: Int32Array;
+  /** First call and call count of each step. */
+  readonly callStart: Int32Array;
+  readonly callCount: Int32Array;
+  /** Target route, probability and timeout override (NaN = the callee's) of each call. */
+  readonly callRoute: Int32Array;
+  readonly callP: Float64Array;
+  readonly callTimeout: Float64Array;
+  /** Route index by `svc` and `svc.route`. */
+  private readonly byName = new Map<string, number>();
+
+  constructor(services: readonly ServiceOptions[]) {
+    const names: string[] = [];
+    const owner: number[] = [];
+    services.forEach((s, i) => {
+      this.byName.set(s.name, names.length);
+      names.push(s.name);
+      owner.push(i);
+      for (const r of Object.keys(s.routes ?? {})) {
+        this.byName.set(`${s.name}.${r}`, names.length);
+        names.push(`${s.name}.${r}`);
+        owner.push(i);
+      }
+    });
+    const stepStart: number[] = [];
+    const stepCount: number[] = [];
+    const callStart: number[] = [];
+    const callCount: number[] = [];
+    const callRoute: number[] = [];
+    const callP: number[] = [];
+    const callTimeout: number[] = [];
+    const pushCall = (c: { call: string; p?: number; timeout?: number }) => {
+      callRoute.push(this.resolve(c.call));
+      callP.push(c.p ?? 1);
+      callTimeout.push(c.timeout ?? Number.NaN);
+    };
+    names.forEach((name, r) => {
+      const svc = services[owner[r]];
+      const dot = name.indexOf('.');
+      const calls: CallOptions[] = dot < 0 ? [] : (svc.routes?.[name.slice(dot + 1)] ?? []);
+      stepStart.push(callStart.length);
+      let steps = 0;
+      for (const c of calls) {
+        const group = 'parallel' in c ? flatten(c.parallel) : [c];
+        const kept = group.filter((g) => !isContentTarget(g.call));
+        if (kept.length === 0) continue;
+        callStart.push(callRoute.length);
+        callCount.push(kept.length);
+        for (const g of kept) pushCall(g);
+        steps++;
+      }
+      stepCount.push(steps);
+    });
+    this.names = names;
+    this.service = Int32Array.from(owner);
+    this.stepStart = Int32Array.from(stepStart);
+    this.stepCount = Int32Array.from(stepCount);
+    this.callStart = Int32Array.from(callStart);
+    this.callCount = Int32Array.from(callCount);
+    this.callRoute = Int32Array.from(callRoute);
+    this.callP = Float64Array.from(callP);
+    this.callTimeout = Float64Array.from(callTimeout);
+  }
+
+  /** Number of routes. */
+  get size(): number {
+    return this.names.length;
+  }
+
+  /** Route index of `svc` or `svc.route` (an undefined route means the service's own work). */
+  resolve(target: string): number {
+    const exact = this.byName.get(target);
+    if (exact !== undefined) return exact;
+    const svc = this.byName.get(target.split('.')[0]);
+    if (svc === undefined) throw new Error(`unknown service in call \`${target}\``);
+    return svc;
+  }
+}
+
+/** Nested parallel groups run as one group: waiting for all of all is waiting for all. */
+function flatten(calls: CallOptions[]): { call: string; p?: number; timeout?: number }[] {
+  return calls.flatMap((c) => ('parallel' in c ? flatten(c.parallel) : [c]));
+}

@@ -1,0 +1,328 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { K6PointsImport, parseK6Summary, resultFromSummary } from '../../loadtests/k6/import.js';
+import { mergeOutputs } from '../../loadtests/k6/merge.js';
+import { operatorManifests } from '../../loadtests/k6/operator.js';
+import { findK6, runK6 } from '../../loadtests/k6/runner.js';
+import { executorFor, k6Script, thresholdsFrom } from '../../loadtests/k6/script.js';
+import type { LoadBudget, LoadScenario } from '../../loadtests/shape.js';
+import { startServer } from './servers.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const fixture = (f: string) =>
+  readFileSync(fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url)), 'utf8');
+
+const budgets: LoadBudget[] = [
+  { expr: 'play.p99 < 400ms', subject: 'play', metric: 'p99', op: '<', limit: 400 },
+  { expr: 'play.errors < 0.5%', subject: 'play', metric: 'errors', op: '<', limit: 0.005 },
+  { expr: 'search.p999 <= 900ms', subject: 'search', metric: 'p999', op: '<=', limit: 900 },
+];
+
+const scenario: LoadScenario = {
+  name: 'spotify-evening-peak',
+  seed: 2026,
+  duration: 60,
+  catalog: { items: 10_000_000, popularity: { kind: 'zipf', s: 1, n: 0 } },
+  users: {
+    population: 2_000_000,
+    arrivals: { kind: 'poisson', rate: 100 },
+    journeys: {
+      play: { weight: 70, steps: ['gateway.play'] },
+      search: { weight: 20, steps: ['gateway.search'] },
+    },
+  },
+  services: {},
+  budgets,
+  load: {
+    target: 'http://127.0.0.1:8080',
+    allow: [],
+    tool: 'k6',
+    connections: 50,
+    maxRequests: 1_000_000,
+    maxDuration: 600,
+    profile: [
+      { kind: 'ramp', from: 0, to: 500, over: 60 },
+      { kind: 'hold', rate: 500, for: 300 },
+    ],
+    requests: {
+      play: {
+        method: 'GET',
+        path: '/v1/tracks/{{catalog.item}}/play',
+        headers: { authorization: 'Bearer ${env.API_TOKEN}' },
+      },
+      search: { method: 'GET', path: '/v1/search?q={{faker.music.songName}}&u={{user.id}}', headers: {} },
+    },
+  },
+};
+
+/** Typechecks `script` with tsc against @types/k6 in a temporary directory. */
+function typecheck(script: string): { code: number | null; out: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'backline-k6-tsc-'));
+  try {
+    writeFileSync(join(dir, 'script.ts'), script);
+    const types = join(ROOT, 'node_modules/@types');
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2020',
+          module: 'ES2020',
+          moduleResolution: 'node10',
+          lib: ['ES2020'],
+          strict: true,
+          noEmit: true,
+          types: ['k6'],
+          typeRoots: [types],
+          baseUrl: '.',
+          paths: { 'k6/*': [join(types, 'k6/*')], k6: [join(types, 'k6/index.d.ts')] },
+        },
+        files: ['script.ts'],
+      }),
+    );
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], {
+      encoding: 'utf8',
+    });
+    return { code: r.status, out: r.stdout + r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('k6 script generation', () => {
+  it('generates a script that typechecks against @types/k6', () => {
+    const script = k6Script(scenario);
+    const r = typecheck(script);
+    expect(r.out).toBe('');
+    expect(r.code).toBe(0);
+    expect(script).toContain('"executor": "ramping-arrival-rate"');
+    expect(script).toContain('"http_req_duration{journey:play}": [\n      "p(99)<400"');
+    expect(script).toContain('"http_req_failed{journey:play}": [\n      "rate<0.005"');
+    expect(script).toContain('"p(99)"');
+    expect(script).toContain('tags: { journey: j.name }');
+    expect(script).toContain("(__ENV.API_TOKEN ?? '')");
+    expect(script).toContain('export function handleSummary');
+  });
+
+  it('never writes a secret value into the script', () => {
+    process.env.API_TOKEN = 'very-secret-token-123';
+    try {
+      expect(k6Script(scenario)).not.toContain('very-secret-token-123');
+    } finally {
+      delete process.env.API_TOKEN;
+    }
+  });
+
+  it('a closed model typechecks too and uses ramping-vus', () => {
+    const closed: LoadScenario = {
+      ...scenario,
+      load: { ...scenario.load!, closed: { users: 20, think: { kind: 'exp', mean: 2 } } },
+    };
+    const script = k6Script(closed, { duration: 30 });
+    expect(typecheck(script).code).toBe(0);
+    expect(script).toContain('"executor": "ramping-vus"');
+    expect(script).toContain('const THINK_SECONDS = 2;');
+  });
+
+  it('maps profiles to executors', () => {
+    expect(executorFor([{ kind: 'hold', rate: 200, for: 90 }], undefined, 90)).toMatchObject({
+      executor: 'constant-arrival-rate',
+      rate: 200,
+      duration: '90s',
+      timeUnit: '1s',
+    });
+    expect(
+      executorFor(
+        [
+          { kind: 'ramp', from: 0, to: 500, over: 60 },
+          { kind: 'hold', rate: 500, for: 300 },
+          { kind: 'spike', rate: 2000, for: 30 },
+        ],
+        undefined,
+        390,
+      ),
+    ).toMatchObject({
+      executor: 'ramping-arrival-rate',
+      startRate: 0,
+      stages: [
+        { target: 500, duration: '60s' },
+        { target: 500, duration: '300s' },
+        { target: 2000, duration: '0s' },
+        { target: 2000, duration: '30s' },
+      ],
+    });
+  });
+
+  it('turns budgets into k6 thresholds', () => {
+    expect(thresholdsFrom(budgets, ['play', 'search'])).toEqual({
+      'http_req_duration{journey:play}': ['p(99)<400'],
+      'http_req_failed{journey:play}': ['rate<0.005'],
+      'http_req_duration{journey:search}': ['p(99.9)<=900'],
+    });
+  });
+});
+
+describe('k6 output import', () => {
+  it('computes exact percentiles from NDJSON points and names errors by cause', () => {
+    const imp = new K6PointsImport();
+    imp.addNdjson(fixture('k6-points-a.ndjson'), 'k6-points-a.ndjson');
+    const r = imp.result({ scenario: 's', hash: 'h' });
+    const play = r.journeys.play;
+    expect(play.count).toBe(54);
+    expect(play.errors).toEqual({ refused: 1, status_503: 2, timeout: 1 });
+    expect(play.latency.p50).toBeCloseTo(25, 1);
+    expect(play.latency.p99).toBeCloseTo(50, 1);
+    expect(play.latency.max).toBe(50);
+    expect(play.latency.mean).toBeCloseTo(25.5, 6);
+    expect(r.tool).toBe('k6');
+  });
+
+  it('reports a malformed NDJSON line with its number and skips it', () => {
+    const imp = new K6PointsImport();
+    imp.addNdjson(fixture('k6-points-a.ndjson'), 'k6-points-a.ndjson');
+    imp.addNdjson(
+      '{"type":"Point","metric":"http_req_duration","data":{"time":"x"}}\nnot json\n',
+      'b.ndjson',
+    );
+    expect(imp.issues.map((i) => `${i.file}:${i.line}`)).toEqual([
+      'k6-points-a.ndjson:157',
+      'b.ndjson:1',
+      'b.ndjson:2',
+    ]);
+    expect(imp.issues[0].message).toMatch(/not JSON/);
+    expect(imp.points).toBe(54);
+  });
+
+  it('reads --summary-export: flattened values, thresholds where true means failed, checks', () => {
+    const s = parseK6Summary(fixture('k6-summary-export.json'));
+    expect(s.metrics['http_req_duration{journey:play}']['p(99)']).toBe(99.01);
+    expect(s.thresholds.http_req_duration['p(99)<250']).toBe(true);
+    expect(s.thresholds['http_req_duration{journey:play}']['p(99)<40']).toBe(false);
+    expect(s.thresholds.http_req_failed['rate<0.005']).toBe(false);
+    expect(s.checks).toEqual([{ name: 'status is 2xx', passes: 100, fails: 4 }]);
+    const r = resultFromSummary(s, { scenario: 's', hash: 'h' });
+    expect(r.journeys.play).toMatchObject({ count: 104, throughput: 51.2, errors: { failed: 4 } });
+    expect(r.journeys.play.latency.p99).toBe(99.01);
+  });
+
+  it('reads a handleSummary JSON (values nested, thresholds as { ok })', () => {
+    const s = parseK6Summary(
+      JSON.stringify({
+        root_group: {
+          name: '',
+          path: '',
+          id: 'x',
+          groups: [],
+          checks: [{ name: 'c', path: '::c', id: 'y', passes: 3, fails: 1 }],
+        },
+        options: { summaryTrendStats: ['avg', 'p(99)'] },
+        state: { testRunDurationMs: 1000 },
+        metrics: {
+          http_req_duration: {
+            type: 'trend',
+            contains: 'time',
+            values: { avg: 268.3, 'p(99)': 512 },
+            thresholds: { 'p(95)<500': { ok: false } },
+          },
+        },
+      }),
+    );
+    expect(s.metrics.http_req_duration).toEqual({ avg: 268.3, 'p(99)': 512 });
+    expect(s.thresholds.http_req_duration['p(95)<500']).toBe(false);
+    expect(s.checks).toEqual([{ name: 'c', passes: 3, fails: 1 }]);
+  });
+});
+
+describe('distributed k6', () => {
+  it('writes a k6-operator TestRun and the ConfigMap with the script', () => {
+    const script = k6Script(scenario);
+    const docs = parseAllDocuments(
+      operatorManifests({ name: scenario.name, parallelism: 4, script, target: 'http://gateway:8080' }),
+    ).map((d) => d.toJS());
+    expect(docs).toHaveLength(2);
+    const [cm, tr] = docs;
+    expect(cm).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'spotify-evening-peak-script' },
+    });
+    expect(cm.data['test.ts']).toBe(script);
+    expect(tr).toMatchObject({
+      apiVersion: 'k6.io/v1alpha1',
+      kind: 'TestRun',
+      metadata: { name: 'spotify-evening-peak' },
+      spec: {
+        parallelism: 4,
+        script: { configMap: { name: 'spotify-evening-peak-script', file: 'test.ts' } },
+      },
+    });
+    expect(tr.spec.arguments).toContain('--out json=');
+  });
+
+  it('merges runners into one result and checks budgets across all of them', () => {
+    const { result, issues } = mergeOutputs(
+      [
+        { file: 'a.ndjson', text: fixture('k6-points-a.ndjson') },
+        { file: 'b.ndjson', text: fixture('k6-points-b.ndjson') },
+      ],
+      { scenario: 'spotify-evening-peak', hash: 'h', budgets },
+    );
+    expect(issues).toHaveLength(1);
+    const play = result.journeys.play;
+    expect(play.count).toBe(104);
+    // 1..100 ms over both runners: the merged p50 and p99 are those of the union, not of either file.
+    expect(play.latency.p50).toBeCloseTo(50, 1);
+    expect(play.latency.p99).toBeCloseTo(99, 1);
+    expect(result.journeys.search.count).toBe(10);
+    expect(result.budgets).toEqual([
+      { expr: 'play.p99 < 400ms', value: play.latency.p99, limit: 400, pass: true },
+      { expr: 'play.errors < 0.5%', value: play.errorRate, limit: 0.005, pass: false },
+      { expr: 'search.p999 <= 900ms', value: result.journeys.search.latency.p999, limit: 900, pass: true },
+    ]);
+  });
+
+  it('merging RunResults gives the same percentiles as merging their points', () => {
+    const a = new K6PointsImport();
+    a.addNdjson(fixture('k6-points-a.ndjson'));
+    const b = new K6PointsImport();
+    b.addNdjson(fixture('k6-points-b.ndjson'));
+    const viaResults = mergeOutputs(
+      [
+        { file: 'a.json', text: JSON.stringify(a.result({ scenario: 's', hash: 'h' })) },
+        { file: 'b.json', text: JSON.stringify(b.result({ scenario: 's', hash: 'h' })) },
+      ],
+      { scenario: 's', hash: 'h' },
+    );
+    const viaPoints = mergeOutputs(
+      [
+        { file: 'a', text: fixture('k6-points-a.ndjson') },
+        { file: 'b', text: fixture('k6-points-b.ndjson') },
+      ],
+      { scenario: 's', hash: 'h' },
+    );
+    expect(viaResults.result.journeys.play.latency).toEqual(viaPoints.result.journeys.play.latency);
+  });
+});
+
+describe('a real k6 run', () => {
+  it.skipIf(!findK6())('runs k6 against a loopback server and imports its points', async () => {
+    const s = await startServer();
+    try {
+      const script = k6Script(
+        {
+          ...scenario,
+          load: { ...scenario.load!, profile: [{ kind: 'hold', rate: 20, for: 2 }], requests: {} },
+        },
+        {},
+      );
+      const { result } = await runK6({ script, target: s.url, scenario: 's', hash: 'h' });
+      expect(result.journeys.play.count + result.journeys.search.count).toBeGreaterThan(30);
+    } finally {
+      await s.close();
+    }
+  });
+});

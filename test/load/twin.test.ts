@@ -1,0 +1,79 @@
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLoad } from '../../loadtests/autocannon/driver.js';
+import type { LoadScenario } from '../../loadtests/shape.js';
+import { startTwin, type Twin } from '../../loadtests/twin/twin.js';
+import { loadScenario } from '../../scenarios/load.js';
+import { simulateSync } from '../../sim/run.js';
+
+const fixture = fileURLToPath(new URL('./fixtures/twin-light.yaml', import.meta.url));
+
+let twins: Twin[] = [];
+afterEach(async () => {
+  await Promise.all(twins.map((t) => t.stop()));
+  twins = [];
+});
+
+describe('the twin', () => {
+  it('under light load measures a p50 within 15 % of the simulation', async () => {
+    const scenario = loadScenario(fixture, []);
+    const predicted = simulateSync(scenario, { replications: 1 });
+    const twin = await startTwin(scenario as unknown as LoadScenario);
+    twins.push(twin);
+    const o = await startLoad(scenario as unknown as LoadScenario, {
+      target: twin.endpoints.url,
+      duration: 3,
+    }).outcome;
+    const measured = o.result.journeys.login;
+    const sim = predicted.journeys.login;
+    expect(measured.errorRate).toBe(0);
+    expect(measured.count).toBeGreaterThan(22);
+    expect(predicted.services?.gateway.utilization).toBeLessThan(0.7);
+    expect(Math.abs(measured.latency.p50 - sim.latency.p50) / sim.latency.p50).toBeLessThan(0.15);
+    const svc = twin.services();
+    expect(svc.gateway.served).toBe(measured.count);
+    expect(svc.auth.served).toBe(measured.count);
+  });
+
+  it('refuses connections to a crashed service during its fault window only', async () => {
+    const scenario: LoadScenario = {
+      name: 'twin-crash',
+      seed: 3,
+      duration: 10,
+      users: {
+        arrivals: { kind: 'poisson', rate: 50 },
+        journeys: { play: { weight: 1, steps: ['gateway'] } },
+      },
+      services: { gateway: { replicas: 2, workers: 4, queue: 100, time: { kind: 'const', value: 0.002 } } },
+      faults: [{ at: 0.5, for: 1, kind: 'crash', target: 'gateway', count: 2 }],
+    };
+    const twin = await startTwin(scenario);
+    twins.push(twin);
+    const direct: LoadScenario = {
+      ...scenario,
+      load: {
+        target: twin.endpoints.services.gateway,
+        allow: [],
+        tool: 'autocannon',
+        connections: 10,
+        maxRequests: 1000,
+        maxDuration: 10,
+        profile: [{ kind: 'hold', rate: 50, for: 2.2 }],
+        requests: { play: { method: 'GET', path: '/routes/play', headers: {} } },
+      },
+    };
+    const [o, edge] = await Promise.all([
+      startLoad(direct).outcome,
+      startLoad({ ...direct, load: { ...direct.load!, target: twin.endpoints.url, requests: {} } }).outcome,
+    ]);
+    const j = o.result.journeys.play;
+    expect(j.count).toBe(110);
+    // One second of 50/s lands in the window: about 50 refused, the rest (before and after) served.
+    expect(j.errors.refused).toBeGreaterThan(35);
+    expect(j.errors.refused).toBeLessThan(60);
+    expect(j.count - (j.errors.refused ?? 0) - (j.errors.reset ?? 0)).toBeGreaterThan(22);
+    // Through the edge the same window shows as 502s (the edge itself stays up).
+    expect(edge.result.journeys.play.errors.status_502).toBeGreaterThan(35);
+    expect(twin.faults).toEqual([{ at: 0.5, for: 1, label: 'crash gateway' }]);
+  });
+});

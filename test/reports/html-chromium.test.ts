@@ -1,0 +1,192 @@
+/**
+ * The HTML report in a real browser: headless Debian Chromium opens the file:// page, and we check
+ * what a reader would see. Skipped (not passed) when /usr/bin/chromium is absent.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderHtml } from '../../reports/html.js';
+import type { RunResult } from '../../results/run-result.js';
+import { loadScenario } from '../../scenarios/load.js';
+import { simulateSync } from '../../sim/run.js';
+import { ROOT } from '../cli.js';
+import { EVIL, fullResult } from './fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const OUT = join(ROOT, 'test-output', 'reports');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`skipping the Chromium report tests: ${CHROMIUM} is not installed`);
+
+interface ChartInfo {
+  title: string;
+  paths: string[];
+  drawn: number;
+}
+
+/** The little of the DOM these checks touch (the project compiles without the DOM lib). */
+interface PathNode {
+  getAttribute(name: string): string | null;
+  getBBox(): { width: number; height: number };
+}
+interface FigureNode {
+  querySelector(sel: string): { textContent: string | null } | null;
+  querySelectorAll(sel: string): Iterable<PathNode>;
+}
+
+interface PageReport {
+  consoleErrors: string[];
+  pageErrors: string[];
+  dialogs: string[];
+  requests: string[];
+  charts: ChartInfo[];
+  text: string;
+  images: number;
+  scripts: number;
+}
+
+describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(html: string, name: string): Promise<PageReport> {
+    const file = join(OUT, `${name}.html`);
+    writeFileSync(file, html);
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    const r: PageReport = {
+      consoleErrors: [],
+      pageErrors: [],
+      dialogs: [],
+      requests: [],
+      charts: [],
+      text: '',
+      images: 0,
+      scripts: 0,
+    };
+    page.on('console', (m) => {
+      if (m.type() === 'error') r.consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => r.pageErrors.push(e.message));
+    page.on('dialog', async (d) => {
+      r.dialogs.push(d.message());
+      await d.dismiss();
+    });
+    page.on('request', (q) => r.requests.push(q.url()));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    r.charts = await page.$$eval('figure.chart', (figs) =>
+      (figs as unknown as FigureNode[]).map((f) => {
+        const paths = [...f.querySelectorAll('svg path.series')];
+        return {
+          title: f.querySelector('figcaption')?.textContent ?? '',
+          paths: paths.map((p) => p.getAttribute('d') ?? ''),
+          // A path is drawn when the browser laid it out with a non-empty box.
+          drawn: paths.filter((p) => {
+            const b = p.getBBox();
+            return b.width > 0 || b.height > 0;
+          }).length,
+        };
+      }),
+    );
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees
+    r.text = await page.$eval('body', (b) => (b as unknown as { innerText: string }).innerText);
+    r.images = await page.$$eval('img', (x) => x.length);
+    r.scripts = await page.$$eval('script', (x) => x.length);
+    await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+    await page.close();
+    return r;
+  }
+
+  it('draws every chart of a full result with predicted beside measured, escapes names, runs nothing', async () => {
+    const measured = fullResult(1, 1);
+    const predicted = fullResult(1.2, 7);
+    const sweep = {
+      vars: ['services.gateway.replicas', 'users.arrivals'],
+      points: [4, 8, 16].flatMap((rep, i) =>
+        ['1k/s', '2k/s'].map((rate, k) => ({
+          values: { 'services.gateway.replicas': rep, 'users.arrivals': rate },
+          metrics: { 'play.p99': 400 / (i + 1) + k * 50 },
+        })),
+      ),
+    };
+    const r = await open(renderHtml(measured, { predicted, sweep }), 'full');
+    expect(r.consoleErrors).toEqual([]);
+    expect(r.pageErrors).toEqual([]);
+    expect(r.dialogs).toEqual([]);
+    expect(r.requests).toHaveLength(1);
+    expect(r.requests[0]).toMatch(/^file:\/\/.*full\.html$/);
+    expect(r.images).toBe(0);
+    expect(r.scripts).toBe(0);
+    const titles = r.charts.map((c) => c.title);
+    for (const t of [
+      'Latency CDF · play',
+      `Latency CDF · ${EVIL}`,
+      'Relative error of predicted p99 per journey',
+      'p99 latency with 95 % confidence intervals',
+      'Latency percentiles over time',
+      'Throughput over time',
+      'Errors over time',
+      'Utilization per service',
+      'Replicas per service',
+      'Replica changes per service',
+      'Circuit breaker state (0 closed · 0.5 half-open · 1 open)',
+      'CDN hit ratio per edge',
+      'Where the bytes came from',
+      'Load per shard · playlists',
+      'Consumer lag per stream',
+      'Sweep · play.p99',
+    ])
+      expect(titles).toContain(t);
+    for (const c of r.charts) {
+      expect(c.paths.length, c.title).toBeGreaterThan(0);
+      for (const d of c.paths) expect(d, c.title).toMatch(/^M[\d.-]/);
+      expect(c.drawn, c.title).toBe(c.paths.length);
+    }
+    // Predicted and measured share the CDF axes: two lines in the play chart, one dashed.
+    expect(r.charts.find((c) => c.title === 'Latency CDF · play')?.paths).toHaveLength(2);
+    // The journey name shows as text, literally.
+    expect(r.text).toContain(EVIL);
+    expect(r.text).toContain('<script>alert(2)</script>');
+    expect(r.text).toContain('spotify <evening> & "peak"');
+    expect(r.text).toMatch(/play\.errors < 0\.1%\s+0\.003\s+0\.001\s+–\s+FAIL/);
+    expect(r.text).toMatch(/Predicted vs measured/);
+    expect(r.text).toMatch(/P2P streaming/);
+    expect(r.text).toMatch(/Event streams/);
+  });
+
+  it('draws a real simulation (no timeline) with confidence intervals and a CDF', async () => {
+    const scenario = loadScenario('mmc', ['duration=2000s', 'warmup=100s', 'replications=3']);
+    const result: RunResult = simulateSync(scenario);
+    const r = await open(renderHtml(result), 'mmc');
+    expect(r.consoleErrors).toEqual([]);
+    expect(r.pageErrors).toEqual([]);
+    expect(r.dialogs).toEqual([]);
+    const titles = r.charts.map((c) => c.title);
+    expect(titles).toEqual(
+      expect.arrayContaining([
+        'Latency CDF · req',
+        'mean latency with 95 % confidence intervals',
+        'Throughput per journey',
+        'Utilization per service',
+      ]),
+    );
+    for (const c of r.charts) {
+      expect(c.paths.length, c.title).toBeGreaterThan(0);
+      expect(c.drawn, c.title).toBe(c.paths.length);
+    }
+    // The CDF line spans the measured range: its path has one point per plotted percentile (105).
+    const cdf = r.charts.find((c) => c.title === 'Latency CDF · req')!;
+    expect(cdf.paths[0].split('L')).toHaveLength(105);
+    expect(r.text).toContain(`${result.journeys.req.count.toLocaleString('en-US')}`);
+    expect(existsSync(join(OUT, 'mmc.png'))).toBe(true);
+  });
+});

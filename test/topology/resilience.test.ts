@@ -1,0 +1,152 @@
+/**
+ * Resilience mechanisms against what they should do: retries multiply offered load by the expected
+ * factor, a breaker opens during an errors fault and closes after it, an autoscaler follows a step.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TopologyOptions } from '../../sim/models/options.js';
+import { expectedTries } from '../../sim/models/retry.js';
+import { replicate, runOnce } from './harness.js';
+
+const exp = (mean: number) => ({ kind: 'exp' as const, mean });
+
+describe('retries', () => {
+  it('under error rate p, 3 attempts multiply offered load by 1 + p + p²', () => {
+    const p = 0.3;
+    const opts: TopologyOptions = {
+      duration: 2000,
+      warmup: 0,
+      users: {
+        arrivals: { kind: 'poisson', rate: 20 },
+        journeys: [{ name: 'j', weight: 1, steps: ['api'] }],
+      },
+      services: [
+        {
+          name: 'api',
+          replicas: 2,
+          workers: 50,
+          queue: 1000,
+          time: exp(0.01),
+          retry: { attempts: 3, backoff: 0.01, jitter: 'full' },
+        },
+      ],
+      faults: [{ at: 0, for: 1e9, kind: 'errors', target: 'api', rate: p }],
+    };
+    const factor = expectedTries(p, 3);
+    expect(factor).toBeCloseTo(1.39, 12);
+    const got = replicate(opts, 6, (t) => t.counts(0).served / t.stats[0].count);
+    expect(got.ci[0]).toBeLessThanOrEqual(factor);
+    expect(got.ci[1]).toBeGreaterThanOrEqual(factor);
+    expect(Math.abs(got.mean - factor) / factor).toBeLessThan(0.01);
+    // What still fails is the share whose every try failed: p³.
+    const errors = replicate(opts, 6, (t) => (t.stats[0].errors.error ?? 0) / t.stats[0].count);
+    expect(Math.abs(errors.mean - p ** 3) / p ** 3).toBeLessThan(0.05);
+  });
+
+  it('a retry budget of 10 % caps retries near a tenth of first tries', () => {
+    const opts: TopologyOptions = {
+      duration: 2000,
+      warmup: 0,
+      users: {
+        arrivals: { kind: 'poisson', rate: 50 },
+        journeys: [{ name: 'j', weight: 1, steps: ['api'] }],
+      },
+      services: [
+        {
+          name: 'api',
+          replicas: 1,
+          workers: 100,
+          queue: 1000,
+          time: exp(0.01),
+          retry: { attempts: 5, backoff: 0.001, jitter: 'none', budget: 0.1 },
+        },
+      ],
+      faults: [{ at: 0, for: 1e9, kind: 'errors', target: 'api', rate: 0.9 }],
+    };
+    const t = runOnce(opts);
+    const ratio = t.counts(0).retries / t.stats[0].count;
+    expect(ratio).toBeGreaterThan(0.095);
+    expect(ratio).toBeLessThan(0.105);
+  });
+});
+
+describe('circuit breaker', () => {
+  it('opens during an errors fault and closes after it', () => {
+    const opts: TopologyOptions = {
+      duration: 400,
+      warmup: 0,
+      users: {
+        arrivals: { kind: 'poisson', rate: 50 },
+        journeys: [{ name: 'j', weight: 1, steps: ['api'] }],
+      },
+      services: [
+        {
+          name: 'api',
+          replicas: 2,
+          workers: 20,
+          queue: 100,
+          time: exp(0.01),
+          breaker: { failures: 0.5, window: 10, open: 5, minRequests: 20, probes: 3 },
+        },
+      ],
+      faults: [{ at: 100, for: 100, kind: 'errors', target: 'api', rate: 0.8 }],
+    };
+    const t = runOnce(opts);
+    const tr = t.serviceStats(0, t.kernel.now).breaker!;
+    const first = tr[0];
+    expect(first[1]).toBe('open');
+    // The 10 s window still holds the healthy outcomes from before the fault: at 50/s and 80 %
+    // errors, failures reach half of the window's 500 outcomes when 40·x = 250, x ≈ 6.25 s in.
+    expect(first[0]).toBeGreaterThanOrEqual(105);
+    expect(first[0]).toBeLessThan(108);
+    // While the fault lasts it cycles open → half-open → open; after it, one probe round closes it.
+    const during = tr.filter(([at]) => at < 200);
+    expect(during.filter(([, s]) => s === 'open').length).toBeGreaterThan(5);
+    const last = tr[tr.length - 1];
+    expect(last[1]).toBe('closed');
+    expect(last[0]).toBeGreaterThanOrEqual(200);
+    expect(last[0]).toBeLessThan(200 + 5 + 1);
+    expect(tr.filter(([at]) => at > last[0] + 1e-9)).toHaveLength(0);
+    // Open means failing fast: the calls it refused show as `breaker` errors, not as served.
+    expect(t.stats[0].errors.breaker).toBeGreaterThan(1000);
+  });
+});
+
+describe('autoscaling', () => {
+  it('follows a step in load to its target within 1 + provision/every intervals', () => {
+    // 1 worker × exp(100 ms) = 10 req/s per replica; target 50 %. λ: 50/s → 100/s at t = 300 s,
+    // so the right count steps from 10 to 20. The first evaluation after the step (t = 315) sees
+    // saturation and asks for 20; they serve after the 30 s provisioning: by t = 345.
+    const opts: TopologyOptions = {
+      duration: 900,
+      warmup: 0,
+      users: {
+        arrivals: { kind: 'spike', base: 50, peak: 100, at: 300, for: 1e9 },
+        journeys: [{ name: 'j', weight: 1, steps: ['api'] }],
+      },
+      services: [
+        {
+          name: 'api',
+          replicas: 10,
+          workers: 1,
+          queue: 1000,
+          time: exp(0.1),
+          balance: 'least-conn',
+          autoscale: { min: 2, max: 40, target: 0.5, every: 15, provision: 30, cooldown: 60 },
+        },
+      ],
+    };
+    const t = runOnce(opts);
+    const series = t.replicasOverTime[0];
+    const before = series.filter(([at]) => at < 300);
+    expect(before.every(([, n]) => n >= 9 && n <= 11)).toBe(true);
+    const every = 15;
+    const deadline = 300 + (1 + Math.ceil(30 / every)) * every;
+    const reached = series.find(([at, n]) => at >= 300 && n >= 19);
+    expect(reached).toBeDefined();
+    expect(reached![0]).toBeLessThanOrEqual(deadline);
+    const after = series.filter(([at]) => at >= deadline + 60);
+    expect(after.every(([, n]) => n >= 18 && n <= 23)).toBe(true);
+    expect(t.serving(0)).toBeGreaterThanOrEqual(18);
+    expect(t.serving(0)).toBeLessThanOrEqual(23);
+  });
+});
