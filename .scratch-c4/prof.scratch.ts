@@ -11,6 +11,6 @@ it('prof', () => {
   console.log('build', (performance.now() - t) / 1000);
   t = performance.now();
   for (let i = 0; i < 200000; i++) c.request(c.target('stream'), i, i * 7);
-  k.run(1e9);
+  k.run(3000);
   console.log('200k plays', (performance.now() - t) / 1000, k.fired);
 });

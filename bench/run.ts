@@ -5,7 +5,11 @@
  * it in the same run and print the ratio; absolute speeds on shared machines drift, ratios less so.
  */
 import { execFileSync } from 'node:child_process';
+import { benchContent } from './content.js';
+import { benchDashboard } from './dashboard.js';
+import { benchLoad } from './load.js';
 import { benchMmc } from './mmc.js';
+import { benchSweep } from './sweep.js';
 import { benchTopology } from './topology.js';
 
 function line(o: object): void {
@@ -38,3 +42,15 @@ if (want('topology')) {
   benchTopology(20);
   line(benchTopology());
 }
+
+if (want('dashboard-overhead')) line(await benchDashboard());
+
+if (want('sweep-parallel')) line(await benchSweep());
+
+if (want('content')) {
+  // A small run warms the JIT; the full one is reported.
+  benchContent(0.05);
+  line(benchContent());
+}
+
+if (want('load-driver')) line(await benchLoad());

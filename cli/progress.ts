@@ -36,7 +36,10 @@ export function progressLine(name: string, s: SimSnapshot, eventsPerSec: number)
   const head = `${name}  ${(runShare(s) * 100).toFixed(0).padStart(3)}%  rep ${s.replication + 1}/${s.replications}  t=${clock(s.time)}/${clock(s.duration)}  ${si(s.events)} events (${si(eventsPerSec)} ev/s)`;
   const journeys = s.journeys
     .slice(0, 3)
-    .map((j) => `${j.name} p99 ${j.count > 0 ? ms(j.p99) : '-'} err ${pct(j.count > 0 ? j.errors / j.count : 0)}`);
+    .map(
+      (j) =>
+        `${j.name} p99 ${j.count > 0 ? ms(j.p99) : '-'} err ${pct(j.count > 0 ? j.errors / j.count : 0)}`,
+    );
   return [head, ...journeys].join('  ');
 }
 

@@ -4,7 +4,7 @@
  * for latencies, seconds for stream lag, 0..1 for shares, per second for throughput.
  */
 import { z } from 'zod';
-import { closest, didYouMean, listOf } from './suggest.js';
+import { didYouMean, listOf } from './suggest.js';
 import { parseCount, parseDuration, parseRate, parseShare } from './units.js';
 import { ValueError } from './value-error.js';
 
@@ -156,13 +156,3 @@ export const BudgetsSchema = z
     }
     return out;
   });
-
-/** The kinds of subject that have `metric`, for messages. */
-export function kindsWithMetric(metric: string): SubjectKind[] {
-  return (Object.keys(METRICS) as SubjectKind[]).filter((k) => Object.hasOwn(METRICS[k], metric));
-}
-
-/** The closest metric of `kind` to `metric`, if any. */
-export function closestMetric(kind: SubjectKind, metric: string): string | undefined {
-  return closest(metric, Object.keys(METRICS[kind]));
-}

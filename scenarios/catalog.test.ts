@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ScenarioError } from '../results/errors.js';
 import { catalogDir, isPath, listCatalog, resolveScenario } from './catalog.js';
+import { loadScenario } from './load.js';
 
 describe('catalog', () => {
   it('lives in scenarios/catalog at the package root', () => {
@@ -45,6 +46,14 @@ describe('catalog', () => {
         },
       ]),
     );
-    expect(() => resolveScenario('zzzzzzzz')).toThrow(/the catalog has `mmc`/);
+    expect(() => resolveScenario('zzzzzzzz')).toThrow(/the catalog has .*`mmc`/);
+  });
+});
+
+describe('every catalog scenario', () => {
+  it.each(listCatalog().map((e) => e.name))('%s loads and has an about line', (name) => {
+    const s = loadScenario(name);
+    expect(s.name).toBe(name);
+    expect(s.about?.length).toBeGreaterThan(0);
   });
 });

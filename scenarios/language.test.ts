@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { evaluateBudgets } from '../results/budgets.js';
 import { ScenarioError } from '../results/errors.js';
+import type { RunResult } from '../results/run-result.js';
 import { capacityWarnings, offeredLoad, visitsPerJourney } from './capacity.js';
 import { scenarioJsonSchema } from './json-schema.js';
 import { loadScenario, parseScenario } from './load.js';
@@ -159,6 +161,42 @@ describe('the DESIGN.md example', () => {
     ]);
   });
 
+  it('hands budgets to results/budgets as they are', () => {
+    const latency = { mean: 90, p50: 80, p90: 150, p95: 200, p99: 350, p999: 500, max: 700 };
+    const r: RunResult = {
+      version: 1,
+      kind: 'sim',
+      scenario: { name: s.name, hash: '0' },
+      window: { start: 60, end: 600 },
+      journeys: {
+        play: {
+          count: 1000,
+          errors: {},
+          errorRate: 0.001,
+          throughput: 2100,
+          latency,
+          hdr: '',
+          sumSeconds: 90,
+        },
+      },
+      streams: {
+        plays: {
+          produced: 1,
+          consumed: 1,
+          lagMessages: { mean: 0, p99: 0, max: 0 },
+          lagSeconds: { mean: 1, p99: 2, max: 3 },
+        },
+      },
+      budgets: [],
+    };
+    expect(evaluateBudgets(r, s.budgets).map((b) => [b.expr, b.value, b.pass])).toEqual([
+      ['play.p99 < 400ms', 350, true],
+      ['play.errors < 0.5%', 0.001, true],
+      ['plays.lag.p99 < 5s', 2, true],
+      ['p2p.server_share < 15% (no p2p section in the result)', Number.NaN, false],
+    ]);
+  });
+
   it('reads the load section: profile stages and request lines', () => {
     expect(s.load).toEqual({
       target: 'http://127.0.0.1:8080',
@@ -215,6 +253,7 @@ load:
     expect(s.load?.requests.go).toEqual({
       method: 'POST',
       path: '/v1/go',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the template stays as text for the load drivers.
       headers: { 'x-token': '${env.TOKEN}' },
       body: '{}',
     });
@@ -242,6 +281,18 @@ load:
       8,
       'least-conn',
       0.5,
+    ]);
+    const budgets = loadScenario(DESIGN, [
+      'budgets.play.p99=< 300ms',
+      'budgets.gateway.utilization=< 70%',
+    ]).budgets;
+    expect(budgets.map((b) => [b.expr, b.kind, b.limit, b.line])).toEqual([
+      // Set on the command line: no position in the file.
+      ['play.p99 < 300ms', 'journey', 300, 0],
+      ['play.errors < 0.5%', 'journey', 0.005, 65],
+      ['plays.lag.p99 < 5s', 'stream', 5, 66],
+      ['p2p.server_share < 15%', 'p2p', 0.15, 67],
+      ['gateway.utilization < 70%', 'service', 0.7, 0],
     ]);
     expect(errorOf(() => loadScenario(DESIGN, ['services.gateway.balance=p2d']))).toBe(
       '--set services.gateway.balance=p2d  unknown balancer `p2d`; did you mean `p2c`?',

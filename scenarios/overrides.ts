@@ -38,7 +38,11 @@ export function parseOverride(raw: string): Override {
     // e.g. an alias (`*x`) with no anchor: yaml only notices while building the value.
     throw new ValueError(`bad value: ${(e as Error).message}`);
   }
-  return { raw, path: path.map((p) => p.trim()), value };
+  const trimmed = path.map((p) => p.trim());
+  // Budget keys contain dots themselves (`budgets.play.p99=< 300ms` sets budget `play.p99`).
+  if (trimmed[0] === 'budgets' && trimmed.length > 2)
+    return { raw, path: ['budgets', trimmed.slice(1).join('.')], value };
+  return { raw, path: trimmed, value };
 }
 
 /** Sets the override's value in the document, creating mappings along the way. */

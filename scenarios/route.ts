@@ -70,9 +70,15 @@ const CallText = target.transform((t, ctx): Call => {
 });
 
 /** A call in any of its written forms → {@link Call}. */
-export const CallSchema: z.ZodType<Call, unknown> = z.union([CallText, CallObject], {
-  error: 'expected a call like `auth.check`, `{ call: auth.check, p: 30% }` or `{ parallel: [a, b] }`',
-});
+export const CallSchema: z.ZodType<Call, unknown> = z
+  .union([CallText, CallObject], {
+    error: 'expected a call like `auth.check`, `{ call: auth.check, p: 30% }` or `{ parallel: [a, b] }`',
+  })
+  // Named so the JSON Schema refers to it as `#/$defs/call` (calls nest inside `parallel`).
+  .meta({
+    id: 'call',
+    description: 'a call like `auth.check`, `{ call: auth.check, p: 30% }` or `{ parallel: [a, b] }`',
+  });
 
 /** A route: the calls a request makes, in order. */
 export const RouteSchema = z.array(CallSchema, {

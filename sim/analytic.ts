@@ -38,3 +38,26 @@ export function mm1kBlocking(lambda: number, mu: number, k: number): number {
   if (rho === 1) return 1 / (k + 1);
   return ((1 - rho) * rho ** k) / (1 - rho ** (k + 1));
 }
+
+/**
+ * Mean response time of a Jackson tandem of M/M/1 stations fed by Poisson rate `lambda`: by
+ * Jackson's theorem each station behaves as an independent M/M/1, so W = Σ 1/(μᵢ − λ).
+ */
+export function tandemResponse(lambda: number, mus: readonly number[]): number {
+  return mus.reduce((w, mu) => (mu > lambda ? w + 1 / (mu - lambda) : Number.POSITIVE_INFINITY), 0);
+}
+
+/** Mean of the maximum of `n` independent exponentials of rate `mu`: H(n)/μ (1.5/μ for two). */
+export function meanMaxExp(n: number, mu: number): number {
+  let h = 0;
+  for (let k = 1; k <= n; k++) h += 1 / k;
+  return h / mu;
+}
+
+/**
+ * p-quantile of the response time of M/M/1 (exponential with rate μ − λ): what one replica of a
+ * randomly split pool shows, the baseline power-of-two-choices improves on.
+ */
+export function mm1ResponseQuantile(lambda: number, mu: number, p: number): number {
+  return -Math.log(1 - p) / (mu - lambda);
+}

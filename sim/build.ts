@@ -17,9 +17,10 @@ import { RandomStreams } from './kernel/random.js';
 import { parseReplayCsv } from './models/arrivals.js';
 import { type JourneyStats, Journeys } from './models/journeys.js';
 import type { ArrivalOptions, TopologyOptions } from './models/options.js';
+import { plainTimeline } from './models/plain-timeline.js';
 import { Requests } from './models/requests.js';
 import { Service } from './models/service.js';
-import type { TimelineRecorder } from './models/timeline.js';
+import { niceInterval, type TimelineRecorder } from './models/timeline.js';
 import { Topology } from './models/topology.js';
 import { Users } from './models/users.js';
 
@@ -170,6 +171,15 @@ function buildPlain(scenario: Scenario, seed: number, replication: number): Mode
   const a = scenario.users.arrivals;
   if (a.kind !== 'poisson') throw new Error('plain networks have Poisson arrivals');
   const users = new Users(kernel, streams.stream('arrivals'), journeys, a, scenario.duration);
+  const services = [...byName.values()];
+  const timeline = plainTimeline(
+    kernel,
+    journeys.stats,
+    services,
+    niceInterval(scenario.duration),
+    scenario.duration,
+    scenario.warmup,
+  );
   if (scenario.warmup > 0) {
     const reset = kernel.on(() => {
       for (const s of byName.values()) s.resetStats(kernel.now);
@@ -177,7 +187,7 @@ function buildPlain(scenario: Scenario, seed: number, replication: number): Mode
     kernel.at(scenario.warmup, reset);
   }
   users.begin();
-  const services: ServiceView[] = [...byName.values()].map((svc) => ({
+  const views: ServiceView[] = services.map((svc) => ({
     name: svc.name,
     serving: () => svc.replicas.length,
     utilization: (now) => svc.utilization(now),
@@ -191,5 +201,5 @@ function buildPlain(scenario: Scenario, seed: number, replication: number): Mode
       ...svc.counts(),
     }),
   }));
-  return { kernel, journeys, services, faults: [] };
+  return { kernel, journeys, services: views, timeline, faults: [] };
 }

@@ -107,7 +107,7 @@ export class Content {
     if (scenario.p2p && this.catalog) {
       const a = scenario.users.arrivals;
       const population = scenario.users.population ?? 0;
-      const clients = a.kind === 'closed' ? a.users : Math.max(1, Math.min(population || 1000, 5000));
+      const clients = a.kind === 'closed' ? a.users : Math.max(1, Math.min(population || 1000, 2000));
       const p2p = new P2p(
         kernel,
         { ...scenario.p2p, clients, population: Math.max(population, clients) },

@@ -9,7 +9,7 @@
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { evaluateBudgets } from '../../results/budgets.js';
-import { type Comparison, compareResults } from '../../results/compare.js';
+import { type Comparison, compareResults, latencyIntervals } from '../../results/compare.js';
 import { RunError, UsageError } from '../../results/errors.js';
 import type { BudgetResult, RunResult } from '../../results/run-result.js';
 import { loadScenario, type Scenario } from '../../scenarios/load.js';
@@ -17,7 +17,7 @@ import { simulate } from '../../sim/run.js';
 import { EXIT } from '../exit.js';
 import { formatSummary } from '../format.js';
 import { intOption, scenarioOptions } from '../options.js';
-import { formatComparison } from './compare.js';
+import { formatComparison, tolerance } from './compare.js';
 import { type HistoryFlag, historyOptions, recordRun } from './history.js';
 import { readResult } from './report.js';
 
@@ -31,16 +31,6 @@ export interface CheckCommandOptions {
   tolerance?: string;
   out?: string;
   history?: HistoryFlag;
-}
-
-/** Parses `--tolerance`: `10%` or a share such as `0.1` (default 10 %). */
-export function tolerance(value: string | undefined): number {
-  if (value === undefined) return 0.1;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
-  const n = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
-  if (!m || !Number.isFinite(n) || (!m[2] && n > 1))
-    throw new UsageError(`--tolerance expects a percentage like 10% or a share like 0.1, got \`${value}\``);
-  return n;
 }
 
 /** The result's budgets: as the simulation filled them, else evaluated from the scenario's. */
@@ -80,6 +70,17 @@ export async function checkCommand(arg: string, opts: CheckCommandOptions): Prom
         `backline: the baseline is of scenario ${baseline.scenario.name}, this run of ${result.scenario.name}\n`,
       );
     comparison = compareResults(baseline, result, { tolerance: tol });
+    const weak = Object.keys(result.journeys).filter(
+      (name) =>
+        baseline.journeys[name] &&
+        (latencyIntervals(name, result.journeys[name], result).method === 'independent' ||
+          latencyIntervals(name, baseline.journeys[name], baseline).method === 'independent'),
+    );
+    if (weak.length > 0)
+      process.stderr.write(
+        `backline: ${weak.join(', ')}: single-replication intervals assume independent latencies and are too narrow; ` +
+          'use --replications 3 or more in CI so noise cannot fail the gate\n',
+      );
   }
   const failedBudgets = result.budgets.filter((b) => b.pass === false);
   const regressions = comparison?.regressions ?? [];

@@ -5,15 +5,25 @@
  */
 import type { Command } from 'commander';
 import { type Comparison, compareResults, type MetricDelta } from '../../results/compare.js';
+import { UsageError } from '../../results/errors.js';
 import { EXIT } from '../exit.js';
 import { table } from '../format.js';
-import { tolerance } from './check.js';
 import { readResult } from './report.js';
 
 /** Options of `compare`. */
 export interface CompareCommandOptions {
   json?: boolean;
   tolerance?: string;
+}
+
+/** Parses `--tolerance`: `10%` or a share such as `0.1` (default 10 %). */
+export function tolerance(value: string | undefined): number {
+  if (value === undefined) return 0.1;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
+  const n = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
+  if (!m || !Number.isFinite(n) || (!m[2] && n > 1))
+    throw new UsageError(`--tolerance expects a percentage like 10% or a share like 0.1, got \`${value}\``);
+  return n;
 }
 
 function num(x: number): string {

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { evaluateBudgets } from '../../results/budgets.js';
 import type { RunResult } from '../../results/run-result.js';
+import { capacityWarnings } from '../../scenarios/capacity.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { simulate } from '../../sim/run.js';
 import { EXIT } from '../exit.js';
@@ -14,6 +15,7 @@ import { formatSummary } from '../format.js';
 import { intOption, scenarioOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
 import { defaultOutDir, writeReports } from '../write-reports.js';
+import { type HistoryFlag, historyOptions, recordRun } from './history.js';
 
 /** Options of `run`. */
 export interface RunCommandOptions {
@@ -24,6 +26,7 @@ export interface RunCommandOptions {
   /** False with `--no-dashboard`. */
   dashboard?: boolean;
   out?: string;
+  history?: HistoryFlag;
 }
 
 /** Whether we run under CI (`CI=true`, `CI=1`…), where a dashboard would only garble the log. */
@@ -44,6 +47,7 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
   const scenario = loadScenario(arg, opts.set);
   const seed = seedOpt ?? scenario.seed;
   const replications = repsOpt ?? scenario.replications;
+  for (const w of capacityWarnings(scenario)) process.stderr.write(`warning: ${w}\n`);
   const dashboard = !opts.json && opts.dashboard !== false && Boolean(process.stdout.isTTY) && !underCi();
   // Ink loads before the run starts, so the first snapshots are not simulated unseen.
   const live = dashboard ? await import('../dashboard/live.js') : undefined;
@@ -71,10 +75,10 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
     result.budgets = evaluateBudgets(result, scenario.budgets);
   await finish(result);
 
-  const paths = writeReports(result, {
-    outDir: opts.out ?? defaultOutDir(scenario.name, result),
-    scenario: scenario.name,
-  });
+  const outDir = opts.out ?? defaultOutDir(scenario.name, result);
+  const paths = writeReports(result, { outDir, scenario: scenario.name });
+  const code = verdict(result);
+  await recordRun(opts.history, result, { command: 'run', exitCode: code, outDir });
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -88,16 +92,18 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
     process.stdout.write(`${result.partial ? 'stopped early after' : 'finished in'} ${seconds}s; reports:\n`);
     for (const p of paths) process.stdout.write(`  ${p}\n`);
   }
-  return verdict(result);
+  return code;
 }
 
 /** Registers `run`. */
 export function register(program: Command): void {
-  scenarioOptions(
-    program
-      .command('run')
-      .description('simulate a scenario with a live dashboard, write the reports and check the budgets')
-      .argument('<scenario>', 'scenario file or catalog name'),
+  historyOptions(
+    scenarioOptions(
+      program
+        .command('run')
+        .description('simulate a scenario with a live dashboard, write the reports and check the budgets')
+        .argument('<scenario>', 'scenario file or catalog name'),
+    ),
   )
     .option('--no-dashboard', 'print plain progress lines instead of the live dashboard')
     .option('--out <dir>', 'directory for the reports (default out/<scenario>-<run id>/)')

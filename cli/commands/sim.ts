@@ -8,6 +8,7 @@ import { simulate } from '../../sim/run.js';
 import { EXIT } from '../exit.js';
 import { formatSummary } from '../format.js';
 import { intOption, scenarioOptions } from '../options.js';
+import { attachProgress } from '../progress.js';
 import { type HistoryFlag, historyOptions, recordRun } from './history.js';
 
 /** Options of `sim`. */
@@ -28,18 +29,19 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
   const scenario = loadScenario(arg, opts.set);
   for (const w of capacityWarnings(scenario)) process.stderr.write(`warning: ${w}\n`);
   const run = simulate(scenario, { seed, replications });
-  const progress = !opts.json && process.stderr.isTTY;
-  if (progress) {
-    run.on('snapshot', (s) => {
-      const pct = ((s.replication + s.time / s.duration) / s.replications) * 100;
-      process.stderr.write(`\rsimulating ${scenario.name}: ${pct.toFixed(0)} %  `);
-    });
-  }
+  // Progress on stderr: rewritten in place on a terminal, a plain line every few seconds elsewhere.
+  const progressDone = opts.json
+    ? undefined
+    : attachProgress(run, {
+        name: scenario.name,
+        stream: process.stderr,
+        inPlace: Boolean(process.stderr.isTTY),
+      });
   const onSigint = () => run.stop();
   process.once('SIGINT', onSigint);
   const result = await run.result;
   process.off('SIGINT', onSigint);
-  if (progress) process.stderr.write('\r\x1b[K');
+  progressDone?.(result);
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
   // The renderers (d3) load only when reports are asked for, keeping start-up fast.
   const reports =

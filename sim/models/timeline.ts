@@ -115,11 +115,13 @@ export class TimelineRecorder {
   }
 }
 
-/** A round interval near `duration / 60` (1, 2 or 5 × a power of ten seconds). */
+/** A round interval near `duration / 60`: the nearest (in ratio) of 1, 2 or 5 × a power of ten seconds. */
 export function niceInterval(duration: number): number {
   const raw = duration / 60;
   if (!(raw > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(raw));
-  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
-  return 10 * p;
+  let best = p;
+  for (const m of [1, 2, 5, 10])
+    if (Math.abs(Math.log((m * p) / raw)) < Math.abs(Math.log(best / raw))) best = m * p;
+  return best;
 }

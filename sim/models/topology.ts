@@ -683,7 +683,7 @@ export class Topology {
     }
     if (pool.busy[r] < pool.workers[r]) {
       this.busyDelta(r, 1);
-      this.serve(a, r, s);
+      this.serve(a, s);
     } else if (pool.qlen[r] < pool.capacity[r]) {
       pool.push(r, a);
       f.state[a] = QUEUED;
@@ -696,7 +696,7 @@ export class Topology {
   }
 
   /** Starts service of `a` on a worker already counted busy. */
-  private serve(a: number, r: number, s: number): void {
+  private serve(a: number, s: number): void {
     const f = this.frames;
     f.holds[a] = 1;
     f.state[a] = SERVING;
@@ -853,7 +853,7 @@ export class Topology {
         this.kernel.schedule(0, this.hDropped, id);
         continue;
       }
-      this.serve(id, r, s);
+      this.serve(id, s);
       return;
     }
     this.busyDelta(r, -1);

@@ -12,7 +12,7 @@ const ESC = /\x1b/;
 describe('backline run off a terminal', () => {
   it('prints plain progress lines under CI=true, writes the reports and exits 0', () => {
     const out = tmp();
-    const r = backline(['run', join(FIX, 'mm2.yaml'), '--out', out]);
+    const r = backline(['run', '--no-history', join(FIX, 'mm2.yaml'), '--out', out]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^mm2\s+\d+%\s+rep \d\/2\s+t=\S+\/1h06m\s+\S+ events/m);
     expect(r.stderr).toMatch(/^mm2 {2}done {2}25\.\dk events in/m);
@@ -27,21 +27,24 @@ describe('backline run off a terminal', () => {
 
   it('prints the same RunResult with --json --no-dashboard as a plain run writes', () => {
     const a = tmp();
-    backline(['run', join(FIX, 'mm2.yaml'), '--out', a]);
-    const r = backline(['run', join(FIX, 'mm2.yaml'), '--json', '--no-dashboard', '--out', tmp()], {
-      CI: '',
-    });
+    backline(['run', '--no-history', join(FIX, 'mm2.yaml'), '--out', a]);
+    const r = backline(
+      ['run', '--no-history', join(FIX, 'mm2.yaml'), '--json', '--no-dashboard', '--out', tmp()],
+      {
+        CI: '',
+      },
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/wrote .*result\.json/);
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(readFileSync(join(a, 'result.json'), 'utf8')));
   });
 
   it('exits 1 when a budget fails, 2 on bad input and 3 when the reports cannot be written', () => {
-    const breach = backline(['run', join(FIX, 'mm2-breach.yaml'), '--out', tmp()]);
+    const breach = backline(['run', '--no-history', join(FIX, 'mm2-breach.yaml'), '--out', tmp()]);
     expect(breach.code).toBe(1);
     expect(breach.stdout).toMatch(/req\.p99 < 100ms\s+\d+\.\d+\s+100\s+FAIL/);
-    expect(backline(['run', 'no-such-scenario']).code).toBe(2);
-    const unwritable = backline(['run', join(FIX, 'mm2.yaml'), '--out', '/dev/null/x']);
+    expect(backline(['run', '--no-history', 'no-such-scenario']).code).toBe(2);
+    const unwritable = backline(['run', '--no-history', join(FIX, 'mm2.yaml'), '--out', '/dev/null/x']);
     expect(unwritable.code).toBe(3);
     expect(unwritable.stderr).toMatch(/cannot write the reports/);
   });

@@ -14,7 +14,7 @@ describe.skipIf(!hasTmux)('backline run on a real terminal (tmux)', () => {
   it('shows the live dashboard, stops on q and prints the report paths', async () => {
     const session = `backline-test-${process.pid}`;
     const out = mkdtempSync(join(tmpdir(), 'backline-tty-'));
-    const cmd = `cd ${ROOT} && env -u CI ${process.execPath} dist/cli/main.js run ${join(FIX, 'mm2.yaml')} --set duration=100000000s --set replications=1 --out ${out}; echo EXIT=$?; sleep 30`;
+    const cmd = `cd ${ROOT} && env -u CI ${process.execPath} dist/cli/main.js run --no-history ${join(FIX, 'mm2.yaml')} --set duration=100000000s --set replications=1 --out ${out}; echo EXIT=$?; sleep 30`;
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd]);
     const capture = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
     const waitFor = async (re: RegExp, seconds: number) => {

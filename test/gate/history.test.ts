@@ -3,7 +3,7 @@
  * database that survives a writer killed with SIGKILL in the middle of its transactions.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -46,8 +46,17 @@ describe('run history', () => {
       '1',
       '--set',
       'services.server.workers=5',
+      '--out',
+      join(dir, 'sim-out'),
     ]);
     expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toContain(join(dir, 'sim-out', 'report.html'));
+    expect(readdirSync(join(dir, 'sim-out')).sort()).toEqual([
+      'junit.xml',
+      'report.html',
+      'result.json',
+      'summary.md',
+    ]);
     const b = backline(['check', GATED, '--history', db, '--replications', '1', '--out', join(dir, 'out')]);
     expect(b.code, b.stderr).toBe(0);
     expect(

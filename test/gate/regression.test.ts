@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tolerance } from '../../cli/commands/check.js';
+import { tolerance } from '../../cli/commands/compare.js';
 import { readResult } from '../../cli/commands/report.js';
 import { UsageError } from '../../results/errors.js';
 import { loadScenario } from '../../scenarios/load.js';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { ToolError } from '../../loadtests/errors.js';
 import { K6PointsImport, parseK6Summary, resultFromSummary } from '../../loadtests/k6/import.js';
 import { mergeOutputs } from '../../loadtests/k6/merge.js';
 import { operatorManifests } from '../../loadtests/k6/operator.js';
@@ -309,6 +310,18 @@ describe('distributed k6', () => {
 });
 
 describe('a real k6 run', () => {
+  it.skipIf(findK6() !== undefined)(
+    'says clearly that k6 is missing (the CLI exits 3 on this error)',
+    async () => {
+      const err = await runK6({ script: '', target: 'http://127.0.0.1:1', scenario: 's', hash: 'h' }).catch(
+        (e) => e,
+      );
+      expect(err).toBeInstanceOf(ToolError);
+      expect(err.code).toBe('E_RUN');
+      expect(err.message).toMatch(/^k6 is not installed or not on PATH/);
+    },
+  );
+
   it.skipIf(!findK6())('runs k6 against a loopback server and imports its points', async () => {
     const s = await startServer();
     try {

@@ -163,30 +163,44 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     expect(r.text).toMatch(/Event streams/);
   });
 
-  it('draws a real simulation (no timeline) with confidence intervals and a CDF', async () => {
+  it('draws a real simulation, with its timeline and without one, with confidence intervals and a CDF', async () => {
     const scenario = loadScenario('mmc', ['duration=2000s', 'warmup=100s', 'replications=3']);
     const result: RunResult = simulateSync(scenario);
-    const r = await open(renderHtml(result), 'mmc');
-    expect(r.consoleErrors).toEqual([]);
-    expect(r.pageErrors).toEqual([]);
-    expect(r.dialogs).toEqual([]);
-    const titles = r.charts.map((c) => c.title);
-    expect(titles).toEqual(
-      expect.arrayContaining([
-        'Latency CDF · req',
-        'mean latency with 95 % confidence intervals',
-        'Throughput per journey',
-        'Utilization per service',
-      ]),
-    );
-    for (const c of r.charts) {
-      expect(c.paths.length, c.title).toBeGreaterThan(0);
-      expect(c.drawn, c.title).toBe(c.paths.length);
+    const bare: RunResult = { ...result };
+    delete bare.timeline;
+    const pages = [
+      {
+        r: await open(renderHtml(result), 'mmc'),
+        over: ['Latency percentiles over time', 'Throughput over time'],
+      },
+      {
+        r: await open(renderHtml(bare), 'mmc-no-timeline'),
+        over: ['Throughput per journey', 'Error rate per journey'],
+      },
+    ];
+    if (!result.timeline) pages.shift();
+    for (const { r, over } of pages) {
+      expect(r.consoleErrors).toEqual([]);
+      expect(r.pageErrors).toEqual([]);
+      expect(r.dialogs).toEqual([]);
+      const titles = r.charts.map((c) => c.title);
+      expect(titles).toEqual(
+        expect.arrayContaining([
+          'Latency CDF · req',
+          'mean latency with 95 % confidence intervals',
+          'Utilization per service',
+          ...over,
+        ]),
+      );
+      for (const c of r.charts) {
+        expect(c.paths.length, c.title).toBeGreaterThan(0);
+        expect(c.drawn, c.title).toBe(c.paths.length);
+      }
+      // The CDF line has one point per plotted percentile (105).
+      const cdf = r.charts.find((c) => c.title === 'Latency CDF · req')!;
+      expect(cdf.paths[0].split('L')).toHaveLength(105);
+      expect(r.text).toContain(`${result.journeys.req.count.toLocaleString('en-US')}`);
     }
-    // The CDF line spans the measured range: its path has one point per plotted percentile (105).
-    const cdf = r.charts.find((c) => c.title === 'Latency CDF · req')!;
-    expect(cdf.paths[0].split('L')).toHaveLength(105);
-    expect(r.text).toContain(`${result.journeys.req.count.toLocaleString('en-US')}`);
     expect(existsSync(join(OUT, 'mmc.png'))).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
  * against its closed form, with replications and 95 % intervals.
  */
 import { describe, expect, it } from 'vitest';
+import { meanMaxExp, tandemResponse } from '../../sim/analytic.js';
 import type { TopologyOptions } from '../../sim/models/options.js';
 import { meanLatency, replicate } from './harness.js';
 
@@ -23,7 +24,8 @@ describe('queueing networks', () => {
         { name: 'b', replicas: 1, workers: 1, queue: 1e6, time: exp(0.8) },
       ],
     };
-    const w = 1 / (1 - 0.5) + 1 / (1.25 - 0.5);
+    const w = tandemResponse(0.5, [1, 1.25]);
+    expect(w).toBeCloseTo(1 / (1 - 0.5) + 1 / (1.25 - 0.5), 12);
     const got = replicate(opts, 8, (t) => meanLatency(t));
     expect(got.ci[0]).toBeLessThanOrEqual(w);
     expect(got.ci[1]).toBeGreaterThanOrEqual(w);
@@ -52,6 +54,7 @@ describe('queueing networks', () => {
         { name: 'b', replicas: 2, workers: 1000, queue: 0, time: exp(0.1) },
       ],
     };
+    expect(meanMaxExp(2, 10)).toBeCloseTo(0.15, 12);
     const got = replicate(opts, 6, (t) => meanLatency(t));
     expect(got.ci[0]).toBeLessThanOrEqual(0.15);
     expect(got.ci[1]).toBeGreaterThanOrEqual(0.15);

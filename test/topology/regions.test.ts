@@ -3,6 +3,7 @@
  * power-of-two-choices beats random on the tail at high load.
  */
 import { describe, expect, it } from 'vitest';
+import { mm1ResponseQuantile } from '../../sim/analytic.js';
 import type { TopologyOptions } from '../../sim/models/options.js';
 import { replicate, runOnce } from './harness.js';
 
@@ -76,7 +77,9 @@ describe('balancers', () => {
     const random = replicate(opts('random'), 4, p99);
     const p2c = replicate(opts('p2c'), 4, p99);
     // Random splitting makes each replica M/M/1 at ρ = 0.9: p99 = ln(100)/(μ − λ) = 4.6 s.
-    expect(random.mean).toBeGreaterThan(3500);
+    const mm1p99 = mm1ResponseQuantile(9, 10, 0.99) * 1000;
+    expect(mm1p99).toBeCloseTo(4605.17, 1);
+    expect(Math.abs(random.mean - mm1p99) / mm1p99).toBeLessThan(0.1);
     expect(p2c.ci[1]).toBeLessThan(random.ci[0]);
     expect(p2c.mean).toBeLessThan(random.mean / 2);
   });

@@ -1,0 +1,26 @@
+import { it } from 'vitest';
+import { Catalog } from '../sim/models/catalog.js';
+import { LruCache } from '../sim/models/cache.js';
+import { zipfCheTime } from '../sim/analytic-cache.js';
+import { RandomStreams } from '../sim/kernel/random.js';
+import { lognormal } from '../sim/models/p2p.js';
+it('prof', () => {
+  const rng = new RandomStreams(1).stream('x');
+  const cat = new Catalog({ items: 10_000_000, popularity: { kind: 'zipf', s: 1, n: 10_000_000 }, size: lognormal(4e6, 12e6) }, rng);
+  let t = performance.now();
+  let x = 0;
+  for (let i = 0; i < 1e6; i++) x += cat.next();
+  console.log('1M next', performance.now() - t);
+  t = performance.now();
+  for (let i = 0; i < 1e6; i++) x += cat.size(i);
+  console.log('1M size', performance.now() - t);
+  t = performance.now();
+  console.log('che', zipfCheTime(10_000_000, 1, 217), performance.now() - t);
+  t = performance.now();
+  const c = new LruCache(1e9, { partitions: 5000, initial: 4096 });
+  for (let i = 0; i < 1e6; i++) c.admit((i % 5000) * 1e7 + i, 4e6, 0, i % 5000);
+  console.log('1M admit', performance.now() - t);
+  t = performance.now();
+  for (let i = 0; i < 1e6; i++) x += c.lookup((i % 5000) * 1e7 + i, 0) ? 1 : 0;
+  console.log('1M lookup', performance.now() - t, x > 0);
+});

@@ -1,0 +1,113 @@
+/**
+ * Content benchmarks: byte-cache operations per second (LRU and LFU under Zipf over 10 M items),
+ * CDN requests and P2P plays per second through the kernel, and the flagship `spotify` scenario's
+ * content half (catalog, CDN, P2P, store, stream) in events per second with its peak heap.
+ */
+import { loadScenario } from '../scenarios/load.js';
+import { simulateContent } from '../sim/content.js';
+import { Kernel } from '../sim/kernel/kernel.js';
+import { RandomStreams } from '../sim/kernel/random.js';
+import { zipfSampler } from '../sim/kernel/zipf.js';
+import { type ByteCache, LfuCache, LruCache } from '../sim/models/cache.js';
+import { Catalog } from '../sim/models/catalog.js';
+import { Cdn } from '../sim/models/cdn.js';
+
+/** One benchmark line. */
+export interface ContentLine {
+  bench: 'content';
+  lruOpsPerSec: number;
+  lfuOpsPerSec: number;
+  lruHitRatio: number;
+  cdnRequestsPerSec: number;
+  /** `peakHeapMB` counts the JS heap and typed-array buffers. */
+  spotify: { events: number; seconds: number; eventsPerSec: number; peakHeapMB: number; engine: string };
+}
+
+function cacheOps(cache: ByteCache, n: number): { opsPerSec: number; hitRatio: number } {
+  const draw = zipfSampler(10_000_000, 0.9, new RandomStreams(1).stream('bench'));
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = draw();
+  let hits = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    if (cache.lookup(keys[i], i)) hits++;
+    else cache.admit(keys[i], 1, i);
+  }
+  const s = (performance.now() - t0) / 1000;
+  return { opsPerSec: Math.round(n / s), hitRatio: Math.round((hits / n) * 1e4) / 1e4 };
+}
+
+function cdnRate(n: number): number {
+  const streams = new RandomStreams(2);
+  const kernel = new Kernel(4096);
+  const catalog = new Catalog(
+    {
+      items: 10_000_000,
+      popularity: { kind: 'zipf', s: 1, n: 10_000_000 },
+      size: { kind: 'lognormal', mu: Math.log(4e6), sigma: 0.4 },
+    },
+    streams.stream('catalog'),
+  );
+  const cdn = new Cdn(
+    kernel,
+    {
+      edges: { eu: { capacity: 2e12, policy: 'lru', time: { kind: 'const', value: 0.003 } } },
+      origin: { time: { kind: 'exp', mean: 0.04 } },
+    },
+    catalog,
+    (name) => streams.stream(name),
+    () => {},
+  );
+  const h = kernel.on(() => {
+    cdn.request(0, 0, catalog.next());
+    kernel.schedule(0.0001, h);
+  });
+  kernel.at(0, h);
+  const t0 = performance.now();
+  kernel.run(n * 0.0001);
+  return Math.round(n / ((performance.now() - t0) / 1000));
+}
+
+/** JS heap plus typed-array buffers: the caches and queues live in the latter. */
+function heapNow(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+/** Runs the content benchmarks once. */
+export function benchContent(scale = 1): ContentLine {
+  const n = Math.round(2_000_000 * scale);
+  const lru = cacheOps(new LruCache(100_000), n);
+  const lfu = cacheOps(new LfuCache(100_000), n);
+  const cdn = cdnRate(Math.round(500_000 * scale));
+  const scenario = loadScenario('spotify');
+  let peak = heapNow();
+  const kernel = new Kernel(4096);
+  const t0 = performance.now();
+  const watch = kernel.on(() => {
+    peak = Math.max(peak, heapNow());
+    kernel.schedule(10, watch);
+  });
+  kernel.at(0, watch);
+  const r = simulateContent(
+    { ...scenario, duration: scenario.duration * scale },
+    new RandomStreams(scenario.seed),
+    kernel,
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  peak = Math.max(peak, heapNow());
+  return {
+    bench: 'content',
+    lruOpsPerSec: lru.opsPerSec,
+    lfuOpsPerSec: lfu.opsPerSec,
+    lruHitRatio: lru.hitRatio,
+    cdnRequestsPerSec: cdn,
+    spotify: {
+      events: r.events,
+      seconds: Math.round(seconds * 100) / 100,
+      eventsPerSec: Math.round(r.events / seconds),
+      peakHeapMB: Math.round(peak / 1e5) / 10,
+      engine: 'content-only (simulateContent)',
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Dashboard overhead: the same simulation run through the sliced run handle with and without the
+ * live dashboard mounted (rendering into a fake 120×40 terminal, as ink-testing-library does).
+ * Runs alternate and the fastest of each kind is compared, which keeps other load on a shared
+ * machine out of the ratio as far as possible. Target: overhead ≤ 5 %.
+ */
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { mountDashboard } from '../cli/dashboard/live.js';
+import { parseScenario } from '../scenarios/load.js';
+import { simulate } from '../sim/run.js';
+
+const SCENARIO = `
+name: dashboard-bench
+seed: 1
+duration: 600000s
+warmup: 1000s
+users:
+  arrivals: poisson(3.2/s)
+  journeys:
+    req: { steps: [server] }
+services:
+  server: { workers: 4, time: exp(1s), queue: 100000 }
+`;
+
+/** One benchmark line. */
+export interface DashboardLine {
+  bench: 'dashboard-overhead';
+  events: number;
+  plainSeconds: number;
+  dashboardSeconds: number;
+  renders: number;
+  overheadPct: number;
+}
+
+function fakeTerminal() {
+  const stdout = Object.assign(new EventEmitter(), {
+    columns: 120,
+    rows: 40,
+    bytes: 0,
+    write(s: string) {
+      this.bytes += s.length;
+      return true;
+    },
+  });
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: false,
+    setEncoding() {},
+    setRawMode() {},
+    resume() {},
+    pause() {},
+    ref() {},
+    unref() {},
+    read: () => null,
+  });
+  return { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream };
+}
+
+async function once(withDashboard: boolean): Promise<{ seconds: number; events: number; renders: number }> {
+  const scenario = parseScenario(SCENARIO, 'bench/dashboard');
+  const t0 = performance.now();
+  const run = simulate(scenario);
+  const term = fakeTerminal();
+  const board = withDashboard
+    ? mountDashboard(run, { scenario, seed: 1, replications: 1, stdout: term.stdout, stdin: term.stdin })
+    : undefined;
+  const result = await run.result;
+  await board?.finish(result);
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    events: result.events ?? 0,
+    renders: board?.renders ?? 0,
+  };
+}
+
+/** Runs the comparison `rounds` times each, alternating. */
+export async function benchDashboard(rounds = 5): Promise<DashboardLine> {
+  // Warm the JIT on both paths: the first mount of Ink and React costs more than any later one.
+  await once(false);
+  await once(true);
+  let plain = Number.POSITIVE_INFINITY;
+  let dash = Number.POSITIVE_INFINITY;
+  let events = 0;
+  let renders = 0;
+  for (let i = 0; i < rounds; i++) {
+    const a = await once(false);
+    const b = await once(true);
+    plain = Math.min(plain, a.seconds);
+    if (b.seconds < dash) {
+      dash = b.seconds;
+      renders = b.renders;
+    }
+    events = a.events;
+  }
+  return {
+    bench: 'dashboard-overhead',
+    events,
+    plainSeconds: Math.round(plain * 1000) / 1000,
+    dashboardSeconds: Math.round(dash * 1000) / 1000,
+    renders,
+    overheadPct: Math.round(((dash - plain) / plain) * 1000) / 10,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * `backline load` driver vs raw autocannon against the same loopback server, in one run: requests
+ * per second of each and their ratio (target ≥ 0.95). The server runs in a child process so the
+ * load generators do not share its event loop. Both use 50 keep-alive connections for the same
+ * duration; runs alternate (raw, ours, raw, ours) and the better of each pair is kept.
+ *
+ * `backline` here is the `--max` mode (autocannon in-process, with our per-journey booking, plan
+ * and templates); the open-model scheduler's ceiling is reported beside it for information.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+import { startLoad } from '../loadtests/autocannon/driver.js';
+import type { LoadScenario } from '../loadtests/shape.js';
+
+const SERVER = `
+const http = require('node:http');
+const s = http.createServer((req, res) => res.end('ok'));
+s.keepAliveTimeout = 60000;
+s.listen(0, '127.0.0.1', () => process.stdout.write(String(s.address().port) + '\\n'));
+`;
+
+async function startChild(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) =>
+    child.stdout!.once('data', (c) => resolve(String(c).trim())),
+  );
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+function scenario(url: string, rate: number, seconds: number): LoadScenario {
+  return {
+    name: 'bench-load',
+    seed: 1,
+    duration: seconds,
+    users: { arrivals: { kind: 'poisson', rate }, journeys: { req: { weight: 1, steps: ['svc'] } } },
+    services: {},
+    load: {
+      target: url,
+      allow: [],
+      tool: 'autocannon',
+      connections: 50,
+      maxRequests: 100_000_000,
+      maxDuration: 600,
+      profile: [{ kind: 'hold', rate, for: seconds }],
+      requests: { req: { method: 'GET', path: '/', headers: {} } },
+    },
+  };
+}
+
+async function raw(url: string, seconds: number): Promise<number> {
+  const r = await autocannon({ url, connections: 50, duration: seconds });
+  return r.requests.total / seconds;
+}
+
+async function ours(url: string, seconds: number): Promise<number> {
+  const o = await startLoad(scenario(url, 1, seconds), { mode: 'max', duration: seconds }).outcome;
+  return o.result.journeys.req.count / o.result.window.end;
+}
+
+/** Runs the benchmark and returns its JSON line. */
+export async function benchLoad(seconds = 3): Promise<Record<string, unknown>> {
+  const { child, url } = await startChild();
+  try {
+    await raw(url, 1); // warm the server and the JIT
+    await ours(url, 1);
+    const rawRates: number[] = [];
+    const ourRates: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      rawRates.push(await raw(url, seconds));
+      ourRates.push(await ours(url, seconds));
+    }
+    const rawRate = Math.max(...rawRates);
+    const ourRate = Math.max(...ourRates);
+    // The open model at 1.2× the raw rate: how much of it the scheduler can actually start and finish.
+    const offered = Math.round(rawRate * 1.2);
+    const open = await startLoad(scenario(url, offered, seconds), { timeout: 5 }).outcome;
+    const openRate = open.sent / Math.max(seconds, open.result.window.end);
+    const round = (x: number) => Math.round(x);
+    return {
+      bench: 'load-driver-vs-autocannon',
+      seconds,
+      connections: 50,
+      autocannonReqPerSec: round(rawRate),
+      backlineReqPerSec: round(ourRate),
+      ratio: Math.round((ourRate / rawRate) * 1000) / 1000,
+      target: 0.95,
+      openModel: { offeredPerSec: offered, achievedPerSec: round(openRate) },
+    };
+  } finally {
+    child.kill();
+  }
+}

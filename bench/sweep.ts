@@ -1,0 +1,55 @@
+/**
+ * Sweep parallelism: 8 grid points run serially in this thread, then on 2 worker threads (cold:
+ * each worker loads its modules and JIT-compiles on its own, as in real use). Target: ≥ 1.7×.
+ */
+import { performance } from 'node:perf_hooks';
+import { grid, parseVary, pointSeed } from '../cli/sweep-grid.js';
+import { runPool, runSerial } from '../cli/sweep-pool.js';
+import type { SweepJob } from '../cli/sweep-worker.js';
+
+/** One benchmark line. */
+export interface SweepLine {
+  bench: 'sweep-parallel';
+  points: number;
+  workers: number;
+  serialSeconds: number;
+  parallelSeconds: number;
+  speedup: number;
+  identical: boolean;
+}
+
+function jobs(): SweepJob[] {
+  const base = ['duration=300000s', 'warmup=1000s', 'replications=1'];
+  const points = grid([
+    parseVary('services.server.workers=4,5,6,8'),
+    parseVary('users.arrivals=poisson(3/s),poisson(3.2/s)'),
+  ]);
+  return points.map((o, id) => ({
+    id,
+    scenario: 'mmc',
+    sets: [...base, ...Object.entries(o).map(([k, v]) => `${k}=${v}`)],
+    seed: pointSeed(1, o),
+  }));
+}
+
+/** Runs the comparison once. */
+export async function benchSweep(workers = 2): Promise<SweepLine> {
+  const js = jobs();
+  runSerial(js.slice(0, 1)); // warm the JIT of this thread
+  const t0 = performance.now();
+  const serial = runSerial(js);
+  const t1 = performance.now();
+  const parallel = await runPool(js, workers);
+  const t2 = performance.now();
+  const s = (t1 - t0) / 1000;
+  const p = (t2 - t1) / 1000;
+  return {
+    bench: 'sweep-parallel',
+    points: js.length,
+    workers,
+    serialSeconds: Math.round(s * 1000) / 1000,
+    parallelSeconds: Math.round(p * 1000) / 1000,
+    speedup: Math.round((s / p) * 100) / 100,
+    identical: JSON.stringify(serial) === JSON.stringify(parallel),
+  };
+}

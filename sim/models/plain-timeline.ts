@@ -1,0 +1,104 @@
+/**
+ * The timeline of a plain queueing network (the foundation's stations), read off its cumulative
+ * statistics by a tick every interval so the lean path records nothing extra per request. Journey
+ * series start at warm-up, because the foundation's journeys count only what started after it.
+ */
+import * as hdr from 'hdr-histogram-js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { JourneyStats } from './journeys.js';
+import type { Service } from './service.js';
+import { TimelineRecorder } from './timeline.js';
+
+function empty(): hdr.Histogram {
+  return hdr.build({
+    bitBucketSize: 32,
+    autoResize: true,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 2,
+    numberOfSignificantValueDigits: 3,
+    useWebAssembly: false,
+  });
+}
+
+/**
+ * Schedules the ticks on `kernel` and returns the recorder they fill. Call it before the stations'
+ * warm-up reset is scheduled.
+ */
+export function plainTimeline(
+  kernel: Kernel,
+  stats: JourneyStats[],
+  services: Service[],
+  interval: number,
+  duration: number,
+  warmup: number,
+): TimelineRecorder {
+  const rec = new TimelineRecorder(interval, stats.length, services.length);
+  const prevHist = stats.map(() => empty());
+  const prevCount = stats.map(() => 0);
+  const prevErrors = stats.map(() => 0);
+  let mark = services.map(() => ({ busy: 0, queue: 0 }));
+  let since = 0; // when the stations' averages last restarted (0, then warm-up)
+  let last = 0;
+  const errorsOf = (s: JourneyStats) => Object.values(s.errors).reduce((a, b) => a + b, 0);
+  const tick = kernel.on(() => {
+    const now = kernel.now;
+    const span = now - last;
+    const series = rec.journeys;
+    rec.t.push(last);
+    stats.forEach((s, j) => {
+      const cur = empty();
+      cur.add(s.latency.hdr);
+      const diff = empty();
+      diff.add(cur);
+      diff.subtract(prevHist[j]);
+      const done = s.count - prevCount[j];
+      const failed = errorsOf(s) - prevErrors[j];
+      series[j].throughput.push(span > 0 ? done / span : 0);
+      series[j].p50.push(diff.totalCount > 0 ? diff.getValueAtPercentile(50) / 1000 : 0);
+      series[j].p99.push(diff.totalCount > 0 ? diff.getValueAtPercentile(99) / 1000 : 0);
+      series[j].errors.push(done > 0 ? failed / done : 0);
+      prevHist[j] = cur;
+      prevCount[j] = s.count;
+      prevErrors[j] = errorsOf(s);
+    });
+    services.forEach((svc, i) => {
+      let busy = 0;
+      let queue = 0;
+      let workers = 0;
+      for (const st of svc.replicas) {
+        busy += st.busy.mean(now) * (now - since);
+        queue += st.waiting.mean(now) * (now - since);
+        workers += st.workers;
+      }
+      const m = mark[i];
+      rec.services[i].utilization.push(span > 0 && workers > 0 ? (busy - m.busy) / (span * workers) : 0);
+      rec.services[i].queue.push(span > 0 ? (queue - m.queue) / span : 0);
+      rec.services[i].replicas.push(svc.replicas.length);
+      mark[i] = { busy, queue };
+    });
+    last = now;
+    if (now + interval <= duration + 1e-9) kernel.schedule(interval, tick);
+  });
+  kernel.schedule(interval, tick);
+  if (warmup > 0) {
+    // Must fire just before the stations restart their averages at warm-up (the caller schedules
+    // this first): the interval straddling warm-up keeps the area accrued before the restart.
+    kernel.at(
+      warmup,
+      kernel.on(() => {
+        const now = kernel.now;
+        mark = services.map((svc, i) => {
+          let busy = 0;
+          let queue = 0;
+          for (const st of svc.replicas) {
+            busy += st.busy.mean(now) * (now - since);
+            queue += st.waiting.mean(now) * (now - since);
+          }
+          return { busy: mark[i].busy - busy, queue: mark[i].queue - queue };
+        });
+        since = now;
+      }),
+    );
+  }
+  return rec;
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { loadScenario, parseScenario } from '../../scenarios/load.js';
+import { buildContent, hasContent, simulateContent } from '../../sim/content.js';
+import { Kernel } from '../../sim/kernel/kernel.js';
+import { RandomStreams } from '../../sim/kernel/random.js';
+
+const BASE = `
+name: content-test
+seed: 4
+duration: 60s
+regions: { eu-west: { users: 50% }, us-east: { users: 50% } }
+catalog: { items: 1000, popularity: zipf(0.8), size: const(4MB) }
+users:
+  arrivals: poisson(100/s)
+  journeys:
+    play: { steps: [gateway.play, stream] }
+    read: { steps: [stores.playlists] }
+services:
+  gateway: { time: const(1ms), routes: { play: [] } }
+cdn:
+  edges:
+    eu-west: { capacity: 400MB, policy: lru, time: 3ms }
+    us-east: { capacity: 400MB, policy: lfu, time: 3ms }
+  origin: { time: 40ms }
+p2p: { online: 30%, serverHead: 15s, prefetch: 30s }
+stores:
+  playlists: { shards: 6, vnodes: 16, time: 1ms }
+streams:
+  plays: { partitions: 4, produce: gateway.play, consume: { instances: 2, time: 1ms } }
+faults:
+  - { at: 20s, for: 10s, crash: stores.playlists, shards: 6 }
+  - { at: 20s, for: 10s, outage: eu-west }
+`;
+
+describe('content integration', () => {
+  it('resolves content steps to targets and leaves service steps alone', () => {
+    const s = parseScenario(BASE, 'base.yaml');
+    expect(hasContent(s)).toBe(true);
+    const c = buildContent(new Kernel(), s, new RandomStreams(1), { done: () => {} });
+    expect(c.target('stream')).toBeGreaterThanOrEqual(0);
+    expect(c.target('cdn')).toBeGreaterThanOrEqual(0);
+    expect(c.target('stores.playlists')).toBeGreaterThanOrEqual(0);
+    expect(c.target('stores.nope')).toBe(-1);
+    expect(c.target('gateway.play')).toBe(-1);
+    expect(c.producersOf('gateway.play')).toEqual([0]);
+  });
+
+  it('plays, reads and produces through the engine hooks and reports every content section', () => {
+    const s = parseScenario(BASE, 'base.yaml');
+    const r = simulateContent(s, new RandomStreams(s.seed), new Kernel());
+    expect(r.p2p?.plays).toBeGreaterThan(2500);
+    const shares = (r.p2p?.serverShare ?? 0) + (r.p2p?.peerShare ?? 0) + (r.p2p?.cacheShare ?? 0);
+    expect(shares).toBeCloseTo(1, 5);
+    // P2P server fetches go through the CDN edges of the player's region.
+    expect((r.cdn?.['eu-west'].requests ?? 0) + (r.cdn?.['us-east'].requests ?? 0)).toBeGreaterThan(0);
+    // Every play produced one message (a few plays were still starting at the end); consumers kept up.
+    expect(Math.abs((r.streams?.plays.produced ?? 0) - r.journeys.play.count)).toBeLessThan(10);
+    expect(r.streams?.plays.lagMessages.max).toBeLessThan(20);
+    // All 6 nodes down for 10 s of 60: about a sixth of the reads fail as unavailable.
+    const reads = r.journeys.read.count;
+    expect(r.stores?.playlists.unavailable).toBe(r.journeys.read.errors);
+    expect(r.journeys.read.errors / reads).toBeGreaterThan(0.12);
+    expect(r.journeys.read.errors / reads).toBeLessThan(0.22);
+  });
+
+  it('is deterministic: the same seed gives the same results', () => {
+    const s = parseScenario(BASE, 'base.yaml');
+    const a = simulateContent(s, new RandomStreams(9), new Kernel());
+    const b = simulateContent(s, new RandomStreams(9), new Kernel());
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+
+  it('the catalog scenarios load and their content runs', () => {
+    for (const name of ['cdn-zipf', 'hot-shard', 'consumer-lag', 'spotify-2010', 'spotify']) {
+      expect(hasContent(loadScenario(name))).toBe(true);
+    }
+    const lag = loadScenario('consumer-lag');
+    const r = simulateContent(lag, new RandomStreams(lag.seed), new Kernel());
+    // Two of four consumers down from 2 m to 3 m: lag peaks near 9 000 messages, then drains.
+    expect(r.streams?.plays.lagMessages.max).toBeGreaterThan(7000);
+    expect(r.streams?.plays.lagMessages.max).toBeLessThan(11_000);
+    expect(r.streams?.plays.consumed).toBeGreaterThan((r.streams?.plays.produced ?? 0) - 50);
+  });
+});

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { estimateCapacity, mmcResponseQuantile, predictMetric } from '../../cli/capacity-estimate.js';
+import { findCapacity, parseBudget } from '../../cli/commands/capacity.js';
+import { loadScenario } from '../../scenarios/load.js';
+import { mmcResponse } from '../../sim/analytic.js';
+import { ROOT } from '../cli.js';
+
+const MM1 = join(ROOT, 'test/whatif/fixtures/mm1.yaml');
+
+describe('analytic capacity estimate', () => {
+  it('solves M/M/1 exactly: mean W = 1/(μ−λ) and p99 = ln(100)/(μ−λ)', () => {
+    const s = loadScenario(MM1);
+    const mean = estimateCapacity(s, parseBudget('req.mean < 5000ms', s));
+    expect(mean.rate).toBeCloseTo(0.8, 6);
+    expect(mean.saturation).toBeCloseTo(1, 9);
+    expect(mean.bottleneck).toBe('server');
+    const limit = (Math.log(100) / 0.2) * 1000;
+    const p99 = estimateCapacity(s, parseBudget(`req.p99 < ${limit}ms`, s));
+    expect(p99.rate).toBeCloseTo(0.8, 4);
+  });
+
+  it('matches Erlang-C for M/M/c and the utilization law', () => {
+    const s = loadScenario(MM1, ['services.server.workers=4']);
+    expect(predictMetric(s, parseBudget('req.mean < 1s', s), 3.2)).toBeCloseTo(
+      mmcResponse(4, 3.2, 1) * 1000,
+      6,
+    );
+    expect(predictMetric(s, parseBudget('server.utilization < 50%', s), 3)).toBeCloseTo(0.75, 12);
+    expect(estimateCapacity(s, parseBudget('server.utilization < 50%', s)).rate).toBeCloseTo(2, 6);
+    // The median of M/M/c response exceeds 0 and sits below its mean for c = 4 at ρ = 0.8.
+    const median = mmcResponseQuantile(4, 3.2, 1, 0.5);
+    expect(median).toBeGreaterThan(0.5);
+    expect(median).toBeLessThan(mmcResponse(4, 3.2, 1));
+  });
+});
+
+describe('simulated capacity search', () => {
+  it('finds λ ≈ 0.8/s for M/M/1 under `req.mean < 5000ms`, within 4 %', () => {
+    const c = findCapacity(MM1, { budgets: ['req.mean < 5000ms'] });
+    expect(c.rate).toBeDefined();
+    expect(Math.abs((c.rate ?? 0) - 0.8) / 0.8).toBeLessThan(0.04);
+    const [lo, hi] = c.interval;
+    expect(lo).toBe(c.rate);
+    expect((hi - lo) / lo).toBeLessThanOrEqual(0.02);
+    // Every probe below the answer passed, every probe above it failed.
+    for (const p of c.probes) expect(p.pass).toBe(p.rate <= lo);
+    expect(c.analytic[0].rate).toBeCloseTo(0.8, 6);
+  });
+
+  it('reports no rate when even a trickle breaks the budget', () => {
+    const c = findCapacity(MM1, { budgets: ['req.mean < 100ms'], maxRuns: 6 });
+    expect(c.rate).toBeUndefined();
+    expect(c.probes.every((p) => !p.pass)).toBe(true);
+  });
+
+  it('refuses budgets it cannot read', () => {
+    const s = loadScenario(MM1);
+    expect(() => parseBudget('req.p99 400ms', s)).toThrow(/expected/);
+    expect(() => parseBudget('nope.p99 < 400ms', s)).toThrow(/not a journey/);
+  });
+});
