@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { mountDashboard } from '../cli/dashboard/live.js';
+import { useReactProduction } from '../cli/commands/run.js';
 import { parseScenario } from '../scenarios/load.js';
 import { simulate } from '../sim/run.js';
 
@@ -56,7 +56,12 @@ function fakeTerminal() {
   return { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream };
 }
 
-async function once(withDashboard: boolean): Promise<{ seconds: number; events: number; renders: number }> {
+type Mount = typeof import('../cli/dashboard/live.js')['mountDashboard'];
+
+async function once(
+  mountDashboard: Mount,
+  withDashboard: boolean,
+): Promise<{ seconds: number; events: number; renders: number }> {
   const scenario = parseScenario(SCENARIO, 'bench/dashboard');
   const t0 = performance.now();
   const run = simulate(scenario);
@@ -75,16 +80,19 @@ async function once(withDashboard: boolean): Promise<{ seconds: number; events: 
 
 /** Runs the comparison `rounds` times each, alternating. */
 export async function benchDashboard(rounds = 5): Promise<DashboardLine> {
+  // As `backline run` does: React's production build, chosen before Ink loads.
+  useReactProduction();
+  const { mountDashboard } = await import('../cli/dashboard/live.js');
   // Warm the JIT on both paths: the first mount of Ink and React costs more than any later one.
-  await once(false);
-  await once(true);
+  await once(mountDashboard, false);
+  await once(mountDashboard, true);
   let plain = Number.POSITIVE_INFINITY;
   let dash = Number.POSITIVE_INFINITY;
   let events = 0;
   let renders = 0;
   for (let i = 0; i < rounds; i++) {
-    const a = await once(false);
-    const b = await once(true);
+    const a = await once(mountDashboard, false);
+    const b = await once(mountDashboard, true);
     plain = Math.min(plain, a.seconds);
     if (b.seconds < dash) {
       dash = b.seconds;

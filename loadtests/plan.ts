@@ -14,7 +14,7 @@ import {
   type ProfilePhase,
   type RequestSpec,
 } from './shape.js';
-import { compileTemplate, Secrets, type Template, templateSources } from './template.js';
+import { compileTemplate, resolveEnv, Secrets, type Template, templateSources } from './template.js';
 
 /** One journey's request, compiled. */
 export interface PlannedJourney {
@@ -295,7 +295,8 @@ export function buildPlan(s: LoadScenario, opts: PlanOptions = {}): RequestPlan 
   return {
     scenario: s.name,
     seed,
-    target: load.target,
+    // `load.target` may itself be a secret (`${env.TARGET}`); results show it redacted.
+    target: resolveEnv(load.target, secrets),
     allow: load.allow,
     connections: load.connections,
     maxRequests: load.maxRequests,

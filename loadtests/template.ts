@@ -146,3 +146,8 @@ export function compileTemplate(
 export function envNames(source: string): string[] {
   return [...source.matchAll(TOKEN)].filter((m) => m[2]).map((m) => m[2]);
 }
+
+/** `text` with every `${env.NAME}` replaced by its value (recorded in `secrets` for redaction). */
+export function resolveEnv(text: string, secrets: Secrets, env: NodeJS.ProcessEnv = process.env): string {
+  return text.replace(/\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => secrets.get(name, env));
+}

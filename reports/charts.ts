@@ -84,7 +84,8 @@ function extent(values: number[], log: boolean, min?: number, max?: number): [nu
   }
   if (lo === hi) {
     if (log) [lo, hi] = [lo / 2, hi * 2];
-    else [lo, hi] = [lo - 1, hi + 1];
+    else if (lo === 0) hi = 1;
+    else [lo, hi] = [Math.min(0, lo * 2), Math.max(0, hi * 2)];
   }
   return [lo, hi];
 }

@@ -279,7 +279,12 @@ function intervalSection(r: RunResult): string {
 }
 
 function markersOf(r: RunResult): Marker[] {
-  return (r.faults ?? []).map((f) => ({ from: f.at, to: f.at + f.for, label: f.label }));
+  const out = (r.faults ?? []).map((f) => ({ from: f.at, to: f.at + f.for, label: f.label }));
+  // The warm-up is outside the statistics; shading it explains the ramp at the start of a timeline.
+  const t0 = r.timeline?.t?.[0];
+  const start = r.window?.start ?? 0;
+  if (t0 !== undefined && start > t0) out.unshift({ from: t0, to: start, label: 'warm-up' });
+  return out;
 }
 
 function timelineSection(r: RunResult, p?: RunResult): string {

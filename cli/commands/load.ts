@@ -14,6 +14,7 @@ import { evaluateLoadBudgets } from '../../loadtests/budgets.js';
 import type { LoadSnapshot } from '../../loadtests/collector.js';
 import { hashScenario } from '../../loadtests/collector.js';
 import { checkTarget } from '../../loadtests/safety.js';
+import { resolveEnv, Secrets } from '../../loadtests/template.js';
 import type { Twin } from '../../loadtests/twin/twin.js';
 import { UsageError } from '../../results/errors.js';
 import type { RunResult } from '../../results/run-result.js';
@@ -130,7 +131,8 @@ export async function loadCommand(arg: string, opts: LoadCommandOptions): Promis
     twin = await startTwin(scenario, { port, seed });
     if (!opts.json) process.stderr.write(`twin serving ${scenario.name} at ${twin.endpoints.url}\n`);
   }
-  const target = twin?.endpoints.url ?? opts.target ?? scenario.load?.target;
+  const raw = twin?.endpoints.url ?? opts.target ?? scenario.load?.target;
+  const target = raw === undefined ? undefined : resolveEnv(raw, new Secrets());
   if (!target)
     throw new UsageError('no load target: set `load.target` in the scenario, pass --target, or use --twin');
   const t0 = performance.now();
@@ -144,8 +146,9 @@ export async function loadCommand(arg: string, opts: LoadCommandOptions): Promis
       result = await runK6Tool(scenario, target, opts);
     } else {
       const { startLoad } = await import('../../loadtests/autocannon/driver.js');
+      // The driver resolves `${env.…}` itself so the result can redact it.
       const run: LoadRun = startLoad(scenario, {
-        target,
+        target: raw,
         seed,
         rate,
         duration,

@@ -29,7 +29,7 @@ export function Header({ view, layout }: HeaderProps) {
     : view.duration > 0
       ? (view.replication + Math.min(1, view.time / view.duration)) / Math.max(1, view.replications)
       : 0;
-  const right = ` ${(share * 100).toFixed(0).padStart(3)}%  ${clock(view.time)}/${clock(view.duration)}  ${si(view.eventsPerSec)} ev/s`;
+  const right = ` ${(share * 100).toFixed(0).padStart(3)}%  ${clock(done ? view.duration : view.time)}/${clock(view.duration)}  ${si(view.eventsPerSec)} ev/s`;
   const barWidth = Math.max(10, layout.width - right.length - 1);
   return (
     <Box flexDirection="column">

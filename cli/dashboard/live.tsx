@@ -4,8 +4,6 @@
  * rendering every slice. It never drives the run, except for the keys: `q` (or Ctrl-C) stops and
  * keeps partial results, `p` pauses and resumes.
  */
-// Must come first: React reads NODE_ENV when it loads.
-import './production.js';
 import { performance } from 'node:perf_hooks';
 import { type Instance, render, useInput } from 'ink';
 import type { RunResult } from '../../results/run-result.js';

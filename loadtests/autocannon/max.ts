@@ -9,6 +9,9 @@ import autocannon from 'autocannon';
 import { causeOf, type LoadCollector } from '../collector.js';
 import type { RequestPlan } from '../plan.js';
 
+/** Length of the prebuilt request sequence for constant requests. */
+const SEQUENCE = 1000;
+
 /** Context autocannon keeps per client between `setupRequest` and the response. */
 interface Ctx {
   journey?: number;
@@ -32,14 +35,20 @@ export function runMax(
   const now = () => (performance.now() - t0) / 1000;
   let stopped = false;
   const prefix = base.pathname.replace(/\/$/, '');
-  let settle!: (err: Error | null, raw: autocannon.Result) => void;
-  const instance = autocannon(
-    {
-      url: base.origin,
-      connections: plan.connections,
-      duration: seconds,
-      amount: plan.maxRequests < 1_000_000 ? plan.maxRequests : undefined,
-      requests: [
+  // With constant requests, a seeded weighted sequence of prebuilt requests avoids autocannon
+  // rebuilding each request buffer (what `setupRequest` costs); otherwise every request is rendered.
+  const constant = plan.journeys.every(
+    (j) => j.path.constant && (j.body?.constant ?? true) && j.headers.every(([, t]) => t.constant),
+  );
+  const sequence = constant ? Array.from({ length: SEQUENCE }, () => plan.next()) : [];
+  const requests: autocannon.Request[] = constant
+    ? sequence.map((r) => ({
+        method: r.method as 'GET',
+        path: prefix + r.path,
+        headers: r.headers,
+        body: r.body,
+      }))
+    : [
         {
           setupRequest: (req, context) => {
             const r = plan.next();
@@ -53,11 +62,24 @@ export function runMax(
             };
           },
         },
-      ],
+      ];
+  let settle!: (err: Error | null, raw: autocannon.Result) => void;
+  const instance = autocannon(
+    {
+      url: base.origin,
+      connections: plan.connections,
+      duration: seconds,
+      amount: plan.maxRequests < 1_000_000 ? plan.maxRequests : undefined,
+      requests,
       setupClient: (c) => {
-        const client = c as unknown as NodeJS.EventEmitter & { requestIterator: { context: Ctx } };
+        const client = c as unknown as NodeJS.EventEmitter & {
+          requestIterator: { context: Ctx; currentRequestIndex: number };
+        };
         const iter = client.requestIterator;
-        const journey = () => iter.context.journey ?? 0;
+        // Read before autocannon moves on: it emits `response` and only then issues the next request.
+        const journey = constant
+          ? () => sequence[iter.currentRequestIndex]?.journey ?? 0
+          : () => iter.context.journey ?? 0;
         client.on('response', (status: number, _bytes: number, ms: number) => {
           const t = now();
           collector.sent++;

@@ -34,6 +34,8 @@ export function plainTimeline(
 ): TimelineRecorder {
   const rec = new TimelineRecorder(interval, stats.length, services.length);
   const prevHist = stats.map(() => empty());
+  const spare = stats.map(() => empty());
+  const diff = stats.map(() => empty());
   const prevCount = stats.map(() => 0);
   const prevErrors = stats.map(() => 0);
   let mark = services.map(() => ({ busy: 0, queue: 0 }));
@@ -46,17 +48,23 @@ export function plainTimeline(
     const series = rec.journeys;
     rec.t.push(last);
     stats.forEach((s, j) => {
-      const cur = empty();
+      // Three histograms per journey, reused: the cumulative one now, the one at the last tick,
+      // and their difference (the interval's latencies).
+      const cur = spare[j];
+      cur.reset();
       cur.add(s.latency.hdr);
-      const diff = empty();
-      diff.add(cur);
-      diff.subtract(prevHist[j]);
+      const d = diff[j];
+      d.reset();
+      d.add(cur);
+      d.subtract(prevHist[j]);
+      const diffCount = d.totalCount;
       const done = s.count - prevCount[j];
       const failed = errorsOf(s) - prevErrors[j];
       series[j].throughput.push(span > 0 ? done / span : 0);
-      series[j].p50.push(diff.totalCount > 0 ? diff.getValueAtPercentile(50) / 1000 : 0);
-      series[j].p99.push(diff.totalCount > 0 ? diff.getValueAtPercentile(99) / 1000 : 0);
+      series[j].p50.push(diffCount > 0 ? d.getValueAtPercentile(50) / 1000 : 0);
+      series[j].p99.push(diffCount > 0 ? d.getValueAtPercentile(99) / 1000 : 0);
       series[j].errors.push(done > 0 ? failed / done : 0);
+      spare[j] = prevHist[j];
       prevHist[j] = cur;
       prevCount[j] = s.count;
       prevErrors[j] = errorsOf(s);

@@ -62,6 +62,7 @@ import { DRAINING, OFF, PROVISIONING, ReplicaPool, UP } from './replicas.js';
 import { RetryPolicy } from './retry.js';
 import { isContentTarget, Routes } from './routes.js';
 import { niceInterval, TimelineRecorder } from './timeline.js';
+import { TimeoutQueues } from './timeouts.js';
 
 /** Failure causes, as codes in frames and as names in results. */
 export const CAUSES = [
@@ -81,6 +82,8 @@ const CRASH = 4;
 const UNAVAILABLE = 5;
 const BREAKER = 6;
 const DEADLINE = 7;
+/** `tmo` of an attempt whose timeout sits in {@link TimeoutQueues} rather than in the kernel. */
+const IN_QUEUE = -2;
 
 /** Counters of one service since warm-up. */
 export interface ServiceCounters {
@@ -115,6 +118,7 @@ export class Topology {
   readonly timeline: TimelineRecorder;
   readonly faults: FaultMark[];
   readonly population: Population | undefined;
+  private readonly timeouts: TimeoutQueues;
   /** Services' names, in option order. */
   readonly serviceNames: string[];
   /** Routable replicas of each service over time. */
@@ -365,6 +369,14 @@ export class Topology {
     this.hServed = k.on((a) => this.served(a));
     this.hNetOut = k.on((a) => this.deliver(a));
     this.hTimeout = k.on((ref) => this.onTimeout(ref));
+    this.timeouts = new TimeoutQueues(
+      k,
+      (ref) => {
+        const a = this.frames.deref(ref);
+        return a >= 0 && this.frames.tmo[a] === IN_QUEUE;
+      },
+      (ref) => this.timedOut(this.frames.deref(ref)),
+    );
     this.hDeadline = k.on((ref) => this.onDeadline(ref));
     this.hRetry = k.on((ref) => {
       const c = this.frames.deref(ref);
@@ -567,9 +579,12 @@ export class Topology {
     f.deadline[a] = f.deadline[c];
     f.start[a] = now;
     f.pending[c]++;
-    const limit = Math.min(f.evt[c], f.deadline[c] - now); // NaN timeout → NaN, handled below
-    const wait = Number.isNaN(f.evt[c]) ? f.deadline[c] - now : limit;
-    if (wait < Number.POSITIVE_INFINITY) f.tmo[a] = k.schedule(wait, this.hTimeout, f.ref(a));
+    const timeout = f.evt[c]; // NaN when the callee sets none
+    const left = f.deadline[c] - now;
+    if (timeout < left) {
+      f.tmo[a] = IN_QUEUE;
+      this.timeouts.add(timeout, f.ref(a));
+    } else if (left < Number.POSITIVE_INFINITY) f.tmo[a] = k.schedule(left, this.hTimeout, f.ref(a));
     if (!hedge && f.slot[c] === 1) {
       this.retry[s]?.deposit();
       const after = this.hedgeAfter[s];
@@ -640,6 +655,12 @@ export class Topology {
     const f = this.frames;
     const a = f.deref(ref);
     if (a < 0) return;
+    this.timedOut(a);
+  }
+
+  /** Attempt `a` took longer than its caller waits: the caller moves on without it. */
+  private timedOut(a: number): void {
+    const f = this.frames;
     f.tmo[a] = -1;
     const c = f.parent[a];
     if (c < 0 || f.parentGen[a] !== f.gen[c] || !f.isLive(c)) return;
@@ -865,7 +886,8 @@ export class Topology {
     const now = this.kernel.now;
     pool.busy[r] += d;
     this.svcBusy.add(pool.service[r], d, now);
-    this.grpBusy.add(pool.group[r], d, now);
+    const g = pool.group[r];
+    if (this.scalers[g] !== undefined) this.grpBusy.add(g, d, now);
   }
 
   /** Routable workers of `r`'s service change by `sign` × workers. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario } from '../../scenarios/load.js';
-import { buildContent, hasContent, simulateContent } from '../../sim/content.js';
+import { buildContent, combineContent, hasContent, simulateContent } from '../../sim/content.js';
 import { Kernel } from '../../sim/kernel/kernel.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 
@@ -80,5 +80,25 @@ describe('content integration', () => {
     expect(r.streams?.plays.lagMessages.max).toBeGreaterThan(7000);
     expect(r.streams?.plays.lagMessages.max).toBeLessThan(11_000);
     expect(r.streams?.plays.consumed).toBeGreaterThan((r.streams?.plays.produced ?? 0) - 50);
+  });
+
+  it('pools replications: counts add, shares come from the pooled bytes', () => {
+    const s = parseScenario(BASE, 'base.yaml');
+    const raws = [1, 2].map((seed) => {
+      const kernel = new Kernel();
+      const c = buildContent(kernel, s, new RandomStreams(seed), { done: () => {} });
+      for (let i = 0; i < 2000; i++) {
+        c.request(c.target('stream'), i, i);
+        c.request(c.target('stores.playlists'), i, i);
+      }
+      kernel.run(10);
+      return c.raw();
+    });
+    const both = combineContent(raws);
+    expect(both.p2p?.plays).toBe((raws[0].results.p2p?.plays ?? 0) + (raws[1].results.p2p?.plays ?? 0));
+    expect(both.stores?.playlists.load.reduce((a, b) => a + b, 0)).toBe(2 * 3 * 2000); // RF 3, all up
+    const shares = (both.p2p?.serverShare ?? 0) + (both.p2p?.peerShare ?? 0) + (both.p2p?.cacheShare ?? 0);
+    expect(shares).toBeCloseTo(1, 5);
+    expect(combineContent([raws[0]])).toEqual(raws[0].results);
   });
 });

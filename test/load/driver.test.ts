@@ -109,7 +109,7 @@ describe('open-model driver against a loopback server', () => {
   });
 
   it('counts refused connections once the target goes away mid-run', async () => {
-    const s = await startServer((req, res) => {
+    const s = await startServer((_req, res) => {
       res.setHeader('connection', 'close');
       res.end('ok');
     });

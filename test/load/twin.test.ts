@@ -18,9 +18,9 @@ describe('the twin', () => {
   it('under light load measures a p50 within 15 % of the simulation', async () => {
     const scenario = loadScenario(fixture, []);
     const predicted = simulateSync(scenario, { replications: 1 });
-    const twin = await startTwin(scenario as unknown as LoadScenario);
+    const twin = await startTwin(scenario);
     twins.push(twin);
-    const o = await startLoad(scenario as unknown as LoadScenario, {
+    const o = await startLoad(scenario, {
       target: twin.endpoints.url,
       duration: 3,
     }).outcome;

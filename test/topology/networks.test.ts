@@ -35,7 +35,7 @@ describe('queueing networks', () => {
   it('a fan-out to two exponential branches waits 1.5/μ on average (the mean of the max)', () => {
     // Enough workers that nobody queues: the route's time is max(S1, S2), E = 1/μ + 1/(2μ).
     const opts: TopologyOptions = {
-      duration: 20000,
+      duration: 10000,
       warmup: 100,
       users: {
         arrivals: { kind: 'poisson', rate: 5 },
