@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { useReactProduction } from '../cli/commands/run.js';
+import { selectReactProduction } from '../cli/commands/run.js';
 import { parseScenario } from '../scenarios/load.js';
 import { simulate } from '../sim/run.js';
 
@@ -81,7 +81,7 @@ async function once(
 /** Runs the comparison `rounds` times each, alternating. */
 export async function benchDashboard(rounds = 5): Promise<DashboardLine> {
   // As `backline run` does: React's production build, chosen before Ink loads.
-  useReactProduction();
+  selectReactProduction();
   const { mountDashboard } = await import('../cli/dashboard/live.js');
   // Warm the JIT on both paths: the first mount of Ink and React costs more than any later one.
   await once(mountDashboard, false);

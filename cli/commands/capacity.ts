@@ -51,6 +51,8 @@ export interface CapacityResult {
   /** The answer lies between the highest passing and the lowest failing rate probed. */
   interval: [number, number];
   probes: Probe[];
+  /** Said when the search changed the scenario's kind of arrivals. */
+  note?: string;
 }
 
 /** Parses `play.p99 < 400ms` against the scenario's names. */
@@ -166,6 +168,8 @@ export function findCapacity(
     probes,
   };
   if (lo > 0) out.rate = lo;
+  if (key === 'users.arrivals' && base.users.arrivals.kind !== 'poisson')
+    out.note = `the scenario's ${base.users.arrivals.kind} arrivals were replaced by steady Poisson arrivals at each rate probed`;
   return out;
 }
 
@@ -200,6 +204,7 @@ export function formatCapacity(c: CapacityResult): string {
       p.pass ? 'pass' : 'FAIL',
     ]);
   lines.push(table(prows));
+  if (c.note) lines.push('', `note: ${c.note}`);
   return `${lines.join('\n')}\n`;
 }
 

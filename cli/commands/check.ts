@@ -4,9 +4,11 @@
  * exits 0 (pass), 1 (a budget failed or a significant regression beyond the tolerance), 2 (bad
  * input: scenario, options, baseline file) or 3 (the run failed: it threw, was stopped early, or
  * its reports could not be written). A budget whose interval straddles its limit ("unsure") does
- * not fail the gate; it is shown as skipped in junit.xml and flagged in the summary.
+ * not fail the gate; it is shown as skipped in junit.xml and flagged in the summary. Under GitHub
+ * Actions the summary is also appended to `$GITHUB_STEP_SUMMARY`.
  */
-import { dirname } from 'node:path';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { evaluateBudgets } from '../../results/budgets.js';
 import { type Comparison, compareResults, latencyIntervals } from '../../results/compare.js';
@@ -93,6 +95,15 @@ export async function checkCommand(arg: string, opts: CheckCommandOptions): Prom
   // The renderers (d3) load only when reports are written, keeping start-up fast.
   const { writeReports } = await import('../write-reports.js');
   const reports = writeReports(result, { outDir: opts.out, scenario: scenario.name, comparison });
+  // On GitHub Actions the verdict also goes to the job summary page.
+  const stepSummary = process.env.GITHUB_STEP_SUMMARY;
+  if (stepSummary) {
+    try {
+      appendFileSync(stepSummary, `${readFileSync(join(dirname(reports[0]), 'summary.md'), 'utf8')}\n`);
+    } catch (err) {
+      process.stderr.write(`backline: could not append to $GITHUB_STEP_SUMMARY: ${(err as Error).message}\n`);
+    }
+  }
   await recordRun(opts.history, result, {
     command: 'check',
     exitCode: code,

@@ -41,7 +41,7 @@ export function underCi(env: NodeJS.ProcessEnv = process.env): boolean {
  * React and its reconciler read NODE_ENV when they load, so this must run before the dynamic
  * import of the dashboard (a static import would be evaluated too early). An explicit NODE_ENV wins.
  */
-export function useReactProduction(): void {
+export function selectReactProduction(): void {
   process.env.NODE_ENV ??= 'production';
 }
 
@@ -60,7 +60,7 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
   for (const w of capacityWarnings(scenario)) process.stderr.write(`warning: ${w}\n`);
   const dashboard = !opts.json && opts.dashboard !== false && Boolean(process.stdout.isTTY) && !underCi();
   // Ink loads before the run starts, so the first snapshots are not simulated unseen.
-  if (dashboard) useReactProduction();
+  if (dashboard) selectReactProduction();
   const live = dashboard ? await import('../dashboard/live.js') : undefined;
   const run = simulate(scenario, { seed, replications });
   const t0 = performance.now();

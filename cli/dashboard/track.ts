@@ -155,14 +155,15 @@ export class DashboardTracker {
       }
     }
     const services: ServiceView[] = (s?.services ?? []).map((svc) => {
-      const loose = svc as unknown as Loose;
+      // The final frame shows the result's figures (over the measurement window, all replications).
+      const fin = r?.services?.[svc.name];
       const row: ServiceView = {
         name: svc.name,
-        replicas: svc.replicas,
-        utilization: svc.utilization,
-        queue: svc.queue,
+        replicas: fin?.replicas ?? svc.replicas,
+        utilization: fin?.utilization ?? svc.utilization,
+        queue: fin?.queue ?? svc.queue,
       };
-      const breaker = breakerState(loose.breaker);
+      const breaker = breakerState(fin?.breaker ?? (svc as unknown as Loose).breaker);
       if (breaker) row.breaker = breaker;
       return row;
     });
@@ -179,7 +180,7 @@ export class DashboardTracker {
       status: this.status,
       journeys,
       services,
-      faults: firedFaults(s, this.faultsPlanned, time),
+      faults: r?.faults ?? firedFaults(s, this.faultsPlanned, time),
     };
     const content = s ? readContent(s) : undefined;
     if (content) view.content = content;

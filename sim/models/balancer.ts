@@ -114,17 +114,21 @@ export class Balancer {
   private p2c(): number {
     const s = this.slots;
     const n = s.length;
-    const a = this.random();
-    if (a < 0 || n === 1) return a;
-    // Second choice: uniform over the other slots, retried a few times past unroutable ones.
-    for (let tries = 0; tries < 4; tries++) {
+    const pool = this.pool;
+    if (n > 1) {
+      // Two distinct slots uniformly; the common case (both routable) needs no loop.
+      const i = Math.floor(this.rng() * n);
       let j = Math.floor(this.rng() * (n - 1));
-      if (s[j] === a) j = n - 1;
+      if (j >= i) j++;
+      const a = s[i];
       const b = s[j];
-      if (!this.pool.routable(b)) continue;
-      return this.pool.load(b) < this.pool.load(a) ? b : a;
+      const okA = pool.routable(a);
+      const okB = pool.routable(b);
+      if (okA && okB) return pool.load(b) < pool.load(a) ? b : a;
+      if (okA) return a;
+      if (okB) return b;
     }
-    return a;
+    return this.random();
   }
 
   private buildRing(): void {

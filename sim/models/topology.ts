@@ -119,6 +119,8 @@ export class Topology {
   readonly faults: FaultMark[];
   readonly population: Population | undefined;
   private readonly timeouts: TimeoutQueues;
+  /** When each replica being provisioned will serve. */
+  private readonly readyAt: Float64Array;
   /** Services' names, in option order. */
   readonly serviceNames: string[];
   /** Routable replicas of each service over time. */
@@ -277,6 +279,7 @@ export class Topology {
       }
     });
     this.pool = new ReplicaPool(defs);
+    this.readyAt = new Float64Array(defs.length);
     this.groupRegion = Int32Array.from(groupRegion);
     this.groupService = Int32Array.from(groupService);
     this.scalers = scalers;
@@ -1032,6 +1035,7 @@ export class Topology {
         } else if (pool.state[r] === OFF) {
           pool.state[r] = PROVISIONING;
           this.svcPaid.add(s, 1, now);
+          this.readyAt[r] = now + sc.opts.provision;
           k.schedule(sc.opts.provision, this.hProvisioned, r);
           need--;
         }
@@ -1061,7 +1065,8 @@ export class Topology {
 
   private provisioned(r: number): void {
     const pool = this.pool;
-    if (pool.state[r] !== PROVISIONING) return; // cancelled by a scale-in meanwhile
+    // Cancelled by a scale-in meanwhile, or cancelled and requested again (a later timer is due).
+    if (pool.state[r] !== PROVISIONING || this.kernel.now < this.readyAt[r]) return;
     pool.state[r] = UP;
     if (pool.down[r] === 0) this.capDelta(r, 1);
     this.noteReplicas(pool.service[r]);

@@ -110,6 +110,53 @@ describe('dashboard tracker', () => {
       streamLag: 1.5,
     });
   });
+  it('shows the final result: its budgets, service figures and faults', () => {
+    const scenario = parseScenario(MM2('100s'), 'live.yaml');
+    const t = new DashboardTracker(scenario, 5, 1);
+    t.update(
+      snap({
+        time: 90,
+        journeys: [{ name: 'req', count: 10, errors: 0, p50: 1, p99: 2 }],
+        services: [{ name: 'server', replicas: 2, utilization: 0.1, queue: 0 }],
+      }),
+      0,
+    );
+    const latency = { p50: 800, p90: 2000, p95: 2500, p99: 4100, p999: 6000, max: 7000, mean: 1000 };
+    t.finish({
+      version: 1,
+      kind: 'sim',
+      scenario: { name: 'live', hash: 'x' },
+      window: { start: 0, end: 100 },
+      journeys: {
+        req: { count: 160, errors: {}, errorRate: 0, throughput: 1.6, latency, hdr: '', sumSeconds: 160 },
+      },
+      services: {
+        server: {
+          replicas: 3,
+          workers: 2,
+          utilization: 0.8,
+          queue: 2.5,
+          served: 160,
+          rejected: 0,
+          breaker: [[50, 'open']],
+        },
+      },
+      budgets: [{ expr: 'req.p99 < 3s', value: 4100, limit: 3000, pass: false }],
+      faults: [{ at: 30, for: 10, label: 'crash server ×1' }],
+    });
+    const v = t.view();
+    expect(v.status).toBe('done');
+    expect(v.journeys[0]).toMatchObject({ throughput: 1.6, p99: 4100, count: 160, budget: 'fail' });
+    expect(v.journeys[0].breaches).toEqual(['req.p99 < 3s']);
+    expect(v.services[0]).toEqual({
+      name: 'server',
+      replicas: 3,
+      utilization: 0.8,
+      queue: 2.5,
+      breaker: 'open',
+    });
+    expect(v.faults).toEqual([{ at: 30, for: 10, label: 'crash server ×1' }]);
+  });
 });
 
 describe('live dashboard', () => {

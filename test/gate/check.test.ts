@@ -25,14 +25,19 @@ function withP99Budget(limit: string): string {
 }
 
 beforeAll(() => {
+  // Keep this project's own CI job summary clean: only the test that asks for it gets one.
+  delete process.env.GITHUB_STEP_SUMMARY;
   dir = mkdtempSync(join(tmpdir(), 'backline-check-'));
 });
 
 describe('backline check', () => {
   it('exits 0 when every budget holds, and writes the four reports with the verdicts', () => {
     const out = join(dir, 'pass');
-    const r = backline(['check', GATED, '--out', out, '--no-history']);
-    expect(r.code).toBe(0);
+    const step = join(dir, 'step-summary.md');
+    writeFileSync(step, '# earlier step\n');
+    const r = backline(['check', GATED, '--out', out, '--no-history'], { GITHUB_STEP_SUMMARY: step });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(step, 'utf8')).toMatch(/^# earlier step\n## backline · gated · ✅ PASS\n/);
     expect(r.stdout).toMatch(/req\.p99 < 30s\s+[\d.]+\s+30000\s+pass/);
     expect(r.stdout).toContain('check passed');
     expect(r.stdout).toContain(join(out, 'report.html'));

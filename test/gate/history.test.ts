@@ -17,6 +17,8 @@ const GATED = join(ROOT, 'test/gate/fixtures/gated.yaml');
 let dir: string;
 
 beforeAll(() => {
+  // Keep this project's own CI job summary clean: only the test that asks for it gets one.
+  delete process.env.GITHUB_STEP_SUMMARY;
   dir = mkdtempSync(join(tmpdir(), 'backline-history-'));
 });
 

@@ -29,6 +29,8 @@ function baseline(file: string, overrides: string[], seed?: number): string {
 }
 
 beforeAll(() => {
+  // Keep this project's own CI job summary clean: only the test that asks for it gets one.
+  delete process.env.GITHUB_STEP_SUMMARY;
   dir = mkdtempSync(join(tmpdir(), 'backline-regression-'));
 });
 

@@ -66,7 +66,7 @@ const scenario: LoadScenario = {
 function typecheck(...scripts: string[]): { code: number | null; out: string } {
   const dir = mkdtempSync(join(tmpdir(), 'backline-k6-tsc-'));
   try {
-    scripts.forEach((s, i) => writeFileSync(join(dir, `script${i}.ts`), s));
+    for (const [i, s] of scripts.entries()) writeFileSync(join(dir, `script${i}.ts`), s);
     const types = join(ROOT, 'node_modules/@types');
     writeFileSync(
       join(dir, 'tsconfig.json'),

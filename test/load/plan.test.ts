@@ -129,7 +129,7 @@ describe('request plan', () => {
 });
 
 describe('secret targets', () => {
-  it('resolves ${env.…} in load.target and keeps the value out of the result', async () => {
+  it('resolves env secrets in load.target and keeps the value out of the result', async () => {
     const { startServer } = await import('./servers.js');
     const { startLoad } = await import('../../loadtests/autocannon/driver.js');
     const s = await startServer();
@@ -137,9 +137,9 @@ describe('secret targets', () => {
     try {
       const sc: LoadScenario = {
         ...base,
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the scenario's secret syntax
         load: {
           ...base.load!,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the scenario's secret syntax
           target: '${env.BL_TARGET}',
           profile: [{ kind: 'hold', rate: 20, for: 0.5 }],
           requests: {},

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../reports/html.js';
+import type { RunResult } from '../../results/run-result.js';
+import { EVIL, fullResult, journey } from './fixture.js';
+
+describe('renderHtml without a browser', () => {
+  it('is self-contained: no script, no remote reference, a CSP that forbids both', () => {
+    const html = renderHtml(fullResult(), { predicted: fullResult(1.2) });
+    expect(html).not.toMatch(/<script/i);
+    // No tag loads anything (attribute values blanked first: escaped names may spell `src=` as text).
+    expect(html.replace(/"[^"]*"/g, '""')).not.toMatch(/<[^>]*\s(src|href)=/i);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+    expect(html).not.toContain(EVIL);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
+  });
+
+  it('renders a minimal load result and never shows target credentials', () => {
+    const r: RunResult = {
+      version: 1,
+      kind: 'load',
+      scenario: { name: 'tiny', hash: 'x' },
+      window: { start: 0, end: 10 },
+      journeys: { ping: journey(50, 2, 1), idle: { ...journey(1, 1, 1), count: 0, hdr: '' } },
+      budgets: [],
+      target: { url: 'http://alice:s3cret@127.0.0.1:8080/api?token=abc' },
+    };
+    const html = renderHtml(r);
+    expect(html).toContain('target http://127.0.0.1:8080/api ·');
+    expect(html).not.toContain('s3cret');
+    expect(html).not.toContain('token=abc');
+    expect(html).toContain('<figcaption>Latency CDF · ping</figcaption>');
+    expect(html).not.toContain('Latency CDF · idle');
+    expect(html).toContain('The scenario declares no budgets.');
+    expect(html).not.toContain('<h2>Services</h2>');
+  });
+});
+
+describe('sweeps in the report', () => {
+  it('draws a heatmap per metric from a SweepResult (vary keys, points with overrides and results)', () => {
+    const base = fullResult();
+    const points = ['4', '8'].flatMap((replicas, i) =>
+      ['1k/s', '2k/s'].map((rate, k) => ({
+        overrides: { 'services.gateway.replicas': replicas, 'users.arrivals': rate },
+        seed: 1,
+        result: { ...base, journeys: { play: journey(500, (10 * (1 + k)) / (1 + i), 3) } },
+      })),
+    );
+    const html = renderHtml(base, {
+      sweep: {
+        version: 1,
+        kind: 'sweep',
+        scenario: base.scenario,
+        seed: 1,
+        commonSeed: false,
+        replications: 1,
+        vary: [
+          { key: 'services.gateway.replicas', values: ['4', '8'] },
+          { key: 'users.arrivals', values: ['1k/s', '2k/s'] },
+        ],
+        points,
+      },
+    });
+    expect(html).toContain('<h2>Sweep</h2><p class="meta">4 points.</p>');
+    expect(html).toContain('<figcaption>Sweep · play.p99 ms</figcaption>');
+    expect(html).toContain('<figcaption>Sweep · play.errors %</figcaption>');
+    expect(html.match(/class="series cell"/g)).toHaveLength(8);
+    expect(html).toContain('services.gateway.replicas 8, users.arrivals 2k/s: ');
+  });
+});
