@@ -13,7 +13,7 @@ import { simulate } from '../sim/run.js';
 const SCENARIO = `
 name: dashboard-bench
 seed: 1
-duration: 600000s
+duration: 2400000s
 warmup: 1000s
 users:
   arrivals: poisson(3.2/s)

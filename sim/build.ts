@@ -179,13 +179,10 @@ function buildPlain(scenario: Scenario, seed: number, replication: number): Mode
     niceInterval(scenario.duration),
     scenario.duration,
     scenario.warmup,
+    () => {
+      for (const s of services) s.resetStats(kernel.now);
+    },
   );
-  if (scenario.warmup > 0) {
-    const reset = kernel.on(() => {
-      for (const s of byName.values()) s.resetStats(kernel.now);
-    });
-    kernel.at(scenario.warmup, reset);
-  }
   users.begin();
   const views: ServiceView[] = services.map((svc) => ({
     name: svc.name,
