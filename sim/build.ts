@@ -17,7 +17,7 @@ import { RandomStreams } from './kernel/random.js';
 import { parseReplayCsv } from './models/arrivals.js';
 import { type JourneyStats, Journeys } from './models/journeys.js';
 import type { ArrivalOptions, TopologyOptions } from './models/options.js';
-import { plainTimeline } from './models/plain-timeline.js';
+import { plainTimeline, type Ticker } from './models/plain-timeline.js';
 import { Requests } from './models/requests.js';
 import { Service } from './models/service.js';
 import { niceInterval, type TimelineRecorder } from './models/timeline.js';
@@ -61,6 +61,8 @@ export interface Model {
   /** Per-interval series (topology engine). */
   timeline?: TimelineRecorder;
   faults: FaultMark[];
+  /** Samples the runner takes between kernel slices (plain networks' timeline). */
+  ticker?: Ticker;
   /** The topology engine, when it runs this scenario. */
   topology?: Topology;
 }
@@ -109,6 +111,19 @@ export function topologyOptions(scenario: Scenario): TopologyOptions {
     services: Object.entries(scenario.services).map(([name, s]) => ({ name, ...s })),
     faults: scenario.faults,
   };
+}
+
+/**
+ * Runs `model` until `until`, taking its ticker's samples on the way. Use this rather than
+ * `kernel.run` so plain networks get their timeline; the events fired are the same either way.
+ */
+export function advance(model: Model, until: number): void {
+  const t = model.ticker;
+  while (t && t.next <= until) {
+    model.kernel.run(t.next);
+    t.tick();
+  }
+  model.kernel.run(until);
 }
 
 /** Builds the model of `scenario` for replication `replication` with master seed `seed`. */
@@ -172,7 +187,7 @@ function buildPlain(scenario: Scenario, seed: number, replication: number): Mode
   if (a.kind !== 'poisson') throw new Error('plain networks have Poisson arrivals');
   const users = new Users(kernel, streams.stream('arrivals'), journeys, a, scenario.duration);
   const services = [...byName.values()];
-  const timeline = plainTimeline(
+  const ticker = plainTimeline(
     kernel,
     journeys.stats,
     services,
@@ -198,5 +213,5 @@ function buildPlain(scenario: Scenario, seed: number, replication: number): Mode
       ...svc.counts(),
     }),
   }));
-  return { kernel, journeys, services: views, timeline, faults: [] };
+  return { kernel, journeys, services: views, timeline: ticker.recorder, ticker, faults: [] };
 }

@@ -13,7 +13,7 @@ import { LatencyHistogram, round } from '../results/histogram.js';
 import type { FaultMark, JourneyResult, RunResult, ServiceResult, Timeline } from '../results/run-result.js';
 import { scenarioHash } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { build, type Model, type ServiceOut } from './build.js';
+import { advance, build, type Model, type ServiceOut } from './build.js';
 import type { TimelineRecorder } from './models/timeline.js';
 
 /** Options of a simulation run. */
@@ -113,7 +113,7 @@ export function simulate(scenario: Scenario, opts: SimOptions = {}): SimRun {
 /** Runs one replication to the end, synchronously (benchmarks, workers, tests). */
 export function runReplication(scenario: Scenario, seed: number, replication: number): ReplicationOutput {
   const model = build(scenario, seed, replication);
-  model.kernel.run(scenario.duration);
+  advance(model, scenario.duration);
   return collect(scenario, model, false);
 }
 
@@ -138,7 +138,7 @@ async function runSliced(
   let stopped = false;
   while (k.now < scenario.duration) {
     const before = k.fired;
-    k.run(Math.min(scenario.duration, k.now + dt));
+    advance(model, Math.min(scenario.duration, k.now + dt));
     const fired = k.fired - before;
     dt = fired > 0 ? Math.min(scenario.duration, (dt * sliceEvents) / fired) : dt * 4;
     if (k.now >= scenario.duration) break;

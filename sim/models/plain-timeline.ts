@@ -20,13 +20,20 @@ function empty(): hdr.Histogram {
   });
 }
 
+/** A timeline sampled from outside the kernel: the runner calls `tick()` when the clock reaches `next`. */
+export interface Ticker {
+  recorder: TimelineRecorder;
+  /** Simulated time of the next sample (Infinity when done). */
+  next: number;
+  tick(): void;
+}
+
 /**
- * Schedules the ticks on `kernel` and returns the recorder they fill; at `warmup` it also calls
- * `resetStations` (after reading what accrued before it).
- *
- * Ticks and warm-up share one handler: the kernel's dispatch site stays polymorphic (V8 inline
- * caches hold four targets) with the lean path's arrival and service handlers, and a fifth handler
- * measurably slowed the M/M/c benchmark.
+ * The ticker of a plain network. At `warmup` it calls `resetStations` from its own kernel handler
+ * (after reading what accrued before the reset). Samples are not kernel events: even a few dozen
+ * extra events of another handler measurably slowed the lean path's M/M/c benchmark (the kernel's
+ * dispatch site sees more targets), so the runner takes them between `kernel.run` slices, which
+ * fires the same events in the same order.
  */
 export function plainTimeline(
   kernel: Kernel,
@@ -36,7 +43,7 @@ export function plainTimeline(
   duration: number,
   warmup: number,
   resetStations: () => void,
-): TimelineRecorder {
+): Ticker {
   const rec = new TimelineRecorder(interval, stats.length, services.length);
   const prevHist = stats.map(() => empty());
   const spare = stats.map(() => empty());
@@ -61,11 +68,8 @@ export function plainTimeline(
     since = now;
     resetStations();
   };
-  const tick = kernel.on((what) => {
-    if (what === 1) {
-      onWarmup();
-      return;
-    }
+  const ticker: Ticker = { recorder: rec, next: interval, tick: () => {} };
+  ticker.tick = () => {
     const now = kernel.now;
     const span = now - last;
     const series = rec.journeys;
@@ -108,9 +112,8 @@ export function plainTimeline(
       mark[i] = { busy, queue };
     });
     last = now;
-    if (now + interval <= duration + 1e-9) kernel.schedule(interval, tick);
-  });
-  kernel.schedule(interval, tick);
-  if (warmup > 0) kernel.at(warmup, tick, 1);
-  return rec;
+    ticker.next = now + interval <= duration + 1e-9 ? now + interval : Number.POSITIVE_INFINITY;
+  };
+  if (warmup > 0) kernel.at(warmup, kernel.on(onWarmup));
+  return ticker;
 }
