@@ -3,8 +3,8 @@
  * `ramp(0 -> 5k/s over 2m)`) and resolved here to numbers (rates per second, seconds).
  */
 import { type CallArg, isCall, parseCall } from './call.js';
-import { distMean } from './dist-mean.js';
 import { type DistSpec, parseDist } from './distribution.js';
+import { distMean } from './moments.js';
 import { didYouMean, listOf } from './suggest.js';
 import { parseCount, parseDuration, parseRate, parseShare } from './units.js';
 import { ValueError } from './value-error.js';

@@ -5,7 +5,7 @@
  * bounded), but the author should hear about it first.
  */
 import { peakRate } from './arrivals.js';
-import { distMean } from './dist-mean.js';
+import { distMean } from './moments.js';
 import type { Call } from './route.js';
 import type { Scenario } from './schema.js';
 

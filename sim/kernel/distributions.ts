@@ -4,13 +4,14 @@
  * Samplers are built once per component: `sampler` validates the spec and switches on its kind a single
  * time, returning a specialised closure that allocates nothing per draw.
  */
+
+import { positive, unknownKind, validate } from '../../scenarios/dist-check.js';
 import type { DistSpec } from '../../scenarios/distribution.js';
-import { positive, unknownKind, validate } from './dist-check.js';
 import type { Rng } from './random.js';
 import { zipfSampler } from './zipf.js';
 
-export { distMean, distQuantile, distVariance } from './moments.js';
-export { inverseNormalCdf, lognormalFromMedianP99 } from './normal.js';
+export { distMean, distQuantile, distVariance } from '../../scenarios/moments.js';
+export { inverseNormalCdf, lognormalFromMedianP99 } from '../../scenarios/normal.js';
 
 /**
  * Standard normal draws by Marsaglia's polar method; each accepted pair yields two variates, so the spare

@@ -2,11 +2,12 @@
  * Closed-form moments and quantiles of distribution specs: what sampled statistics are tested
  * against, and what the static capacity check uses.
  */
-import type { DistSpec } from '../../scenarios/distribution.js';
+
 import { unknownKind, validate } from './dist-check.js';
+import type { DistSpec } from './distribution.js';
+import { zipfHarmonic } from './harmonic.js';
 import { inverseNormalCdf } from './normal.js';
 import { gammaFn, logGamma, regularizedGamma } from './special.js';
-import { zipfHarmonic } from './zipf.js';
 
 /** The expected value of `spec`; Infinity for a Pareto with shape <= 1. */
 export function distMean(spec: DistSpec): number {
