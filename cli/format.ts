@@ -39,7 +39,21 @@ export function formatSummary(r: RunResult): string {
   }
   const parts = [head.join('\n'), '', table(jrows)];
   if (r.services && Object.keys(r.services).length > 0) {
-    const srows = [['service', 'replicas', 'utilization %', 'mean queue', 'served', 'rejected']];
+    const srows = [
+      [
+        'service',
+        'replicas',
+        'utilization %',
+        'mean queue',
+        'served',
+        'rejected',
+        'retries',
+        'timeouts',
+        'shed',
+        'breaker opens',
+      ],
+    ];
+    const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US');
     for (const [name, s] of Object.entries(r.services)) {
       srows.push([
         name,
@@ -49,11 +63,16 @@ export function formatSummary(r: RunResult): string {
           s.ci ? [s.ci.utilization[0] * 100, s.ci.utilization[1] * 100] : undefined,
         ),
         withCi(s.queue, s.ci?.queue, 2),
-        s.served.toLocaleString('en-US'),
-        s.rejected.toLocaleString('en-US'),
+        n(s.served),
+        n(s.rejected),
+        n(s.retries),
+        n(s.timeouts),
+        n(s.shed),
+        n(s.breaker?.filter(([, state]) => state === 'open').length),
       ]);
     }
     parts.push('', table(srows));
+    if (r.cost !== undefined) parts.push(`cost over the window: ${r.cost.toFixed(2)}`);
   }
   if (r.budgets.length > 0) {
     const brows = [['budget', 'value', 'limit', 'verdict']];

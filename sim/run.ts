@@ -86,6 +86,8 @@ export class SimRun extends EventEmitter<{ snapshot: [SimSnapshot] }> {
   }
 
   private async drive(scenario: Scenario, opts: SimOptions): Promise<RunResult> {
+    // Start on a later turn so listeners attached right after `simulate()` see every snapshot.
+    await yieldToLoop();
     const seed = opts.seed ?? scenario.seed;
     const n = opts.replications ?? scenario.replications;
     const outs: ReplicationOutput[] = [];
