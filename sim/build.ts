@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { FaultMark } from '../results/run-result.js';
 import type { Scenario } from '../scenarios/schema.js';
+import { buildContent, type Content, hasContent } from './content.js';
 import { sampler } from './kernel/distributions.js';
 import { Kernel } from './kernel/kernel.js';
 import { RandomStreams } from './kernel/random.js';
@@ -65,6 +66,8 @@ export interface Model {
   ticker?: Ticker;
   /** The topology engine, when it runs this scenario. */
   topology?: Topology;
+  /** The content models (CDN, P2P, stores, streams), when the scenario has any. */
+  content?: Content;
 }
 
 /** Whether `scenario` is a plain queueing network the foundation's stations run exactly. */
@@ -128,15 +131,28 @@ export function advance(model: Model, until: number): void {
 
 /** Builds the model of `scenario` for replication `replication` with master seed `seed`. */
 export function build(scenario: Scenario, seed: number, replication: number): Model {
-  return isPlainNetwork(scenario)
+  return isPlainNetwork(scenario) && !hasContent(scenario)
     ? buildPlain(scenario, seed, replication)
-    : buildTopology(topologyOptions(scenario), seed, replication);
+    : buildTopology(topologyOptions(scenario), seed, replication, scenario);
 }
 
 /** Builds the topology engine on `opts` (also used by tests and benchmarks with hand-built options). */
-export function buildTopology(opts: TopologyOptions, seed: number, replication: number): Model {
+export function buildTopology(
+  opts: TopologyOptions,
+  seed: number,
+  replication: number,
+  scenario?: Scenario,
+): Model {
   const kernel = new Kernel(4096);
-  const topo = new Topology(kernel, new RandomStreams(seed, replication), opts);
+  const streams = new RandomStreams(seed, replication);
+  // Content answers through the topology, which exists by the time any content request completes.
+  let link: Topology | undefined;
+  const content =
+    scenario && hasContent(scenario)
+      ? buildContent(kernel, scenario, streams, { done: (ref, ok) => link?.contentDone(ref, ok) })
+      : undefined;
+  const topo = new Topology(kernel, streams, opts, content);
+  link = topo;
   topo.begin();
   const services: ServiceView[] = topo.serviceNames.map((name, s) => ({
     name,
@@ -152,6 +168,7 @@ export function buildTopology(opts: TopologyOptions, seed: number, replication: 
     timeline: topo.timeline,
     faults: topo.faults,
     topology: topo,
+    content,
   };
 }
 

@@ -14,6 +14,7 @@ import type { FaultMark, JourneyResult, RunResult, ServiceResult, Timeline } fro
 import { scenarioHash } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { advance, build, type Model, type ServiceOut } from './build.js';
+import { type ContentRaw, combineContent } from './content.js';
 import type { TimelineRecorder } from './models/timeline.js';
 
 /** Options of a simulation run. */
@@ -45,6 +46,8 @@ export interface ReplicationOutput {
   services: ServiceOut[];
   timeline?: TimelineRecorder;
   faults: FaultMark[];
+  /** The content models' measurements (CDN, P2P, stores, streams). */
+  content?: ContentRaw;
   window: { start: number; end: number };
   events: number;
   stopped: boolean;
@@ -164,6 +167,7 @@ function collect(scenario: Scenario, model: Model, stopped: boolean): Replicatio
     services: model.services.map((svc) => svc.report(now)),
     timeline: model.timeline,
     faults: model.faults,
+    ...(model.content ? { content: model.content.raw() } : {}),
     window: { start: Math.min(scenario.warmup, now), end: now },
     events: model.kernel.fired,
     stopped,
@@ -280,6 +284,7 @@ export function combine(scenario: Scenario, outs: ReplicationOutput[], seed: num
   const cost = Object.values(services).reduce((a, s) => a + (s.cost ?? 0), 0);
   if (Object.values(services).some((s) => s.cost !== undefined)) result.cost = round(cost, 4);
   if (outs.some((o) => o.stopped)) result.partial = true;
+  Object.assign(result, combineContent(outs.flatMap((o) => (o.content ? [o.content] : []))));
   if ((scenario.budgets ?? []).length > 0) result.budgets = evaluateBudgets(result, scenario.budgets);
   return result;
 }

@@ -44,6 +44,7 @@
 
 import { LatencyHistogram } from '../../results/histogram.js';
 import type { FaultMark } from '../../results/run-result.js';
+import type { Content } from '../content.js';
 import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams, Rng } from '../kernel/random.js';
@@ -129,6 +130,10 @@ export class Topology {
   started = 0;
 
   private readonly opts: TopologyOptions;
+  /** Content models (CDN, P2P, stores, streams) when the scenario has them. */
+  private readonly content: Content | undefined;
+  /** Per route: 1 when a call of it produces to a stream. */
+  private readonly produces: Uint8Array | undefined;
   private readonly warmup: number;
   private readonly nRegions: number;
   // Per service.
@@ -205,8 +210,9 @@ export class Topology {
   private readonly hTick: number;
   private readonly hWarm: number;
 
-  constructor(kernel: Kernel, streams: RandomStreams, opts: TopologyOptions) {
+  constructor(kernel: Kernel, streams: RandomStreams, opts: TopologyOptions, content?: Content) {
     this.kernel = kernel;
+    this.content = content;
     this.opts = opts;
     this.warmup = opts.warmup;
     const regions = opts.regions && opts.regions.length > 0 ? opts.regions : [{ name: 'default', users: 1 }];
@@ -319,9 +325,17 @@ export class Topology {
       this.cumWeight[i] = tw;
     });
     for (let i = 0; i < journeys.length; i++) this.cumWeight[i] /= tw;
+    // Content steps (`stream`, `stores.x`…) are kept as -2 - target when the content models run them.
     this.journeySteps = journeys.map((j) =>
-      Int32Array.from(j.steps.filter((s) => !isContentTarget(s)).map((s) => this.routes.resolve(s))),
+      Int32Array.from(
+        j.steps
+          .filter((s) => !isContentTarget(s) || (content !== undefined && content.target(s) >= 0))
+          .map((s) => (isContentTarget(s) ? -2 - (content as Content).target(s) : this.routes.resolve(s))),
+      ),
     );
+    this.produces = content
+      ? Uint8Array.from(this.routes.names, (n) => (content.producersOf(n).length > 0 ? 1 : 0))
+      : undefined;
     this.think = journeys.map((j) =>
       j.think ? sampler(j.think, streams.stream(`think:${j.name}`)) : undefined,
     );
@@ -480,7 +494,18 @@ export class Topology {
 
   private startStep(v: number): void {
     const f = this.frames;
-    this.startCall(v, this.journeySteps[f.route[v]][f.pc[v]], Number.NaN);
+    const step = this.journeySteps[f.route[v]][f.pc[v]];
+    if (step < 0) {
+      (this.content as Content).request(-2 - step, f.ref(v), f.user[v], f.region[v]);
+      return;
+    }
+    this.startCall(v, step, Number.NaN);
+  }
+
+  /** A content step of the visit behind `ref` finished (the content models' completion hook). */
+  contentDone(ref: number, ok: boolean): void {
+    const v = this.frames.deref(ref);
+    if (v >= 0) this.visitStepDone(v, ok, ok ? 0 : UNAVAILABLE);
   }
 
   private visitStepDone(v: number, ok: boolean, cause: number): void {
@@ -533,6 +558,9 @@ export class Topology {
   /** Starts a logical call from frame `p` (a visit or an attempt) to route `route`. */
   private startCall(p: number, route: number, timeoutOverride: number): void {
     const f = this.frames;
+    if (this.produces !== undefined && this.produces[route] === 1) {
+      (this.content as Content).routeCalled(this.routes.names[route], f.user[p]);
+    }
     const c = f.alloc(CALL);
     f.parent[c] = p;
     f.parentGen[c] = f.gen[p];
