@@ -17,6 +17,11 @@ export function withCi(value: number, ci: Interval | undefined, digits = 1): str
   return `${value.toFixed(digits)} ±${((ci[1] - ci[0]) / 2).toFixed(digits)}`;
 }
 
+/** Four significant digits: enough to judge a budget, short enough to read. */
+function fmt(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x);
+}
+
 /** The human summary `backline sim` prints. */
 export function formatSummary(r: RunResult): string {
   const head = [
@@ -79,8 +84,8 @@ export function formatSummary(r: RunResult): string {
     for (const b of r.budgets) {
       brows.push([
         b.expr,
-        String(b.value),
-        String(b.limit),
+        fmt(b.value),
+        fmt(b.limit),
         b.pass === null ? 'unsure' : b.pass ? 'pass' : 'FAIL',
       ]);
     }
