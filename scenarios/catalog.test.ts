@@ -57,3 +57,11 @@ describe('every catalog scenario', () => {
     expect(s.about?.length).toBeGreaterThan(0);
   });
 });
+
+describe('listCatalog', () => {
+  it('shows an about line for every catalog scenario, including those with unquoted calls', () => {
+    const entries = listCatalog();
+    expect(entries.length).toBeGreaterThanOrEqual(11);
+    for (const e of entries) expect(e.about, e.name).not.toBe('');
+  });
+});

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { ScenarioError } from '../results/errors.js';
 import { didYouMean, listOf } from './suggest.js';
+import { quoteCalls } from './yaml-calls.js';
 
 /**
  * The catalog folder. Found by walking up from this module to the package root, because this code
@@ -42,7 +43,8 @@ export function listCatalog(): CatalogEntry[] {
       const file = join(dir, f);
       let about = '';
       try {
-        const data: unknown = parse(readFileSync(file, 'utf8'));
+        // The same pre-pass as the loader: scenarios write calls like `spike(base: 1k/s, …)` unquoted.
+        const data: unknown = parse(quoteCalls(readFileSync(file, 'utf8')).text);
         const a = (data as { about?: unknown } | null)?.about;
         if (typeof a === 'string') about = a;
       } catch {
