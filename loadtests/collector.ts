@@ -18,7 +18,15 @@ export interface LoadSnapshot {
   inFlight: number;
   /** Offered rate at this moment, per second (open model). */
   offeredRate: number;
-  journeys: { name: string; count: number; errors: number; p50: number; p99: number }[];
+  journeys: {
+    name: string;
+    count: number;
+    errors: number;
+    /** Failures so far by cause (`refused`, `timeout`, `status_503`…), for the dashboard. */
+    causes: Record<string, number>;
+    p50: number;
+    p99: number;
+  }[];
 }
 
 /** Error causes from Node socket errors; non-2xx responses are `status_<code>`. */
@@ -141,6 +149,7 @@ export class LoadCollector {
         name: j.name,
         count: j.count,
         errors: sum(j.errors),
+        causes: { ...j.errors },
         p50: j.corrected.percentileMs(50),
         p99: j.corrected.percentileMs(99),
       })),

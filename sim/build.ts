@@ -23,6 +23,7 @@ import { Requests } from './models/requests.js';
 import { Service } from './models/service.js';
 import { niceInterval, type TimelineRecorder } from './models/timeline.js';
 import { Topology } from './models/topology.js';
+import type { Tracer } from './models/tracer.js';
 import { Users } from './models/users.js';
 
 /** What a replication reports about one service. */
@@ -129,11 +130,15 @@ export function advance(model: Model, until: number): void {
   model.kernel.run(until);
 }
 
-/** Builds the model of `scenario` for replication `replication` with master seed `seed`. */
-export function build(scenario: Scenario, seed: number, replication: number): Model {
+/**
+ * Builds the model of `scenario` for replication `replication` with master seed `seed`. A `tracer`
+ * gets the topology engine's spans; plain networks (the stations engine) write none, since switching
+ * engines to trace them would change the result.
+ */
+export function build(scenario: Scenario, seed: number, replication: number, tracer?: Tracer): Model {
   return isPlainNetwork(scenario) && !hasContent(scenario)
     ? buildPlain(scenario, seed, replication)
-    : buildTopology(topologyOptions(scenario), seed, replication, scenario);
+    : buildTopology(topologyOptions(scenario), seed, replication, scenario, tracer);
 }
 
 /** Builds the topology engine on `opts` (also used by tests and benchmarks with hand-built options). */
@@ -142,6 +147,7 @@ export function buildTopology(
   seed: number,
   replication: number,
   scenario?: Scenario,
+  tracer?: Tracer,
 ): Model {
   const kernel = new Kernel(4096);
   const streams = new RandomStreams(seed, replication);
@@ -151,7 +157,7 @@ export function buildTopology(
     scenario && hasContent(scenario)
       ? buildContent(kernel, scenario, streams, { done: (ref, ok) => link?.contentDone(ref, ok) })
       : undefined;
-  const topo = new Topology(kernel, streams, opts, content);
+  const topo = new Topology(kernel, streams, opts, content, tracer);
   link = topo;
   topo.begin();
   const services: ServiceView[] = topo.serviceNames.map((name, s) => ({

@@ -15,7 +15,11 @@ import { scenarioHash } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { advance, build, type Model, type ServiceOut } from './build.js';
 import { type ContentRaw, combineContent } from './content.js';
+import { RandomStreams } from './kernel/random.js';
 import type { TimelineRecorder } from './models/timeline.js';
+import { CAUSES } from './models/topology.js';
+import { Tracer } from './models/tracer.js';
+import { TraceWriter } from './models/traces.js';
 
 /** Options of a simulation run. */
 export interface SimOptions {
@@ -25,6 +29,11 @@ export interface SimOptions {
   replications?: number;
   /** Kernel events per slice between snapshots (default 250 000). */
   sliceEvents?: number;
+  /**
+   * Share of journeys (0..1) to trace as Zipkin spans into {@link SimRun.traces}. Replication 0 is
+   * traced; sampling draws from a stream of its own, so the result is the same with or without.
+   */
+  traceSample?: number;
 }
 
 /** A live view of a running simulation, emitted between slices. */
@@ -57,12 +66,18 @@ export interface ReplicationOutput {
 export class SimRun extends EventEmitter<{ snapshot: [SimSnapshot] }> {
   /** Resolves to the combined RunResult (partial when stopped). */
   readonly result: Promise<RunResult>;
+  /** The sampled spans, complete once `result` resolves (when `traceSample` was given). */
+  readonly traces: TraceWriter | undefined;
   private stopRequested = false;
   private pauseGate: Promise<void> | undefined;
   private resume: (() => void) | undefined;
 
   constructor(scenario: Scenario, opts: SimOptions = {}) {
     super();
+    this.traces =
+      opts.traceSample !== undefined
+        ? new TraceWriter(opts.traceSample, new RandomStreams(opts.seed ?? scenario.seed, 0).stream('traces'))
+        : undefined;
     this.result = this.drive(scenario, opts);
   }
 
@@ -96,13 +111,15 @@ export class SimRun extends EventEmitter<{ snapshot: [SimSnapshot] }> {
     const outs: ReplicationOutput[] = [];
     let events = 0;
     for (let rep = 0; rep < n && !this.stopRequested; rep++) {
-      const model = build(scenario, seed, rep);
+      const tracer = rep === 0 && this.traces ? new Tracer(this.traces, CAUSES) : undefined;
+      const model = build(scenario, seed, rep, tracer);
       const out = await runSliced(scenario, model, opts.sliceEvents, async () => {
         this.emit('snapshot', snapshot(scenario, model, rep, n, events + model.kernel.fired));
         await yieldToLoop();
         if (this.pauseGate) await this.pauseGate;
         return this.stopRequested;
       });
+      if (tracer && model.topology) tracer.flush(model.topology.frames, model.kernel.now);
       events += out.events;
       outs.push(out);
     }

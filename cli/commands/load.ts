@@ -5,13 +5,18 @@
  * `--predict` also simulates it and puts predicted beside measured. Exit 2 for a refused target,
  * 3 when the target is unreachable or k6 is missing (nothing is written then), 1 when a budget failed.
  *
+ * On a terminal the in-process driver shows the live dashboard (plain progress lines under CI, in
+ * pipes, or with `--no-dashboard`). `q` on the dashboard, Ctrl-C, or SIGINT stops the load early:
+ * what was measured is kept as a partial result (`partial: true`), its budgets are evaluated, the
+ * reports are written as for a full run, and the exit code is that verdict's (0, or 1 when a budget
+ * failed on what was measured): stopping is not a failure of the run.
+ *
  * The simulation is orchestrated here because `loadtests/` may not import `sim/` beyond its kernel.
  */
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import type { LoadOutcome, LoadRun } from '../../loadtests/autocannon/driver.js';
 import { evaluateLoadBudgets } from '../../loadtests/budgets.js';
-import type { LoadSnapshot } from '../../loadtests/collector.js';
 import { hashScenario } from '../../loadtests/collector.js';
 import { checkTarget } from '../../loadtests/safety.js';
 import { resolveEnv, Secrets } from '../../loadtests/template.js';
@@ -20,10 +25,13 @@ import { UsageError } from '../../results/errors.js';
 import type { RunResult } from '../../results/run-result.js';
 import { loadScenario, type Scenario } from '../../scenarios/load.js';
 import { parseDuration } from '../../scenarios/units.js';
+import type { LoadDashboard } from '../dashboard/load-live.js';
 import { EXIT } from '../exit.js';
 import { formatSummary, table } from '../format.js';
 import { collect, intOption } from '../options.js';
+import { attachLoadProgress } from '../progress.js';
 import { defaultOutDir, writeReports } from '../write-reports.js';
+import { selectReactProduction, underCi } from './run.js';
 
 /** Options of `load`. */
 export interface LoadCommandOptions {
@@ -42,6 +50,8 @@ export interface LoadCommandOptions {
   warmup?: string;
   timeout?: string;
   out?: string;
+  /** False with `--no-dashboard`. */
+  dashboard?: boolean;
 }
 
 function seconds(name: string, v: string | undefined): number | undefined {
@@ -51,16 +61,6 @@ function seconds(name: string, v: string | undefined): number | undefined {
   } catch {
     throw new UsageError(`--${name} expects a duration like 30s or 2m, got \`${v}\``);
   }
-}
-
-function progressLine(name: string, s: LoadSnapshot): string {
-  const js = s.journeys
-    .map((j) => `${j.name} p50 ${j.p50.toFixed(1)} p99 ${j.p99.toFixed(1)} ms`)
-    .join(' · ');
-  return (
-    `load ${name}: ${s.elapsed.toFixed(1)}s/${s.duration}s  sent ${s.sent}  done ${s.completed}  ` +
-    `in flight ${s.inFlight}  offered ${s.offeredRate.toFixed(0)}/s  ${js}`
-  );
 }
 
 /** Predicted vs measured per journey, with the relative error of each. */
@@ -124,6 +124,15 @@ export async function loadCommand(arg: string, opts: LoadCommandOptions): Promis
   const timeout = seconds('timeout', opts.timeout);
   const connections = intOption('connections', opts.connections, 1);
   const port = intOption('port', opts.port, 0);
+  // k6 reports only at its end; the dashboard follows the in-process driver's snapshots.
+  const dashboard =
+    tool === 'autocannon' &&
+    !opts.json &&
+    opts.dashboard !== false &&
+    Boolean(process.stdout.isTTY) &&
+    !underCi();
+  if (dashboard) selectReactProduction();
+  const live = dashboard ? await import('../dashboard/load-live.js') : undefined;
 
   let twin: Twin | undefined;
   if (opts.twin) {
@@ -140,6 +149,8 @@ export async function loadCommand(arg: string, opts: LoadCommandOptions): Promis
   let outcome: LoadOutcome | undefined;
   let services: RunResult['services'];
   let faults: RunResult['faults'];
+  let board: LoadDashboard | undefined;
+  let finishProgress: ((r: RunResult) => void) | undefined;
   try {
     if (tool === 'k6') {
       await checkTarget(target, scenario.load?.allow ?? []);
@@ -157,30 +168,57 @@ export async function loadCommand(arg: string, opts: LoadCommandOptions): Promis
         timeout,
         mode: opts.max ? 'max' : 'scenario',
       });
-      const progress = !opts.json && process.stderr.isTTY;
-      if (progress)
-        run.on('snapshot', (s) => process.stderr.write(`\r\x1b[K${progressLine(scenario.name, s)}`));
+      if (live) {
+        board = live.mountLoadDashboard(run, {
+          scenario,
+          seed: seed ?? scenario.seed,
+          mode: opts.max ? { kind: 'max', connections } : { kind: 'open' },
+          twin,
+          stdout: process.stdout,
+        });
+        const b = board;
+        run.on('start', (plan) => {
+          const s = plan.schedule;
+          b.setMode(
+            opts.max
+              ? { kind: 'max', connections: plan.connections }
+              : s.kind === 'open'
+                ? { kind: 'open' }
+                : { kind: 'closed', users: s.users },
+          );
+        });
+      } else if (!opts.json) {
+        finishProgress = attachLoadProgress(run, { name: scenario.name, stream: process.stderr });
+      }
+      // With the dashboard, stdin is in raw mode and Ctrl-C arrives as a key; otherwise as a signal.
       const onSigint = () => run.stop();
       process.on('SIGINT', onSigint);
       try {
         outcome = await run.outcome;
       } finally {
         process.off('SIGINT', onSigint);
-        if (progress) process.stderr.write('\r\x1b[K');
       }
       result = outcome.result;
     }
+  } catch (err) {
+    // Give the terminal back before the error is printed (an unreachable target, say).
+    await board?.cancel();
+    throw err;
   } finally {
     if (twin) {
       // Service counters and fault marks belong to the measurement; read them before stopping.
+      // Only the faults that fired: a run stopped early never saw the later ones.
       services = twin.services();
-      faults = twin.faults;
+      const now = twin.now();
+      faults = twin.faults.filter((f) => f.at <= now);
       await twin.stop();
     }
   }
   if (services) result.services = services;
   if (faults?.length) result.faults = faults;
   result.budgets = evaluateLoadBudgets(result, scenario.budgets ?? []);
+  if (board) await board.finish(result);
+  else finishProgress?.(result);
 
   let predicted: RunResult | undefined;
   if (opts.predict) {
@@ -200,7 +238,12 @@ export async function loadCommand(arg: string, opts: LoadCommandOptions): Promis
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     for (const p of paths) process.stderr.write(`wrote ${p}\n`);
   } else {
-    process.stdout.write(formatSummary(result));
+    // The dashboard's last frame already shows the journeys; say only what failed.
+    if (!board) process.stdout.write(formatSummary(result));
+    else {
+      const failed = (result.budgets ?? []).filter((b) => b.pass === false);
+      if (failed.length > 0) process.stdout.write(`budget failed: ${failed.map((b) => b.expr).join(', ')}\n`);
+    }
     if (outcome && !opts.max) {
       const rows = [['journey', 'uncorrected p50 ms', 'uncorrected p99 ms']];
       for (const [n, u] of Object.entries(outcome.uncorrected))
@@ -240,6 +283,10 @@ export function register(program: Command): void {
     .option('--warmup <d>', 'leading time whose requests are sent but not measured (default 1s with --twin)')
     .option('--timeout <d>', 'per-request timeout (default 10s)')
     .option('--out <dir>', 'write the reports into this directory')
+    .option(
+      '--no-dashboard',
+      'print plain progress lines instead of the live dashboard (q stops, keeps partial)',
+    )
     .action(async (scenario: string, opts: LoadCommandOptions) => {
       process.exitCode = await loadCommand(scenario, opts);
     });

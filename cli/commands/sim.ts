@@ -2,6 +2,7 @@
  * `backline sim <scenario>`: simulate and print a readable summary, or the RunResult with --json.
  */
 import type { Command } from 'commander';
+import { UsageError } from '../../results/errors.js';
 import { capacityWarnings } from '../../scenarios/capacity.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { simulate } from '../../sim/run.js';
@@ -20,15 +21,34 @@ export interface SimCommandOptions {
   /** Write the reports into this folder after the run. */
   out?: string;
   history?: HistoryFlag;
+  /** Write Zipkin v2 spans of sampled journeys to this file. */
+  traces?: string;
+  /** Share of journeys traced: `1%`, `0.01` (default 1 %). */
+  traceSample?: string;
+}
+
+/** Parses `--trace-sample`: a percentage (`1%`, `0.5%`) or a share (`0.01`), within 0..1. */
+export function traceSampleOption(value: string | undefined): number {
+  if (value === undefined) return 0.01;
+  const pct = value.endsWith('%');
+  const n = Number(pct ? value.slice(0, -1) : value) / (pct ? 100 : 1);
+  if (value.trim() === '' || !(n >= 0 && n <= 1)) {
+    throw new UsageError(`--trace-sample expects a share like 1% or 0.01 (0..100%), got \`${value}\``);
+  }
+  return n;
 }
 
 /** Runs `sim` and returns the exit code. */
 export async function simCommand(arg: string, opts: SimCommandOptions): Promise<number> {
   const seed = intOption('seed', opts.seed);
   const replications = intOption('replications', opts.replications, 1);
+  const traceSample = opts.traces !== undefined ? traceSampleOption(opts.traceSample) : undefined;
+  if (opts.traceSample !== undefined && opts.traces === undefined) {
+    throw new UsageError('--trace-sample needs --traces <file>');
+  }
   const scenario = loadScenario(arg, opts.set);
   for (const w of capacityWarnings(scenario)) process.stderr.write(`warning: ${w}\n`);
-  const run = simulate(scenario, { seed, replications });
+  const run = simulate(scenario, { seed, replications, traceSample });
   // Progress on stderr: rewritten in place on a terminal, a plain line every few seconds elsewhere.
   const progressDone = opts.json
     ? undefined
@@ -52,6 +72,12 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
         })
       : [];
   if (reports.length > 0 && !opts.json) process.stdout.write(`\n${reports.join('\n')}\n`);
+  if (opts.traces !== undefined && run.traces) {
+    // Temp file + rename: a reader (Zipkin import, a test) never sees half a file.
+    (await import('../write-reports.js')).writeAtomic(opts.traces, run.traces.toJSON());
+    const note = `${run.traces.spans.length} spans of ${run.traces.seen} journeys sampled → ${opts.traces}\n`;
+    process.stderr.write(note);
+  }
   // A budget fails only when its whole interval is on the wrong side; "unsure" (null) passes.
   const code = result.budgets.some((b) => b.pass === false) ? EXIT.budget : EXIT.pass;
   await recordRun(opts.history, result, { command: 'sim', exitCode: code, outDir: opts.out });
@@ -66,7 +92,13 @@ export function register(program: Command): void {
         .command('sim')
         .description('simulate a scenario (path or catalog name) and print a summary')
         .argument('<scenario>', 'scenario file or catalog name'),
-    ).option('--out <dir>', 'also write the reports (result.json, report.html, junit.xml, summary.md) here'),
+    )
+      .option('--out <dir>', 'also write the reports (result.json, report.html, junit.xml, summary.md) here')
+      .option(
+        '--traces <file>',
+        'write Zipkin v2 JSON spans of sampled journeys (replication 0) to this file',
+      )
+      .option('--trace-sample <share>', 'share of journeys traced with --traces, e.g. 1% or 0.01', undefined),
   ).action(async (scenario: string, opts: SimCommandOptions) => {
     process.exitCode = await simCommand(scenario, opts);
   });

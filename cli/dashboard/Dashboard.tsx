@@ -29,7 +29,7 @@ export function Dashboard({ view, width, height, keys = true }: DashboardProps) 
     <Box flexDirection="column" width={l.width}>
       <Header view={view} layout={l} />
       <Text> </Text>
-      <JourneyTable journeys={view.journeys} layout={l} />
+      <JourneyTable journeys={view.journeys} layout={l} p99Label={view.load ? 'p99 corr' : 'p99'} />
       {view.services.length > 0 ? <Text> </Text> : null}
       <ServiceRows services={view.services} layout={l} />
       <Text> </Text>
@@ -38,7 +38,11 @@ export function Dashboard({ view, width, height, keys = true }: DashboardProps) 
       <FaultMarkers faults={view.faults} time={view.time} />
       {keys ? (
         <Text dimColor wrap="truncate">
-          {view.status === 'paused' ? 'q stop (keep results) · p resume' : 'q stop (keep results) · p pause'}
+          {view.load
+            ? 'q stop (keep results)'
+            : view.status === 'paused'
+              ? 'q stop (keep results) · p resume'
+              : 'q stop (keep results) · p pause'}
         </Text>
       ) : null}
     </Box>

@@ -21,7 +21,7 @@ export function FaultMarkers({ faults, time }: FaultMarkersProps) {
     <Text wrap="truncate">
       <Text bold>faults </Text>
       {recent.map((f, i) => {
-        const active = time >= f.at && time < f.at + f.for;
+        const active = f.active ?? (time >= f.at && time < f.at + f.for);
         return (
           <Text key={`${f.at}-${f.label}`} color={active ? 'red' : 'gray'}>
             {`${i > 0 ? ' · ' : ''}▲ ${clock(f.at)} ${f.label}${active ? ' (active)' : ''}`}

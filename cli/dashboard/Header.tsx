@@ -1,10 +1,11 @@
 /**
- * Title line (scenario, seed, replication, status) and the progress bar of simulated time.
+ * Title line (scenario, seed, replication, status) and the progress bar of simulated time; for a
+ * load run, the tool and the progress bar of wall time with requests/s achieved against offered.
  */
 import { Box, Text } from 'ink';
-import { bar, clock, si } from './glyphs.js';
+import { bar, clock, int, si } from './glyphs.js';
 import type { Layout } from './layout.js';
-import type { DashboardView } from './view.js';
+import type { DashboardView, LoadRunView } from './view.js';
 
 const STATUS: Record<DashboardView['status'], { label: string; color: string }> = {
   running: { label: 'running', color: 'cyan' },
@@ -22,6 +23,7 @@ export interface HeaderProps {
 
 /** Scenario name and seed, then a progress bar over all replications with events/s. */
 export function Header({ view, layout }: HeaderProps) {
+  if (view.load) return <LoadHeader view={view} load={view.load} layout={layout} />;
   const status = STATUS[view.status];
   const done = view.status === 'done';
   const share = done
@@ -41,6 +43,48 @@ export function Header({ view, layout }: HeaderProps) {
         <Text>
           {`  seed ${view.seed}  replication ${done ? view.replications : Math.min(view.replication + 1, view.replications)}/${view.replications}  ${si(view.events)} events  `}
         </Text>
+        <Text color={status.color}>{status.label}</Text>
+      </Text>
+      <Text wrap="truncate">
+        <Text color="cyan">{bar(share, barWidth)}</Text>
+        {right}
+      </Text>
+    </Box>
+  );
+}
+
+/** Wall seconds, with a decimal while short loads make whole seconds too coarse. */
+function wall(seconds: number): string {
+  return seconds < 60 ? `${Math.max(0, seconds).toFixed(1)}s` : clock(seconds);
+}
+
+/** `48.0/50.0 req/s` in the open model, `1.23k req/s` otherwise. */
+export function rates(load: LoadRunView): string {
+  return load.offered !== undefined
+    ? `${si(load.achieved)}/${si(load.offered)} req/s`
+    : `${si(load.achieved)} req/s`;
+}
+
+/** The load run's title and its wall-time progress bar. */
+function LoadHeader({ view, load, layout }: { view: DashboardView; load: LoadRunView; layout: Layout }) {
+  const status = STATUS[view.status];
+  const done = view.status === 'done';
+  const share = done ? 1 : load.duration > 0 ? Math.min(1, load.elapsed / load.duration) : 0;
+  // Counts go on the bar's line, which gives way to them, so the status on the title line fits 80 columns.
+  const counts =
+    load.measured !== undefined
+      ? `${int(load.measured)} measured`
+      : `${int(load.sent)} sent  ${int(load.inFlight)} in flight`;
+  const right = ` ${(share * 100).toFixed(0).padStart(3)}%  ${wall(Math.min(load.elapsed, load.duration))}/${wall(load.duration)}  ${rates(load)}  ${counts}`;
+  const barWidth = Math.max(10, layout.width - right.length - 1);
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate">
+        <Text bold>backline load </Text>
+        <Text bold color="cyan">
+          {view.scenario}
+        </Text>
+        <Text>{`  ${load.tool}  seed ${view.seed}  `}</Text>
         <Text color={status.color}>{status.label}</Text>
       </Text>
       <Text wrap="truncate">

@@ -1,8 +1,9 @@
 /**
- * The per-journey table: throughput, p50, p99, errors and the budget verdict in colour.
+ * The per-journey table: throughput, p50, p99, errors (by cause when known) and the budget verdict
+ * in colour.
  */
 import { Box, Text } from 'ink';
-import { ms, pad, pct, si } from './glyphs.js';
+import { int, ms, pad, pct, si } from './glyphs.js';
 import type { Layout } from './layout.js';
 import type { BudgetState, JourneyView } from './view.js';
 
@@ -17,20 +18,35 @@ const BUDGET: Record<BudgetState, { label: string; color?: string }> = {
 export interface JourneyTableProps {
   journeys: JourneyView[];
   layout: Layout;
+  /** Header of the p99 column (`p99 corr` for a load run's coordinated-omission-corrected p99). */
+  p99Label?: string;
+}
+
+/** `503×12 · refused×3`: the causes, most frequent first; `status_503` reads as `503`. */
+export function causesText(causes: Record<string, number> | undefined): string {
+  if (!causes) return '';
+  return Object.entries(causes)
+    .filter(([, n]) => n > 0)
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
+    .map(([cause, n]) => `${cause.replace(/^status_/, '')}×${int(n)}`)
+    .join(' · ');
 }
 
 /** One row per journey (the busiest first when they do not all fit). */
-export function JourneyTable({ journeys, layout }: JourneyTableProps) {
+export function JourneyTable({ journeys, layout, p99Label = 'p99' }: JourneyTableProps) {
   const shown = journeys.slice(0, layout.journeys);
   const hidden = journeys.length - shown.length;
   const n = layout.name;
+  // Causes follow the verdict, so the verdicts line up when any row has causes.
+  const withCauses = shown.some((j) => causesText(j.causes) !== '');
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {`${pad('journey', n)} ${pad('thr/s', 8, 'right')} ${pad('p50', 9, 'right')} ${pad('p99', 9, 'right')} ${pad('errors', 7, 'right')}  budget`}
+        {`${pad('journey', n)} ${pad('thr/s', 8, 'right')} ${pad('p50', 9, 'right')} ${pad(p99Label, 9, 'right')} ${pad('errors', 7, 'right')}  ${withCauses ? 'budget    by cause' : 'budget'}`}
       </Text>
       {shown.map((j) => {
         const b = BUDGET[j.budget];
+        const causes = causesText(j.causes);
         return (
           <Text key={j.name} wrap="truncate">
             <Text color={j.budget === 'fail' ? 'red' : undefined}>{pad(j.name, n)}</Text>
@@ -38,8 +54,9 @@ export function JourneyTable({ journeys, layout }: JourneyTableProps) {
             <Text color={j.budget === 'fail' ? 'red' : undefined}>{pad(ms(j.p99), 9, 'right')}</Text>
             {` ${pad(pct(j.errorRate), 7, 'right')}  `}
             <Text color={b.color} bold={j.budget === 'fail'}>
-              {b.label}
+              {withCauses ? pad(b.label, 8) : b.label}
             </Text>
+            {causes ? <Text color="yellow">{`  ${causes}`}</Text> : null}
             {j.breaches.length > 0 && layout.width >= 100 ? (
               <Text color="red">{`  ${j.breaches.join(', ')}`}</Text>
             ) : null}

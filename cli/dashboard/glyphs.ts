@@ -17,6 +17,11 @@ export function si(x: number): string {
   return x.toFixed(2);
 }
 
+/** A count: exact below 10 000 (`1234`), shortened above (`12.3k`). */
+export function int(x: number): string {
+  return Number.isFinite(x) && Math.abs(x) < 1e4 ? String(Math.round(x)) : si(x);
+}
+
 /** Milliseconds with a unit that keeps them short: `850us`, `12.3ms`, `4.52s`. */
 export function ms(x: number): string {
   if (!Number.isFinite(x)) return '-';

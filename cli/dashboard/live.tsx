@@ -36,8 +36,31 @@ export interface LiveOptions {
 /** A mounted dashboard; call {@link LiveDashboard.finish} with the result to draw the last frame. */
 export interface LiveDashboard {
   finish(result: RunResult): Promise<void>;
+  /** Takes the dashboard off the terminal without a last frame (the run failed). */
+  cancel(): Promise<void>;
   /** Frames drawn so far (for the benchmark). */
   readonly renders: number;
+}
+
+/** What {@link mountFrames} needs of a tracker: snapshots in, views out. */
+export interface FrameTracker<S> {
+  update(s: S): void;
+  finish(result: RunResult): void;
+  view(): DashboardView;
+}
+
+/** Where and how often {@link mountFrames} draws. */
+export interface FrameOptions {
+  stdout: NodeJS.WriteStream;
+  /** Keys are read only when this is a TTY. */
+  stdin?: NodeJS.ReadStream;
+  intervalMs?: number;
+}
+
+/** Something that emits snapshots of type `S`. */
+export interface SnapshotEmitter<S> {
+  on(event: 'snapshot', listener: (s: S) => void): unknown;
+  off(event: 'snapshot', listener: (s: S) => void): unknown;
 }
 
 interface AppProps {
@@ -54,39 +77,37 @@ function App({ view, width, height, keys, interactive, onKey }: AppProps) {
   return <Dashboard view={view} width={width} height={height} keys={keys} />;
 }
 
-/** Mounts the dashboard on `opts.stdout` for `run`. */
-export function mountDashboard(run: RunHandle, opts: LiveOptions): LiveDashboard {
-  const tracker = new DashboardTracker(opts.scenario, opts.seed, opts.replications);
+/**
+ * Mounts frames of `tracker` on `opts.stdout`, fed by `source`'s snapshots and redrawn at most every
+ * `intervalMs` from a timer. `onKey` handles a key and returns whether the frame should be redrawn
+ * at once. Shared by the simulation's and the load run's dashboards.
+ */
+export function mountFrames<S>(
+  source: SnapshotEmitter<S>,
+  tracker: FrameTracker<S>,
+  onKey: (input: string, ctrl: boolean) => boolean,
+  opts: FrameOptions,
+): LiveDashboard {
   const stdin = opts.stdin ?? process.stdin;
   const interactive = Boolean(stdin.isTTY);
   let dirty = true;
-  let paused = false;
   let renders = 0;
 
-  const onKey = (input: string, ctrl: boolean) => {
-    if (input === 'q' || (ctrl && input === 'c')) {
-      tracker.setStatus('stopping');
-      if (paused) run.unpause();
-      run.stop();
-    } else if (input === 'p') {
-      paused = !paused;
-      if (paused) run.pause();
-      else run.unpause();
-      tracker.setStatus(paused ? 'paused' : 'running');
-    } else return;
+  const handleKey = (input: string, ctrl: boolean) => {
+    if (!onKey(input, ctrl)) return;
     dirty = true;
     draw();
   };
 
-  const element = (keys: boolean) => (
+  const element = (keys: boolean, live = interactive) => (
     <App
       view={tracker.view()}
       // Keep one line spare: Ink clears the whole screen when a frame is as tall as the terminal.
       width={opts.stdout.columns || 80}
       height={Math.max(12, (opts.stdout.rows || 24) - 1)}
       keys={keys}
-      interactive={interactive}
-      onKey={onKey}
+      interactive={live}
+      onKey={handleKey}
     />
   );
 
@@ -104,39 +125,64 @@ export function mountDashboard(run: RunHandle, opts: LiveOptions): LiveDashboard
     renders++;
     instance.rerender(element(true));
   };
-  const onSnapshot = (s: SimSnapshot) => {
-    tracker.update(s, performance.now());
+  const onSnapshot = (s: S) => {
+    tracker.update(s);
     dirty = true;
   };
-  run.on('snapshot', onSnapshot);
+  source.on('snapshot', onSnapshot);
   const timer = setInterval(draw, opts.intervalMs ?? 250);
   const onResize = () => {
     dirty = true;
   };
   opts.stdout.on('resize', onResize);
+  const detach = () => {
+    clearInterval(timer);
+    source.off('snapshot', onSnapshot);
+    opts.stdout.off('resize', onResize);
+  };
 
   return {
     get renders() {
       return renders;
     },
     async finish(result: RunResult) {
-      clearInterval(timer);
-      run.off('snapshot', onSnapshot);
-      opts.stdout.off('resize', onResize);
+      detach();
       tracker.finish(result);
       renders++;
-      instance.rerender(
-        <App
-          view={tracker.view()}
-          width={opts.stdout.columns || 80}
-          height={Math.max(12, (opts.stdout.rows || 24) - 1)}
-          keys={false}
-          interactive={false}
-          onKey={onKey}
-        />,
-      );
+      instance.rerender(element(false, false));
+      instance.unmount();
+      await instance.waitUntilExit();
+    },
+    async cancel() {
+      detach();
+      instance.clear();
       instance.unmount();
       await instance.waitUntilExit();
     },
   };
+}
+
+/** Mounts the dashboard on `opts.stdout` for `run`. */
+export function mountDashboard(run: RunHandle, opts: LiveOptions): LiveDashboard {
+  const tracker = new DashboardTracker(opts.scenario, opts.seed, opts.replications);
+  let paused = false;
+  const onKey = (input: string, ctrl: boolean) => {
+    if (input === 'q' || (ctrl && input === 'c')) {
+      tracker.setStatus('stopping');
+      if (paused) run.unpause();
+      run.stop();
+    } else if (input === 'p') {
+      paused = !paused;
+      if (paused) run.pause();
+      else run.unpause();
+      tracker.setStatus(paused ? 'paused' : 'running');
+    } else return false;
+    return true;
+  };
+  const timed: FrameTracker<SimSnapshot> = {
+    update: (s) => tracker.update(s, performance.now()),
+    finish: (r) => tracker.finish(r),
+    view: () => tracker.view(),
+  };
+  return mountFrames(run, timed, onKey, opts);
 }

@@ -128,7 +128,7 @@ export class DashboardTracker {
             throughput: fin.throughput,
           }
         : live;
-      const { state, breaches } = r ? resultBudget(r, j.name) : this.liveBudget(j.name, row);
+      const { state, breaches } = r ? resultBudget(r, j.name) : liveBudget(this.budgets, j.name, row);
       return {
         name: j.name,
         ...row,
@@ -186,31 +186,34 @@ export class DashboardTracker {
     if (content) view.content = content;
     return view;
   }
+}
 
-  private liveBudget(
-    journey: string,
-    row: { p50: number; p99: number; errorRate: number; throughput: number },
-  ): { state: BudgetState; breaches: string[] } {
-    const mine = this.budgets.filter((b) => b.subject === journey);
-    if (mine.length === 0) return { state: 'none', breaches: [] };
-    const breaches: string[] = [];
-    let known = 0;
-    for (const b of mine) {
-      const value =
-        b.metric === 'errors'
-          ? row.errorRate
-          : b.metric === 'throughput'
-            ? row.throughput
-            : b.metric === 'p50' || b.metric === 'p99'
-              ? row[b.metric]
-              : undefined;
-      if (value === undefined) continue;
-      known++;
-      if (!holds(value, b.op, b.limit)) breaches.push(b.expr);
-    }
-    if (breaches.length > 0) return { state: 'fail', breaches };
-    return { state: known > 0 ? 'pass' : 'unsure', breaches };
+/** The live verdict of `journey`'s budgets on the figures shown in its row. */
+export function liveBudget(
+  budgets: readonly BudgetSpec[],
+  journey: string,
+  row: { p50: number; p99: number; errorRate: number; throughput: number },
+): { state: BudgetState; breaches: string[] } {
+  const mine = budgets.filter((b) => b.subject === journey);
+  if (mine.length === 0) return { state: 'none', breaches: [] };
+  const breaches: string[] = [];
+  let known = 0;
+  for (const b of mine) {
+    const value =
+      b.metric === 'errors'
+        ? row.errorRate
+        : b.metric === 'throughput'
+          ? row.throughput
+          : b.metric === 'p50' || b.metric === 'p99'
+            ? row[b.metric]
+            : undefined;
+    // No figure yet (no success to measure latency on) says nothing about the budget.
+    if (value === undefined || !Number.isFinite(value)) continue;
+    known++;
+    if (!holds(value, b.op, b.limit)) breaches.push(b.expr);
   }
+  if (breaches.length > 0) return { state: 'fail', breaches };
+  return { state: known > 0 ? 'pass' : 'unsure', breaches };
 }
 
 function push(xs: number[], x: number): void {
@@ -219,7 +222,7 @@ function push(xs: number[], x: number): void {
 }
 
 /** A journey's verdict from a finished result's budgets (matched by the `journey.` prefix). */
-function resultBudget(r: RunResult, journey: string): { state: BudgetState; breaches: string[] } {
+export function resultBudget(r: RunResult, journey: string): { state: BudgetState; breaches: string[] } {
   const mine = r.budgets.filter((b) => b.expr.trim().startsWith(`${journey}.`));
   if (mine.length === 0) return { state: 'none', breaches: [] };
   const breaches = mine.filter((b) => b.pass === false).map((b) => b.expr);
@@ -249,7 +252,8 @@ function plannedFaults(scenario: Scenario): FaultView[] {
     .sort((a, b) => a.at - b.at);
 }
 
-function faultLabel(x: Loose): string {
+/** `slow auth +200ms`, `crash stores.playlists ×2`: a fault as its marker reads. */
+export function faultLabel(x: Loose): string {
   const kind = typeof x.kind === 'string' ? x.kind : 'fault';
   const what = [x.target, x.region, x.a && x.b ? `${x.a}<->${x.b}` : undefined].find(
     (v) => typeof v === 'string',

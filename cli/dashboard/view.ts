@@ -19,6 +19,8 @@ export interface JourneyView {
   budget: BudgetState;
   /** Budget expressions that are failing right now, for the legend. */
   breaches: string[];
+  /** Failures by cause (`refused`, `timeout`, `status_503`…), when the run tells them apart (load). */
+  causes?: Record<string, number>;
   history: { throughput: number[]; p99: number[] };
 }
 
@@ -30,6 +32,10 @@ export interface ServiceView {
   queue: number;
   /** Breaker state when the service has one. */
   breaker?: string;
+  /** Requests served per second, when known instead of the queue (the twin under load). */
+  rate?: number;
+  /** Requests turned away so far (the twin's full waiting rooms). */
+  rejected?: number;
 }
 
 /** CDN, P2P and stream figures, each present only when the scenario models it. */
@@ -45,6 +51,25 @@ export interface FaultView {
   at: number;
   for: number;
   label: string;
+  /** Whether it is in force now, when the clock that fired it is not the view's (the twin's). */
+  active?: boolean;
+}
+
+/** What a load run shows instead of simulated time and events. */
+export interface LoadRunView {
+  /** How the load is made: `open model`, `closed model · 20 users` or `autocannon --max`, `· twin`. */
+  tool: string;
+  /** Wall seconds since the first intended request, and the planned length. */
+  elapsed: number;
+  duration: number;
+  /** Responses per second achieved over the last second or so. */
+  achieved: number;
+  /** Requests per second the profile offers now (open model only). */
+  offered?: number;
+  sent: number;
+  inFlight: number;
+  /** Requests measured in all, once the run has ended (the last snapshot may predate the last ones). */
+  measured?: number;
 }
 
 /** Everything one dashboard frame shows. */
@@ -63,4 +88,6 @@ export interface DashboardView {
   services: ServiceView[];
   content?: ContentView;
   faults: FaultView[];
+  /** Present for a load run: the header then shows wall time and requests/s instead. */
+  load?: LoadRunView;
 }

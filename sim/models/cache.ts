@@ -104,6 +104,13 @@ export class KeyIndex {
     return true;
   }
 
+  /** Removes every key, keeping the table's size (for an index reused many times). */
+  clear(): void {
+    if (this.size === 0) return;
+    this.keys.fill(EMPTY);
+    this.size = 0;
+  }
+
   private grow(): void {
     const oldKeys = this.keys;
     const oldVals = this.vals;

@@ -72,29 +72,45 @@ export function quantileFn(spec: DistSpec): (u: number) => number {
   }
 }
 
+// Acklam's coefficients, hoisted so a size lookup allocates no arrays.
+const A0 = -39.69683028665376;
+const A1 = 220.9460984245205;
+const A2 = -275.9285104469687;
+const A3 = 138.357751867269;
+const A4 = -30.66479806614716;
+const B0 = -54.47609879822406;
+const B1 = 161.5858368580409;
+const B2 = -155.6989798598866;
+const B3 = 66.80131188771972;
+const B4 = -13.28068155288572;
+const C0 = -0.007784894002430293;
+const C1 = -0.3223964580411365;
+const C2 = -2.400758277161838;
+const C3 = -2.549732539343734;
+const D0 = 0.007784695709041462;
+const D1 = 0.3224671290700398;
+const D2 = 2.445134137142996;
+const D3 = 3.754408661907416;
+
 /** Acklam's inverse normal CDF without refinement (relative error < 1.2e-9): ample for sizes. */
 function acklam(p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716];
-  const b = [
-    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
-  ];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const low = 0.02425;
   if (p < low || p > 1 - low) {
     const q = Math.sqrt(-2 * Math.log(p < low ? p : 1 - p));
-    const x =
-      (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + 4.374664141464968) * q + 2.938163982698783) /
-      ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    return p < low ? x : -x;
+    const x = ((((C0 * q + C1) * q + C2) * q + C3) * q + 4.374664141464968) * q + 2.938163982698783;
+    const y = (((D0 * q + D1) * q + D2) * q + D3) * q + 1;
+    return p < low ? x / y : -(x / y);
   }
   const q = p - 0.5;
   const r = q * q;
   return (
-    ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + 2.506628277459239) * q) /
-    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    ((((((A0 * r + A1) * r + A2) * r + A3) * r + A4) * r + 2.506628277459239) * q) /
+    (((((B0 * r + B1) * r + B2) * r + B3) * r + B4) * r + 1)
   );
 }
+
+/** Entries of the size memo (a power of two). */
+const MEMO = 1 << 16;
 
 /** Items with popularity and sizes; `next()` draws the item of one request. */
 export class Catalog {
@@ -105,6 +121,10 @@ export class Catalog {
   private readonly sizeOf: (u: number) => number;
   private readonly salt: number;
   private readonly shift: number;
+  // Direct-mapped memo of recent sizes: popular items are asked for many times per request, and a
+  // size costs a hash, a log and an exp. Sizes are pure, so the memo changes no answer.
+  private readonly memoItem = new Float64Array(MEMO).fill(Number.NaN);
+  private readonly memoSize = new Float64Array(MEMO);
 
   /**
    * @param rng the stream that picks requested items.
@@ -131,8 +151,12 @@ export class Catalog {
 
   /** Size of `item` in bytes (at least 1), the same every time it is asked. */
   size(item: number): number {
-    const s = Math.round(this.sizeOf(hashUnit(item, this.salt)));
-    return Math.max(1, s);
+    const m = item & (MEMO - 1);
+    if (this.memoItem[m] === item) return this.memoSize[m];
+    const s = Math.max(1, Math.round(this.sizeOf(hashUnit(item, this.salt))));
+    this.memoItem[m] = item;
+    this.memoSize[m] = s;
+    return s;
   }
 
   /** Mean item size, estimated from the first 4096 ids' sizes (the hash makes them a fair sample). */

@@ -32,7 +32,7 @@ import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random.js';
 import { zipfHarmonic } from '../kernel/zipf.js';
-import { LruCache } from './cache.js';
+import { KeyIndex, LruCache } from './cache.js';
 import type { Catalog } from './catalog.js';
 
 /** The scenario's `p2p` section (CONTRACT.md) and the model's own knobs (all optional). */
@@ -165,7 +165,11 @@ export class P2p {
     this.searchTime = sampler(opts.search ?? lognormal(0.1, 1), rng('p2p:search'));
     this.serverTime = sampler(opts.server ?? lognormal(0.08, 0.5), rng('p2p:server'));
     this.localTime = sampler(opts.local ?? lognormal(0.02, 0.1), rng('p2p:local'));
-    this.cache = new LruCache(opts.cache, { partitions: clients, initial: 4096 });
+    // Warm caches start near their steady-state count: presizing avoids regrowing (and rehashing)
+    // the columns several times while they fill.
+    const perClient = Math.min(this.items, Math.ceil(cacheItems * 1.125) + 8);
+    const initial = this.o.warm ? Math.max(4096, Math.min(1 << 24, clients * perClient)) : 4096;
+    this.cache = new LruCache(opts.cache, { partitions: clients, initial });
     this.predItem = new Float64Array(clients).fill(-1);
     this.predPeer = new Float64Array(clients);
     this.predServer = new Float64Array(clients);
@@ -358,16 +362,18 @@ export class P2p {
     // Enough draws to fill any cache the catalog's popularity allows; a cache holding the whole
     // catalog stops when every item is in.
     const maxDraws = Math.min(50_000_000, 50 * Math.ceil(this.o.cache / this.catalog.meanSize()) + 10_000);
+    // One index reused for every client (cleared between them) instead of a Set per client.
+    const seen = new KeyIndex(1024);
     for (let c = 0; c < this.clients; c++) {
       order.length = 0;
       let bytes = 0;
-      const seen = new Set<number>();
+      seen.clear();
       for (let draws = 0; draws < maxDraws && seen.size < this.items; draws++) {
         const item = this.catalog.next();
-        if (seen.has(item)) continue;
+        if (seen.get(item) >= 0) continue;
         const size = this.catalog.size(item);
         if (bytes + size > this.o.cache) break;
-        seen.add(item);
+        seen.set(item, 0);
         order.push(item);
         bytes += size;
       }

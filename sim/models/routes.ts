@@ -14,6 +14,11 @@ export function isContentTarget(target: string): boolean {
   );
 }
 
+/** Content targets a service route may call (a request/answer call, unlike producing to a stream). */
+export function isRouteContentCall(target: string): boolean {
+  return target === 'cdn' || target.startsWith('stores.');
+}
+
 /** The compiled routes of every service. */
 export class Routes {
   /** Service index of each route. */
@@ -26,14 +31,25 @@ export class Routes {
   /** First call and call count of each step. */
   readonly callStart: Int32Array;
   readonly callCount: Int32Array;
-  /** Target route, probability and timeout override (NaN = the callee's) of each call. */
+  /**
+   * Target route, probability and timeout override (NaN = the callee's) of each call. A call to a
+   * content target (`cdn`, `stores.<name>`) is stored as `-2 - target` with the content bridge's
+   * target id, so the engine tells the two apart with one sign test.
+   */
   readonly callRoute: Int32Array;
   readonly callP: Float64Array;
   readonly callTimeout: Float64Array;
+  /** What each call names (`svc.route`, `stores.x`, `cdn`), for spans and messages. */
+  readonly callNames: string[] = [];
   /** Route index by `svc` and `svc.route`. */
   private readonly byName = new Map<string, number>();
 
-  constructor(services: readonly ServiceOptions[]) {
+  /**
+   * @param contentTarget the content bridge's target id of a step (`Content.target`), when the scenario
+   *   has content models; route calls to `cdn` and `stores.<name>` it resolves are kept, other content
+   *   calls (and all of them without content) are dropped.
+   */
+  constructor(services: readonly ServiceOptions[], contentTarget?: (step: string) => number) {
     const names: string[] = [];
     const owner: number[] = [];
     services.forEach((s, i) => {
@@ -53,10 +69,13 @@ export class Routes {
     const callRoute: number[] = [];
     const callP: number[] = [];
     const callTimeout: number[] = [];
+    const contentOf = (call: string): number =>
+      contentTarget !== undefined && isRouteContentCall(call) ? contentTarget(call) : -1;
     const pushCall = (c: { call: string; p?: number; timeout?: number }) => {
-      callRoute.push(this.resolve(c.call));
+      callRoute.push(isContentTarget(c.call) ? -2 - contentOf(c.call) : this.resolve(c.call));
       callP.push(c.p ?? 1);
       callTimeout.push(c.timeout ?? Number.NaN);
+      this.callNames.push(c.call);
     };
     names.forEach((name, r) => {
       const svc = services[owner[r]];
@@ -66,7 +85,7 @@ export class Routes {
       let steps = 0;
       for (const c of calls) {
         const group = 'parallel' in c ? flatten(c.parallel) : [c];
-        const kept = group.filter((g) => !isContentTarget(g.call));
+        const kept = group.filter((g) => !isContentTarget(g.call) || contentOf(g.call) >= 0);
         if (kept.length === 0) continue;
         callStart.push(callRoute.length);
         callCount.push(kept.length);

@@ -201,12 +201,15 @@ export class EventStream {
   /** Takes the next message from the instance's partitions, round-robin from its cursor. */
   private startNext(i: number): void {
     if (this.paused) return;
-    const n = this.queues.length;
-    for (let k = 0; k < n; k++) {
-      const p = (this.cursor[i] + k) % n;
-      if (this.owner[p] !== i || this.queues[p].size === 0) continue;
-      this.cursor[i] = (p + 1) % n;
-      const t = this.queues[p].shift();
+    const queues = this.queues;
+    const owner = this.owner;
+    const n = queues.length;
+    // The cursor is always below n, so the scan wraps with a compare instead of a modulo.
+    let p = this.cursor[i];
+    for (let k = 0; k < n; k++, p = p + 1 === n ? 0 : p + 1) {
+      if (owner[p] !== i || queues[p].size === 0) continue;
+      this.cursor[i] = p + 1 === n ? 0 : p + 1;
+      const t = queues[p].shift();
       this.wait.record(this.kernel.now - t);
       this.busy[i] = 1;
       this.busyPart[i] = p;

@@ -49,21 +49,24 @@ import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams, Rng } from '../kernel/random.js';
 import { ArrivalProcess } from './arrivals.js';
-import { Autoscaler } from './autoscaler.js';
-import { Balancer } from './balancer.js';
 import { Breaker } from './breaker.js';
+import { FaultInjector } from './fault-injector.js';
 import { faultMarks } from './faults.js';
 import { ATTEMPT, CALL, Frames, NET_IN, NET_OUT, QUEUED, SERVING, VISIT, WAITING, ZOMBIE } from './frames.js';
-import { Integrals } from './integrals.js';
+import type { Integrals } from './integrals.js';
 import type { JourneyStats } from './journeys.js';
 import { Network } from './network.js';
-import type { FaultOptions, ServiceOptions, TopologyOptions } from './options.js';
+import type { ServiceOptions, TopologyOptions } from './options.js';
+import { Placement } from './placement.js';
 import { Population } from './population.js';
-import { DRAINING, OFF, PROVISIONING, ReplicaPool, UP } from './replicas.js';
+import { DRAINING, type ReplicaPool, UP } from './replicas.js';
 import { RetryPolicy } from './retry.js';
 import { isContentTarget, Routes } from './routes.js';
+import { Scaling } from './scaling.js';
+import { type ServiceCounters, ServiceMeter } from './service-meter.js';
 import { niceInterval, TimelineRecorder } from './timeline.js';
 import { TimeoutQueues } from './timeouts.js';
+import type { Tracer } from './tracer.js';
 
 /** Failure causes, as codes in frames and as names in results. */
 export const CAUSES = [
@@ -86,15 +89,7 @@ const DEADLINE = 7;
 /** `tmo` of an attempt whose timeout sits in {@link TimeoutQueues} rather than in the kernel. */
 const IN_QUEUE = -2;
 
-/** Counters of one service since warm-up. */
-export interface ServiceCounters {
-  served: number;
-  rejected: number;
-  retries: number;
-  timeouts: number;
-  hedges: number;
-  shed: number;
-}
+export type { ServiceCounters } from './service-meter.js';
 
 /** What the engine reports about one service. */
 export interface TopologyServiceStats extends ServiceCounters {
@@ -120,14 +115,14 @@ export class Topology {
   readonly faults: FaultMark[];
   readonly population: Population | undefined;
   private readonly timeouts: TimeoutQueues;
-  /** When each replica being provisioned will serve. */
-  private readonly readyAt: Float64Array;
   /** Services' names, in option order. */
   readonly serviceNames: string[];
   /** Routable replicas of each service over time. */
   readonly replicasOverTime: [number, number][][];
   /** Visits started (all, warm-up included). */
   started = 0;
+  /** Span hooks, when the run writes traces (every hook is one `undefined` test when it does not). */
+  readonly tracer: Tracer | undefined;
 
   private readonly opts: TopologyOptions;
   /** Content models (CDN, P2P, stores, streams) when the scenario has them. */
@@ -146,26 +141,19 @@ export class Topology {
   private readonly hedgeAfter: Float64Array;
   private readonly retry: (RetryPolicy | undefined)[];
   private readonly breaker: (Breaker | undefined)[];
-  private readonly counters: Float64Array; // 6 per service: served rejected retries timeouts hedges shed
-  private readonly svcBusy: Integrals;
+  /** The meter's counters and queue integral, held here too for the hot path. */
+  private readonly counters: Float64Array;
   private readonly svcQueue: Integrals;
-  private readonly svcCap: Integrals;
-  private readonly svcPaid: Integrals;
-  private readonly routable: Int32Array;
   private readonly errRng: Rng[];
-  // Per group (service × region).
-  private readonly groupOf: Int32Array; // [service * nRegions + region] → group or -1
-  private readonly failover: Int32Array[]; // [service * nRegions + region] → other groups by latency
-  private readonly balancers: Balancer[];
-  private readonly groupRegion: Int32Array;
-  private readonly groupService: Int32Array;
-  private readonly grpBusy: Integrals;
-  private readonly grpCap: Integrals;
-  private readonly scalers: (Autoscaler | undefined)[];
-  private readonly grpMark: Float64Array; // busy area, cap area at the last evaluation
+  private readonly meter: ServiceMeter;
+  private readonly placement: Placement;
+  private readonly scaling: Scaling;
+  private readonly faultInjector: FaultInjector;
   // Journeys.
   private readonly cumWeight: Float64Array;
   private readonly journeySteps: Int32Array[];
+  /** The steps `journeySteps` kept, by name (span names). */
+  private readonly journeyStepNames: string[][];
   private readonly think: ((() => number) | undefined)[];
   private readonly journeyRng: Rng;
   private readonly callRng: Rng;
@@ -174,23 +162,6 @@ export class Topology {
   private readonly arrivals: ArrivalProcess | undefined;
   private readonly closedThink: (() => number) | undefined;
   private readonly arrivalRng: Rng;
-  // Fault bookkeeping: replicas each crash fault took down.
-  private readonly crashed: number[][] = [];
-  private readonly faultOpts: FaultOptions[];
-  // Window marks taken at warm-up.
-  private warm = {
-    busy: new Float64Array(0),
-    queue: new Float64Array(0),
-    cap: new Float64Array(0),
-    paid: new Float64Array(0),
-  };
-  private tickMark = {
-    busy: new Float64Array(0),
-    queue: new Float64Array(0),
-    cap: new Float64Array(0),
-    at: 0,
-  };
-
   // Handler ids.
   private readonly hArrive: number;
   private readonly hClosed: number;
@@ -202,17 +173,21 @@ export class Topology {
   private readonly hDeadline: number;
   private readonly hRetry: number;
   private readonly hHedge: number;
+  private readonly hContentTimeout: number;
   private readonly hDropped: number;
-  private readonly hFaultStart: number;
-  private readonly hFaultEnd: number;
-  private readonly hScale: number;
-  private readonly hProvisioned: number;
   private readonly hTick: number;
   private readonly hWarm: number;
 
-  constructor(kernel: Kernel, streams: RandomStreams, opts: TopologyOptions, content?: Content) {
+  constructor(
+    kernel: Kernel,
+    streams: RandomStreams,
+    opts: TopologyOptions,
+    content?: Content,
+    tracer?: Tracer,
+  ) {
     this.kernel = kernel;
     this.content = content;
+    this.tracer = tracer;
     this.opts = opts;
     this.warmup = opts.warmup;
     const regions = opts.regions && opts.regions.length > 0 ? opts.regions : [{ name: 'default', users: 1 }];
@@ -237,7 +212,7 @@ export class Topology {
     const S = services.length;
     this.svcOpts = services;
     this.serviceNames = services.map((s) => s.name);
-    this.routes = new Routes(services);
+    this.routes = new Routes(services, content ? (step) => content.target(step) : undefined);
     this.svcTime = services.map((s) => sampler(s.time, streams.stream(`service:${s.name}`)));
     this.slow = new Float64Array(S);
     this.errRate = new Float64Array(S);
@@ -249,72 +224,18 @@ export class Topology {
     );
     this.breaker = services.map((s) => (s.breaker ? new Breaker(s.breaker) : undefined));
     this.errRng = services.map((s) => streams.stream(`errors:${s.name}`));
-    this.counters = new Float64Array(S * 6);
-    this.svcBusy = new Integrals(S);
-    this.svcQueue = new Integrals(S);
-    this.svcCap = new Integrals(S);
-    this.svcPaid = new Integrals(S);
-    this.routable = new Int32Array(S);
-
-    this.groupOf = new Int32Array(S * R).fill(-1);
-    const defs: { service: number; region: number; group: number; workers: number; queue: number }[] = [];
-    const groupSlots: number[][] = [];
-    const groupRegion: number[] = [];
-    const groupService: number[] = [];
-    const scalers: (Autoscaler | undefined)[] = [];
-    services.forEach((s, si) => {
-      const where =
-        s.regions && s.regions.length > 0
-          ? s.regions.map((n) => regionNames.indexOf(n))
-          : regionNames.map((_, i) => i);
-      const slots = Math.max(s.replicas, s.autoscale?.max ?? 0);
-      for (const ri of where) {
-        if (ri < 0) throw new Error(`service ${s.name}: unknown region`);
-        const g = groupSlots.length;
-        this.groupOf[si * R + ri] = g;
-        groupRegion.push(ri);
-        groupService.push(si);
-        scalers.push(s.autoscale ? new Autoscaler(s.autoscale) : undefined);
-        const ids: number[] = [];
-        for (let k = 0; k < slots; k++) {
-          ids.push(defs.length);
-          const queue = s.shed === false ? Number.POSITIVE_INFINITY : s.queue;
-          defs.push({ service: si, region: ri, group: g, workers: s.workers, queue });
-        }
-        groupSlots.push(ids);
-      }
-    });
-    this.pool = new ReplicaPool(defs);
-    this.readyAt = new Float64Array(defs.length);
-    this.groupRegion = Int32Array.from(groupRegion);
-    this.groupService = Int32Array.from(groupService);
-    this.scalers = scalers;
-    this.grpBusy = new Integrals(groupSlots.length);
-    this.grpCap = new Integrals(groupSlots.length);
-    this.grpMark = new Float64Array(groupSlots.length * 2);
-    this.balancers = groupSlots.map(
-      (ids, g) =>
-        new Balancer(
-          services[groupService[g]].balance ?? 'round-robin',
-          this.pool,
-          ids,
-          streams.stream(`balance:${services[groupService[g]].name}:${regionNames[groupRegion[g]]}`),
-        ),
+    this.placement = new Placement(services, regionNames, this.network, streams);
+    this.pool = this.placement.pool;
+    this.meter = new ServiceMeter(
+      this.pool,
+      S,
+      this.placement.scalers.map((sc) => sc !== undefined),
+      opts.warmup,
     );
-    this.failover = [];
-    for (let si = 0; si < S; si++) {
-      for (let ri = 0; ri < R; ri++) {
-        const others: number[] = [];
-        for (let rj = 0; rj < R; rj++)
-          if (rj !== ri && this.groupOf[si * R + rj] >= 0) others.push(this.groupOf[si * R + rj]);
-        others.sort(
-          (a, b) =>
-            this.network.base[ri * R + groupRegion[a]] - this.network.base[ri * R + groupRegion[b]] || a - b,
-        );
-        this.failover.push(Int32Array.from(others));
-      }
-    }
-    this.replicasOverTime = services.map(() => []);
+    this.counters = this.meter.counters;
+    this.svcQueue = this.meter.queue;
+    this.replicasOverTime = this.meter.replicasOverTime;
+    this.scaling = new Scaling(kernel, this.placement, this.meter, services, opts.duration);
 
     // Journeys.
     const journeys = opts.users.journeys;
@@ -326,11 +247,12 @@ export class Topology {
     });
     for (let i = 0; i < journeys.length; i++) this.cumWeight[i] /= tw;
     // Content steps (`stream`, `stores.x`…) are kept as -2 - target when the content models run them.
-    this.journeySteps = journeys.map((j) =>
+    this.journeyStepNames = journeys.map((j) =>
+      j.steps.filter((s) => !isContentTarget(s) || (content !== undefined && content.target(s) >= 0)),
+    );
+    this.journeySteps = this.journeyStepNames.map((steps) =>
       Int32Array.from(
-        j.steps
-          .filter((s) => !isContentTarget(s) || (content !== undefined && content.target(s) >= 0))
-          .map((s) => (isContentTarget(s) ? -2 - (content as Content).target(s) : this.routes.resolve(s))),
+        steps.map((s) => (isContentTarget(s) ? -2 - (content as Content).target(s) : this.routes.resolve(s))),
       ),
     );
     this.produces = content
@@ -372,8 +294,20 @@ export class Topology {
         );
       }
     }
-    this.faultOpts = opts.faults ?? [];
-    this.faults = faultMarks(this.faultOpts);
+    const faults = opts.faults ?? [];
+    this.faults = faultMarks(faults);
+    this.faultInjector = new FaultInjector(
+      kernel,
+      faults,
+      this.serviceNames,
+      this.frames,
+      this.pool,
+      this.meter,
+      this.network,
+      this.slow,
+      this.errRate,
+      { crashAttempt: (id) => this.finish(id, CRASH), turnOff: (r) => this.scaling.turnOff(r) },
+    );
 
     const k = kernel;
     this.hArrive = k.on(() => this.onArrive());
@@ -400,49 +334,22 @@ export class Topology {
       if (c >= 0) this.send(c, false);
     });
     this.hHedge = k.on((ref) => this.onHedge(ref));
+    this.hContentTimeout = k.on((ref) => this.onContentTimeout(ref));
     this.hDropped = k.on((a) => this.finish(a, DEADLINE));
-    this.hFaultStart = k.on((i) => this.applyFault(i, 1));
-    this.hFaultEnd = k.on((i) => this.applyFault(i, -1));
-    this.hScale = k.on((g) => this.evaluateScale(g));
-    this.hProvisioned = k.on((r) => this.provisioned(r));
     this.hTick = k.on(() => this.tick());
-    this.hWarm = k.on(() => this.markWarm());
+    this.hWarm = k.on(() => this.meter.markWarm(this.kernel.now));
   }
 
   /** Brings the initial replicas up and schedules arrivals, faults, ticks and evaluations. */
   begin(): void {
     const k = this.kernel;
-    const pool = this.pool;
     const now = k.now;
-    for (let g = 0; g < this.balancers.length; g++) {
-      const s = this.groupService[g];
-      const o = this.svcOpts[s];
-      const initial = o.autoscale
-        ? Math.min(o.autoscale.max, Math.max(o.autoscale.min, o.replicas))
-        : o.replicas;
-      const slots = this.balancers[g].slots;
-      for (let i = 0; i < initial; i++) {
-        pool.state[slots[i]] = UP;
-        this.capDelta(slots[i], 1);
-        this.svcPaid.add(s, 1, now);
-      }
-      const sc = this.scalers[g];
-      if (sc) k.schedule(sc.opts.every, this.hScale, g);
-    }
-    for (let s = 0; s < this.svcOpts.length; s++) this.replicasOverTime[s].push([now, this.routable[s]]);
-    this.faultOpts.forEach((f, i) => {
-      k.at(f.at, this.hFaultStart, i);
-      if (Number.isFinite(f.for)) k.at(f.at + f.for, this.hFaultEnd, i);
-    });
-    this.tickMark = {
-      busy: new Float64Array(this.svcOpts.length),
-      queue: new Float64Array(this.svcOpts.length),
-      cap: new Float64Array(this.svcOpts.length),
-      at: now,
-    };
+    this.scaling.begin();
+    this.meter.start(now);
+    this.faultInjector.begin();
     k.schedule(this.timeline.interval, this.hTick);
     if (this.warmup > 0) k.at(this.warmup, this.hWarm);
-    else this.markWarm();
+    else this.meter.markWarm(now);
     if (this.arrivals) {
       const t = this.arrivals.next(now);
       if (t <= this.opts.duration) k.at(t, this.hArrive);
@@ -488,6 +395,7 @@ export class Topology {
     f.route[v] = j;
     f.pc[v] = 0;
     this.started++;
+    if (this.tracer !== undefined) this.tracer.visitStart(v, this.stats[j].name, this.kernel.now);
     if (this.journeySteps[j].length === 0) this.endVisit(v, 0);
     else this.startStep(v);
   }
@@ -496,16 +404,40 @@ export class Topology {
     const f = this.frames;
     const step = this.journeySteps[f.route[v]][f.pc[v]];
     if (step < 0) {
+      if (this.tracer !== undefined) {
+        const name = this.journeyStepNames[f.route[v]][f.pc[v]];
+        this.tracer.stepStart(v, name, this.contentService(name), this.kernel.now);
+      }
       (this.content as Content).request(-2 - step, f.ref(v), f.user[v], f.region[v]);
       return;
     }
     this.startCall(v, step, Number.NaN);
   }
 
-  /** A content step of the visit behind `ref` finished (the content models' completion hook). */
+  /**
+   * A content request finished (the content models' completion hook): a journey's content step
+   * (`ref` names the visit) or a route's content call (`ref` names its call). A failure (a store
+   * `unavailable`, no CDN edge or origin, no P2P source) fails the step or call as `unavailable`.
+   */
   contentDone(ref: number, ok: boolean): void {
-    const v = this.frames.deref(ref);
-    if (v >= 0) this.visitStepDone(v, ok, ok ? 0 : UNAVAILABLE);
+    const f = this.frames;
+    const id = f.deref(ref);
+    if (id < 0) return; // a content call that timed out meanwhile
+    const cause = ok ? 0 : UNAVAILABLE;
+    if (f.kind[id] === VISIT) {
+      if (this.tracer !== undefined) this.tracer.stepEnd(id, this.kernel.now, cause);
+      this.visitStepDone(id, ok, cause);
+      return;
+    }
+    if (f.tmo[id] >= 0) this.kernel.cancel(f.tmo[id]);
+    f.tmo[id] = -1;
+    this.callDone(id, ok, cause);
+  }
+
+  /** The server side of content step `step`, for spans. */
+  private contentService(step: string): string {
+    if (step === 'stream') return this.content?.p2p ? 'p2p' : 'cdn';
+    return step;
   }
 
   private visitStepDone(v: number, ok: boolean, cause: number): void {
@@ -546,6 +478,7 @@ export class Topology {
         s.errors[name] = (s.errors[name] ?? 0) + 1;
       }
     }
+    if (this.tracer !== undefined) this.tracer.visitEnd(v, now, cause);
     const user = f.user[v];
     f.release(v);
     if (this.closedThink && now < this.opts.duration) {
@@ -572,7 +505,55 @@ export class Topology {
     f.slot[c] = 0;
     // The per-try timeout rides in `evt` of a call (a call has no kernel event of its own).
     f.evt[c] = Number.isNaN(timeoutOverride) ? this.timeout[this.routes.service[route]] : timeoutOverride;
+    if (this.tracer !== undefined) {
+      const name = this.routes.names[route];
+      this.tracer.callStart(c, p, name, this.serviceNames[this.routes.service[route]], this.kernel.now);
+    }
     this.send(c, false);
+  }
+
+  /**
+   * Starts route call `i` of attempt `a`, which names a content target (`cdn`, `stores.<name>`):
+   * a call frame (kind CALL, `slot` -1) waits for the content models' answer, bounded like a service
+   * call by the call's `timeout` and the end-to-end deadline. Content has no retries, breakers or
+   * hedges; a late answer after a timeout is dropped (the frame's generation moved on).
+   */
+  private startContentCall(a: number, i: number): void {
+    const f = this.frames;
+    const k = this.kernel;
+    const now = k.now;
+    const rt = this.routes;
+    const c = f.alloc(CALL);
+    f.parent[c] = a;
+    f.parentGen[c] = f.gen[a];
+    f.route[c] = -1;
+    f.region[c] = f.region[a];
+    f.user[c] = f.user[a];
+    f.deadline[c] = f.deadline[a];
+    f.start[c] = now;
+    f.slot[c] = -1;
+    if (this.tracer !== undefined) {
+      const name = rt.callNames[i];
+      this.tracer.callStart(c, a, name, this.contentService(name), now);
+    }
+    const left = f.deadline[c] - now;
+    if (left <= 0) {
+      this.callDone(c, false, DEADLINE);
+      return;
+    }
+    const timeout = rt.callTimeout[i];
+    const wait = Number.isNaN(timeout) ? left : Math.min(timeout, left);
+    if (wait < Number.POSITIVE_INFINITY) f.tmo[c] = k.schedule(wait, this.hContentTimeout, f.ref(c));
+    (this.content as Content).request(-2 - rt.callRoute[i], f.ref(c), f.user[c], f.region[c]);
+  }
+
+  /** A content call waited its timeout (or reached its deadline): it fails; the answer is dropped. */
+  private onContentTimeout(ref: number): void {
+    const f = this.frames;
+    const c = f.deref(ref);
+    if (c < 0) return;
+    f.tmo[c] = -1;
+    this.callDone(c, false, this.kernel.now >= f.deadline[c] ? DEADLINE : TIMEOUT);
   }
 
   /** Sends one try of call `c` (a retry, the first try, or a hedged copy). */
@@ -594,13 +575,15 @@ export class Topology {
       return;
     }
     const from = f.region[c];
-    const r = this.choose(s, from, f.user[c]);
+    const r = this.placement.choose(s, from, f.user[c]);
     if (r < 0) {
       if (br) br.record(false, now);
       if (!hedge) this.tryFailed(c, UNAVAILABLE);
       return;
     }
     const a = f.alloc(ATTEMPT);
+    if (this.tracer !== undefined)
+      this.tracer.attemptStart(a, c, this.serviceNames[s], f.slot[c], hedge, now);
     f.parent[a] = c;
     f.parentGen[a] = f.gen[c];
     f.route[a] = route;
@@ -626,24 +609,6 @@ export class Topology {
       f.state[a] = NET_IN;
       f.evt[a] = k.schedule(d, this.hNetIn, a);
     } else this.arrive(a);
-  }
-
-  /** A routable replica of service `s` for a caller in region `from`: local first, then nearest. */
-  private choose(s: number, from: number, user: number): number {
-    const idx = s * this.nRegions + from;
-    const g = this.groupOf[idx];
-    if (g >= 0) {
-      const r = this.balancers[g].pick(user);
-      if (r >= 0) return r;
-    }
-    const others = this.failover[idx];
-    for (let i = 0; i < others.length; i++) {
-      const g2 = others[i];
-      if (!this.network.reachable(from, this.groupRegion[g2])) continue;
-      const r = this.balancers[g2].pick(user);
-      if (r >= 0) return r;
-    }
-    return -1;
   }
 
   /** A try of call `c` failed without an attempt in flight for it (or its attempt answered a failure). */
@@ -676,6 +641,16 @@ export class Topology {
     const f = this.frames;
     const p = f.parent[c];
     const pg = f.parentGen[c];
+    if (this.tracer !== undefined) {
+      this.tracer.callEnd(
+        c,
+        this.kernel.now,
+        cause,
+        f.slot[c],
+        f.route[c] >= 0 && f.state[c] === 1,
+        f.slot[c] < 0,
+      );
+    }
     f.release(c);
     if (f.gen[p] !== pg || !f.isLive(p)) return;
     if (f.kind[p] === VISIT) this.visitStepDone(p, ok, cause);
@@ -718,6 +693,7 @@ export class Topology {
     const pool = this.pool;
     const r = f.slot[a];
     f.evt[a] = -1;
+    if (this.tracer !== undefined) this.tracer.attemptArrived(a, this.kernel.now);
     if (pool.down[r] > 0 || (pool.state[r] !== UP && pool.state[r] !== DRAINING)) {
       this.finish(a, CRASH);
       return;
@@ -734,7 +710,7 @@ export class Topology {
       return;
     }
     if (pool.busy[r] < pool.workers[r]) {
-      this.busyDelta(r, 1);
+      this.meter.busyDelta(r, 1, now);
       this.serve(a, s);
     } else if (pool.qlen[r] < pool.capacity[r]) {
       pool.push(r, a);
@@ -792,7 +768,9 @@ export class Topology {
         const p = rt.callP[i];
         if (p < 1 && this.callRng() >= p) continue;
         f.pending[a]++;
-        this.startCall(a, rt.callRoute[i], rt.callTimeout[i]);
+        const target = rt.callRoute[i];
+        if (target >= 0) this.startCall(a, target, rt.callTimeout[i]);
+        else this.startContentCall(a, i);
       }
       if (--f.pending[a] > 0) return;
       if (f.cause[a] !== 0) {
@@ -829,6 +807,7 @@ export class Topology {
     const r = f.slot[a];
     f.state[a] = NET_OUT;
     f.cause[a] = cause;
+    if (this.tracer !== undefined) this.tracer.attemptEnd(a, this.kernel.now, cause);
     if (f.holds[a]) {
       f.holds[a] = 0;
       this.releaseWorker(r);
@@ -871,6 +850,7 @@ export class Topology {
       const c = f.parent[a];
       const live = c >= 0 && f.parentGen[a] === f.gen[c] && f.isLive(c);
       f.state[a] = ZOMBIE;
+      if (this.tracer !== undefined) this.tracer.attemptEnd(a, this.kernel.now, DEADLINE);
       if (f.tmo[a] >= 0) this.kernel.cancel(f.tmo[a]);
       f.tmo[a] = -1;
       if (live) {
@@ -908,264 +888,33 @@ export class Topology {
       this.serve(id, s);
       return;
     }
-    this.busyDelta(r, -1);
-    if (pool.state[r] === DRAINING && pool.busy[r] === 0) this.turnOff(r);
-  }
-
-  private busyDelta(r: number, d: number): void {
-    const pool = this.pool;
-    const now = this.kernel.now;
-    pool.busy[r] += d;
-    this.svcBusy.add(pool.service[r], d, now);
-    const g = pool.group[r];
-    if (this.scalers[g] !== undefined) this.grpBusy.add(g, d, now);
-  }
-
-  /** Routable workers of `r`'s service change by `sign` × workers. */
-  private capDelta(r: number, sign: number): void {
-    const pool = this.pool;
-    const now = this.kernel.now;
-    const w = sign * pool.workers[r];
-    const s = pool.service[r];
-    this.svcCap.add(s, w, now);
-    this.grpCap.add(pool.group[r], w, now);
-    this.routable[s] += sign;
-  }
-
-  private noteReplicas(s: number): void {
-    const series = this.replicasOverTime[s];
-    const now = this.kernel.now;
-    const last = series[series.length - 1];
-    if (last && last[0] === now) last[1] = this.routable[s];
-    else if (!last || last[1] !== this.routable[s]) series.push([now, this.routable[s]]);
-  }
-
-  // ---- faults ------------------------------------------------------------------------------
-
-  private applyFault(i: number, sign: number): void {
-    const fo = this.faultOpts[i];
-    switch (fo.kind) {
-      case 'crash': {
-        const s = this.serviceNames.indexOf(fo.target);
-        if (s < 0) return; // stores/streams belong to the content models
-        if (sign > 0) {
-          const taken: number[] = [];
-          const pool = this.pool;
-          for (let r = 0; r < pool.size && taken.length < fo.count; r++) {
-            if (pool.service[r] === s && pool.routable(r)) taken.push(r);
-          }
-          this.crashed[i] = taken;
-          for (const r of taken) this.setDown(r, 1);
-        } else for (const r of this.crashed[i] ?? []) this.setDown(r, -1);
-        return;
-      }
-      case 'outage': {
-        const ri = this.network.regions.indexOf(fo.region);
-        if (ri < 0) return;
-        for (let r = 0; r < this.pool.size; r++) if (this.pool.region[r] === ri) this.setDown(r, sign);
-        return;
-      }
-      case 'slow': {
-        const s = this.serviceNames.indexOf(fo.target);
-        if (s >= 0) this.slow[s] = Math.max(0, this.slow[s] + sign * fo.add);
-        return;
-      }
-      case 'errors': {
-        const s = this.serviceNames.indexOf(fo.target);
-        if (s >= 0) this.errRate[s] = Math.max(0, this.errRate[s] + sign * fo.rate);
-        return;
-      }
-      case 'partition': {
-        const a = this.network.regions.indexOf(fo.a);
-        const b = this.network.regions.indexOf(fo.b);
-        if (a >= 0 && b >= 0) this.network.partition(a, b, sign);
-      }
-    }
-  }
-
-  /** A fault takes replica `r` down (+1) or releases it (-1). Going down fails what it holds. */
-  private setDown(r: number, delta: number): void {
-    const pool = this.pool;
-    const was = pool.down[r];
-    pool.down[r] = was + delta;
-    const s = pool.service[r];
-    if (was === 0 && delta > 0) {
-      if (pool.state[r] === UP) this.capDelta(r, -1);
-      if (pool.state[r] === UP || pool.state[r] === DRAINING) this.failInFlight(r);
-      this.noteReplicas(s);
-    } else if (was > 0 && pool.down[r] === 0 && pool.state[r] === UP) {
-      this.capDelta(r, 1);
-      this.noteReplicas(s);
-    }
-  }
-
-  /** Fails every request replica `r` holds or queues (its process died). */
-  private failInFlight(r: number): void {
-    const pool = this.pool;
-    const f = this.frames;
-    const s = pool.service[r];
-    const now = this.kernel.now;
-    const victims: number[] = [];
-    while (pool.qlen[r] > 0) {
-      const id = pool.shift(r);
-      this.svcQueue.add(s, -1, now);
-      if (f.state[id] === ZOMBIE) f.release(id);
-      else victims.push(id);
-    }
-    for (let id = 0; id < f.highWater; id++) {
-      if (f.kind[id] === ATTEMPT && f.slot[id] === r && f.holds[id] === 1) {
-        f.holds[id] = 0;
-        if (f.evt[id] >= 0) this.kernel.cancel(f.evt[id]);
-        f.evt[id] = -1;
-        victims.push(id);
-      }
-    }
-    if (pool.busy[r] > 0) this.busyDelta(r, -pool.busy[r]);
-    for (const id of victims) this.finish(id, CRASH);
-    if (pool.state[r] === DRAINING) this.turnOff(r);
-  }
-
-  // ---- autoscaling ---------------------------------------------------------------------------
-
-  private evaluateScale(g: number): void {
-    const sc = this.scalers[g]!;
-    const k = this.kernel;
-    const now = k.now;
-    if (now + sc.opts.every <= this.opts.duration) k.schedule(sc.opts.every, this.hScale, g);
-    const busy = this.grpBusy.at(g, now);
-    const cap = this.grpCap.at(g, now);
-    const dBusy = busy - this.grpMark[2 * g];
-    const dCap = cap - this.grpMark[2 * g + 1];
-    this.grpMark[2 * g] = busy;
-    this.grpMark[2 * g + 1] = cap;
-    const util = dCap > 0 ? dBusy / dCap : 0;
-    const pool = this.pool;
-    const slots = this.balancers[g].slots;
-    let serving = 0;
-    let provisioning = 0;
-    for (let i = 0; i < slots.length; i++) {
-      const st = pool.state[slots[i]];
-      if (st === UP) serving++;
-      else if (st === PROVISIONING) provisioning++;
-    }
-    const current = serving + provisioning;
-    const want = sc.decide(serving, util, current, now);
-    const s = this.groupService[g];
-    if (want > current) {
-      let need = want - current;
-      for (let i = 0; i < slots.length && need > 0; i++) {
-        const r = slots[i];
-        if (pool.state[r] === DRAINING) {
-          // A draining replica is still warm: take it back at once.
-          pool.state[r] = UP;
-          if (pool.down[r] === 0) this.capDelta(r, 1);
-          need--;
-        } else if (pool.state[r] === OFF) {
-          pool.state[r] = PROVISIONING;
-          this.svcPaid.add(s, 1, now);
-          this.readyAt[r] = now + sc.opts.provision;
-          k.schedule(sc.opts.provision, this.hProvisioned, r);
-          need--;
-        }
-      }
-      this.noteReplicas(s);
-    } else if (want < current) {
-      let extra = current - want;
-      for (let i = slots.length - 1; i >= 0 && extra > 0; i--) {
-        const r = slots[i];
-        if (pool.state[r] === PROVISIONING) {
-          pool.state[r] = OFF;
-          this.svcPaid.add(s, -1, now);
-          extra--;
-        }
-      }
-      for (let i = slots.length - 1; i >= 0 && extra > 0; i--) {
-        const r = slots[i];
-        if (pool.state[r] !== UP) continue;
-        pool.state[r] = DRAINING;
-        if (pool.down[r] === 0) this.capDelta(r, -1);
-        if (pool.busy[r] === 0 && pool.qlen[r] === 0) this.turnOff(r);
-        extra--;
-      }
-      this.noteReplicas(s);
-    }
-  }
-
-  private provisioned(r: number): void {
-    const pool = this.pool;
-    // Cancelled by a scale-in meanwhile, or cancelled and requested again (a later timer is due).
-    if (pool.state[r] !== PROVISIONING || this.kernel.now < this.readyAt[r]) return;
-    pool.state[r] = UP;
-    if (pool.down[r] === 0) this.capDelta(r, 1);
-    this.noteReplicas(pool.service[r]);
-  }
-
-  private turnOff(r: number): void {
-    this.pool.state[r] = OFF;
-    this.svcPaid.add(this.pool.service[r], -1, this.kernel.now);
+    this.meter.busyDelta(r, -1, now);
+    if (pool.state[r] === DRAINING && pool.busy[r] === 0) this.scaling.turnOff(r);
   }
 
   // ---- statistics ----------------------------------------------------------------------------
 
-  private markWarm(): void {
-    const now = this.kernel.now;
-    const S = this.svcOpts.length;
-    this.warm = {
-      busy: Float64Array.from({ length: S }, (_, s) => this.svcBusy.at(s, now)),
-      queue: Float64Array.from({ length: S }, (_, s) => this.svcQueue.at(s, now)),
-      cap: Float64Array.from({ length: S }, (_, s) => this.svcCap.at(s, now)),
-      paid: Float64Array.from({ length: S }, (_, s) => this.svcPaid.at(s, now)),
-    };
-    this.counters.fill(0);
-  }
-
   private tick(): void {
     const k = this.kernel;
     const now = k.now;
-    const m = this.tickMark;
-    const span = now - m.at;
-    this.timeline.close(m.at, span, (s) => {
-      const busy = this.svcBusy.at(s, now);
-      const queue = this.svcQueue.at(s, now);
-      const cap = this.svcCap.at(s, now);
-      const out: [number, number, number] = [
-        cap - m.cap[s] > 0 ? (busy - m.busy[s]) / (cap - m.cap[s]) : 0,
-        span > 0 ? (queue - m.queue[s]) / span : 0,
-        this.routable[s],
-      ];
-      m.busy[s] = busy;
-      m.queue[s] = queue;
-      m.cap[s] = cap;
-      return out;
-    });
-    m.at = now;
+    this.meter.closeInterval(this.timeline, now);
     if (now + this.timeline.interval <= this.opts.duration + 1e-9)
       k.schedule(this.timeline.interval, this.hTick);
   }
 
   /** Counters of service `s` since warm-up. */
   counts(s: number): ServiceCounters {
-    const c = this.counters;
-    return {
-      served: c[s * 6],
-      rejected: c[s * 6 + 1],
-      retries: c[s * 6 + 2],
-      timeouts: c[s * 6 + 3],
-      hedges: c[s * 6 + 4],
-      shed: c[s * 6 + 5],
-    };
+    return this.meter.counts(s);
   }
 
   /** Utilization of service `s`'s routable workers since warm-up (0..1). */
   utilization(s: number, now: number): number {
-    const cap = this.svcCap.at(s, now) - this.warm.cap[s];
-    return cap > 0 ? (this.svcBusy.at(s, now) - this.warm.busy[s]) / cap : 0;
+    return this.meter.utilization(s, now);
   }
 
   /** Mean requests waiting at service `s` since warm-up, over all its replicas. */
   meanQueue(s: number, now: number): number {
-    const span = now - Math.min(this.warmup, now);
-    return span > 0 ? (this.svcQueue.at(s, now) - this.warm.queue[s]) / span : this.svcQueue.level[s];
+    return this.meter.meanQueue(s, now);
   }
 
   /** Everything reported about service `s` at `now`. */
@@ -1173,7 +922,7 @@ export class Topology {
     const o = this.svcOpts[s];
     const out: TopologyServiceStats = {
       name: o.name,
-      replicas: o.replicas * this.balancers.filter((_, g) => this.groupService[g] === s).length,
+      replicas: o.replicas * this.placement.groupsOf(s),
       workers: o.workers,
       utilization: this.utilization(s, now),
       queue: this.meanQueue(s, now),
@@ -1182,13 +931,13 @@ export class Topology {
     };
     const br = this.breaker[s];
     if (br) out.breaker = br.transitions;
-    if (o.cost !== undefined) out.cost = ((this.svcPaid.at(s, now) - this.warm.paid[s]) / 3600) * o.cost;
+    if (o.cost !== undefined) out.cost = this.meter.paidHours(s, now) * o.cost;
     return out;
   }
 
   /** Replicas of service `s` serving now. */
   serving(s: number): number {
-    return this.routable[s];
+    return this.meter.routable[s];
   }
 
   /** Requests (visits, calls, attempts) in flight. */

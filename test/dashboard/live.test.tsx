@@ -1,10 +1,10 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { mountDashboard } from '../../cli/dashboard/live.js';
 import { DashboardTracker } from '../../cli/dashboard/track.js';
 import { parseScenario } from '../../scenarios/load.js';
 import { type SimSnapshot, simulate } from '../../sim/run.js';
 import { stripAnsi } from './ansi.js';
+import { FakeStdin, fakeStdout } from './terminal.js';
 
 const MM2 = (duration: string, budgets = '') => `
 name: live
@@ -18,41 +18,6 @@ users:
 services:
   server: { workers: 2, time: exp(1s), queue: 100000 }
 ${budgets}`;
-
-/** A terminal that records what Ink writes. */
-function fakeStdout(columns = 80, rows = 24) {
-  return Object.assign(new EventEmitter(), {
-    columns,
-    rows,
-    frames: [] as string[],
-    write(s: string) {
-      this.frames.push(s);
-      return true;
-    },
-  });
-}
-
-/** A TTY stdin that keys can be typed into (as ink-testing-library does). */
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  type(key: string): void {
-    this.data = key;
-    this.emit('readable');
-    this.emit('data', key);
-  }
-  read(): string | null {
-    const d = this.data;
-    this.data = null;
-    return d;
-  }
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
 
 const snap = (over: Partial<SimSnapshot>): SimSnapshot => ({
   replication: 0,

@@ -1,0 +1,100 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../cli.js';
+import { startServer } from './servers.js';
+
+/** `backline …args` under CI=true without blocking this process, so a server in it can answer. */
+function backlineAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [`${ROOT}dist/cli/main.js`, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+// 50/s for 1 s of `play` and `search`; budgets on `play` only.
+const scenario = fileURLToPath(new URL('./fixtures/load-cli.yaml', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'backline-load-dash-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+// biome-ignore lint/suspicious/noControlCharactersInRegex: looking for escape sequences.
+const ESC = /\x1b/;
+
+describe('backline load off a terminal', () => {
+  it('prints plain progress lines under CI=true and writes the reports', async () => {
+    const s = await startServer();
+    const out = join(tmp, 'plain');
+    try {
+      const r = await backlineAsync(['load', scenario, '--target', s.url, '--out', out]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(
+        /^load-cli\s+\d+%\s+\d\.\ds\/1\.0s {2}sent \d+ {2}in flight \d+ {2}\d+\.\d\/50\.0 req\/s {2}play p99 \S+ err 0\.0%/m,
+      );
+      expect(r.stderr).toMatch(
+        /^load-cli {2}done {2}50 requests measured in \d+\.\ds {2}play \S+\/s p99 \S+ err 0\.0% {2}search /m,
+      );
+      expect(r.stderr).not.toMatch(ESC);
+      expect(r.stdout).not.toMatch(ESC);
+      expect(r.stdout).toContain('finished in');
+      for (const f of ['result.json', 'report.html', 'junit.xml', 'summary.md'])
+        expect(r.stdout).toContain(join(out, f));
+      const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+      expect(result.journeys.play.count + result.journeys.search.count).toBe(50);
+      expect(result.partial).toBeUndefined();
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+// Without tmux there is no terminal to draw on; the frames are still tested in test/dashboard/.
+describe.skipIf(!hasTmux)('backline load on a real terminal (tmux)', () => {
+  it('shows the load dashboard over the twin, stops on q and writes the partial result (exit 0)', async () => {
+    const session = `backline-load-${process.pid}`;
+    const out = join(tmp, 'tty');
+    const cmd = `cd ${ROOT} && env -u CI ${process.execPath} dist/cli/main.js load ${scenario} --twin --duration 30s --out ${out}; echo EXIT=$?; sleep 30`;
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd]);
+    const capture = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+    const waitFor = async (re: RegExp, seconds: number) => {
+      for (let i = 0; i < seconds * 5; i++) {
+        const screen = capture();
+        if (re.test(screen)) return screen;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`timed out waiting for ${re} on:\n${capture()}`);
+    };
+    try {
+      const live = await waitFor(/^play\s+\d+\.\d+\s+\S+ms\s+\S+\s+0\.0% {2}✓ pass/m, 40);
+      expect(live).toContain('backline load load-cli  open model · twin  seed 5  running');
+      expect(live).toMatch(/\d+%\s+\d+\.\ds\/30\.0s {2}\d+\.\d\/50\.0 req\/s {2}\d+ sent {2}\d+ in flight/);
+      expect(live).toMatch(/^gateway\s+1 [█░]+\s+\d+\.\d%\s+\S+ {2}-/m);
+      expect(live).toContain('q stop (keep results)');
+      for (const line of live.split('\n')) expect([...line.trimEnd()].length).toBeLessThanOrEqual(120);
+      execFileSync('tmux', ['send-keys', '-t', session, 'q']);
+      const end = await waitFor(/EXIT=\d/, 40);
+      expect(end).toContain('stopped (partial)');
+      expect(end).toMatch(/stopped early after \d+\.\ds/);
+      // Stopping keeps what was measured: the exit code is its budgets' verdict (cli/exit.ts), 0 here.
+      expect(end).toContain('EXIT=0');
+      expect(end).toContain(join(out, 'report.html'));
+      const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+      expect(result.partial).toBe(true);
+      expect(result.window.end).toBeLessThan(30);
+      expect(result.journeys.play.count).toBeGreaterThan(0);
+      expect(result.budgets.map((b: { pass: boolean }) => b.pass)).toEqual([true, true]);
+    } finally {
+      spawnSync('tmux', ['kill-session', '-t', session]);
+    }
+  });
+});
