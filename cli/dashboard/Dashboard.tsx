@@ -29,7 +29,11 @@ export function Dashboard({ view, width, height, keys = true }: DashboardProps) 
     <Box flexDirection="column" width={l.width}>
       <Header view={view} layout={l} />
       <Text> </Text>
-      <JourneyTable journeys={view.journeys} layout={l} p99Label={view.load ? 'p99 corr' : 'p99'} />
+      <JourneyTable
+        journeys={view.journeys}
+        layout={l}
+        p99Label={view.load?.corrected ? 'p99 corr' : 'p99'}
+      />
       {view.services.length > 0 ? <Text> </Text> : null}
       <ServiceRows services={view.services} layout={l} />
       <Text> </Text>

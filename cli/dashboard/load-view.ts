@@ -201,6 +201,8 @@ export class LoadTracker {
       achieved: this.achieved.value,
       sent: s?.sent ?? 0,
       inFlight: s?.inFlight ?? 0,
+      // A closed loop on autocannon has no intended schedule: its latency is from the send.
+      corrected: this.mode.kind !== 'max',
     };
     if (this.mode.kind === 'open' && s) load.offered = s.offeredRate;
     if (r) {

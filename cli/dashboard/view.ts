@@ -68,6 +68,8 @@ export interface LoadRunView {
   offered?: number;
   sent: number;
   inFlight: number;
+  /** Latency is measured from the intended start (open and closed models; not `--max`). */
+  corrected: boolean;
   /** Requests measured in all, once the run has ended (the last snapshot may predate the last ones). */
   measured?: number;
 }

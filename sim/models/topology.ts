@@ -48,7 +48,6 @@ import type { Content } from '../content.js';
 import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams, Rng } from '../kernel/random.js';
-import { ArrivalProcess } from './arrivals.js';
 import { Breaker } from './breaker.js';
 import { FaultInjector } from './fault-injector.js';
 import { faultMarks } from './faults.js';
@@ -58,15 +57,16 @@ import type { JourneyStats } from './journeys.js';
 import { Network } from './network.js';
 import type { ServiceOptions, TopologyOptions } from './options.js';
 import { Placement } from './placement.js';
-import { Population } from './population.js';
+import type { Population } from './population.js';
 import { DRAINING, type ReplicaPool, UP } from './replicas.js';
 import { RetryPolicy } from './retry.js';
-import { isContentTarget, Routes } from './routes.js';
+import { Routes } from './routes.js';
 import { Scaling } from './scaling.js';
 import { type ServiceCounters, ServiceMeter } from './service-meter.js';
 import { niceInterval, TimelineRecorder } from './timeline.js';
 import { TimeoutQueues } from './timeouts.js';
 import type { Tracer } from './tracer.js';
+import { Workload } from './workload.js';
 
 /** Failure causes, as codes in frames and as names in results. */
 export const CAUSES = [
@@ -130,7 +130,6 @@ export class Topology {
   /** Per route: 1 when a call of it produces to a stream. */
   private readonly produces: Uint8Array | undefined;
   private readonly warmup: number;
-  private readonly nRegions: number;
   // Per service.
   private readonly svcOpts: ServiceOptions[];
   private readonly svcTime: (() => number)[];
@@ -149,22 +148,13 @@ export class Topology {
   private readonly placement: Placement;
   private readonly scaling: Scaling;
   private readonly faultInjector: FaultInjector;
-  // Journeys.
-  private readonly cumWeight: Float64Array;
+  private readonly workload: Workload;
+  /** The workload's compiled journeys, held here for the hot path. */
   private readonly journeySteps: Int32Array[];
-  /** The steps `journeySteps` kept, by name (span names). */
   private readonly journeyStepNames: string[][];
   private readonly think: ((() => number) | undefined)[];
-  private readonly journeyRng: Rng;
   private readonly callRng: Rng;
-  private readonly regionShares: Float64Array;
-  // Arrivals.
-  private readonly arrivals: ArrivalProcess | undefined;
-  private readonly closedThink: (() => number) | undefined;
-  private readonly arrivalRng: Rng;
   // Handler ids.
-  private readonly hArrive: number;
-  private readonly hClosed: number;
   private readonly hThink: number;
   private readonly hNetIn: number;
   private readonly hServed: number;
@@ -192,20 +182,11 @@ export class Topology {
     this.warmup = opts.warmup;
     const regions = opts.regions && opts.regions.length > 0 ? opts.regions : [{ name: 'default', users: 1 }];
     const regionNames = regions.map((r) => r.name);
-    const R = regionNames.length;
-    this.nRegions = R;
     this.network = new Network(
       regionNames,
       opts.latency ?? { intra: 0, jitter: 0, pairs: [] },
       streams.stream('network'),
     );
-    const totalShare = regions.reduce((a, r) => a + r.users, 0) || 1;
-    this.regionShares = new Float64Array(R);
-    let acc = 0;
-    regions.forEach((r, i) => {
-      acc += r.users / totalShare;
-      this.regionShares[i] = acc;
-    });
 
     // Services, groups and replicas.
     const services = opts.services;
@@ -239,61 +220,32 @@ export class Topology {
 
     // Journeys.
     const journeys = opts.users.journeys;
-    this.cumWeight = new Float64Array(journeys.length);
-    let tw = 0;
-    journeys.forEach((j, i) => {
-      tw += j.weight;
-      this.cumWeight[i] = tw;
-    });
-    for (let i = 0; i < journeys.length; i++) this.cumWeight[i] /= tw;
-    // Content steps (`stream`, `stores.x`…) are kept as -2 - target when the content models run them.
-    this.journeyStepNames = journeys.map((j) =>
-      j.steps.filter((s) => !isContentTarget(s) || (content !== undefined && content.target(s) >= 0)),
+    this.workload = new Workload(
+      kernel,
+      streams,
+      opts,
+      this.routes,
+      content,
+      (user, region) => this.startVisit(user, region),
+      () => this.started,
     );
-    this.journeySteps = this.journeyStepNames.map((steps) =>
-      Int32Array.from(
-        steps.map((s) => (isContentTarget(s) ? -2 - (content as Content).target(s) : this.routes.resolve(s))),
-      ),
-    );
+    this.population = this.workload.population;
+    this.journeySteps = this.workload.steps;
+    this.journeyStepNames = this.workload.stepNames;
+    this.think = this.workload.think;
     this.produces = content
       ? Uint8Array.from(this.routes.names, (n) => (content.producersOf(n).length > 0 ? 1 : 0))
       : undefined;
-    this.think = journeys.map((j) =>
-      j.think ? sampler(j.think, streams.stream(`think:${j.name}`)) : undefined,
-    );
     this.stats = journeys.map((j) => ({
       name: j.name,
       latency: new LatencyHistogram(),
       count: 0,
       errors: {},
     }));
-    this.journeyRng = streams.stream('journeys');
     this.callRng = streams.stream('calls');
-    this.arrivalRng = streams.stream('arrivals');
     const interval = opts.interval ?? niceInterval(opts.duration);
     this.timeline = new TimelineRecorder(interval, journeys.length, S);
 
-    const a = opts.users.arrivals;
-    const population = opts.users.population ?? 0;
-    if (a.kind === 'closed') {
-      this.population = new Population(
-        a.users,
-        shares(regions),
-        opts.users.premium ?? 0,
-        streams.stream('population'),
-      );
-      this.closedThink = sampler(a.think, streams.stream('users.think'));
-    } else {
-      this.arrivals = new ArrivalProcess(a, this.arrivalRng);
-      if (population > 0) {
-        this.population = new Population(
-          population,
-          shares(regions),
-          opts.users.premium ?? 0,
-          streams.stream('population'),
-        );
-      }
-    }
     const faults = opts.faults ?? [];
     this.faults = faultMarks(faults);
     this.faultInjector = new FaultInjector(
@@ -310,8 +262,6 @@ export class Topology {
     );
 
     const k = kernel;
-    this.hArrive = k.on(() => this.onArrive());
-    this.hClosed = k.on((u) => this.startVisit(u, this.population!.region[u]));
     this.hThink = k.on((ref) => {
       const v = this.frames.deref(ref);
       if (v >= 0) this.startStep(v);
@@ -350,42 +300,14 @@ export class Topology {
     k.schedule(this.timeline.interval, this.hTick);
     if (this.warmup > 0) k.at(this.warmup, this.hWarm);
     else this.meter.markWarm(now);
-    if (this.arrivals) {
-      const t = this.arrivals.next(now);
-      if (t <= this.opts.duration) k.at(t, this.hArrive);
-    } else if (this.closedThink) {
-      const pop = this.population!;
-      for (let u = 0; u < pop.size; u++) k.schedule(this.closedThink(), this.hClosed, u);
-    }
+    this.workload.begin();
   }
 
   // ---- users and journeys ----------------------------------------------------------------------
 
-  private onArrive(): void {
-    const now = this.kernel.now;
-    const t = this.arrivals!.next(now);
-    if (t <= this.opts.duration) this.kernel.at(t, this.hArrive);
-    const pop = this.population;
-    if (pop) {
-      const u = pop.pick(this.arrivalRng);
-      this.startVisit(u, pop.region[u]);
-    } else {
-      let region = 0;
-      if (this.nRegions > 1) {
-        const x = this.arrivalRng();
-        const cw = this.regionShares;
-        while (region < cw.length - 1 && x >= cw[region]) region++;
-      }
-      this.startVisit(this.started, region);
-    }
-  }
-
   private startVisit(user: number, region: number): void {
     const f = this.frames;
-    const u = this.journeyRng();
-    const cw = this.cumWeight;
-    let j = 0;
-    while (j < cw.length - 1 && u >= cw[j]) j++;
+    const j = this.workload.pickJourney();
     const v = f.alloc(VISIT);
     f.parent[v] = -1;
     f.start[v] = this.kernel.now;
@@ -481,9 +403,7 @@ export class Topology {
     if (this.tracer !== undefined) this.tracer.visitEnd(v, now, cause);
     const user = f.user[v];
     f.release(v);
-    if (this.closedThink && now < this.opts.duration) {
-      this.kernel.schedule(this.closedThink(), this.hClosed, user);
-    }
+    this.workload.visitEnded(user, now);
   }
 
   // ---- calls ---------------------------------------------------------------------------------
@@ -944,8 +864,4 @@ export class Topology {
   get inFlight(): number {
     return this.frames.live;
   }
-}
-
-function shares(regions: { users: number }[]): number[] {
-  return regions.map((r) => r.users);
 }

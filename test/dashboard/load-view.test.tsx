@@ -109,6 +109,7 @@ describe('load view', () => {
       offered: 50,
       sent: 75,
       inFlight: 2,
+      corrected: true,
     });
     expect(v.journeys.map((j) => [j.name, j.throughput, j.errorRate, j.budget])).toEqual([
       ['play', 37, 0, 'fail'],
@@ -215,6 +216,7 @@ describe('load view', () => {
     // No offered rate in a closed loop: achieved only (73 responses in 1.5 s).
     expect(f).toMatch(/1\.5s\/10\.0s {2}48\.7 req\/s/);
     expect(f).not.toContain('served/s');
+    expect(f).toMatch(/journey\s+thr\/s\s+p50\s+p99\s+errors/);
   });
 });
 

@@ -1,0 +1,152 @@
+/**
+ * The workload of the topology engine: who arrives, when, from which region, and which journey they
+ * take. Open arrivals (`poisson`, `ramp`, `diurnal`, `spike`, replay) start a visit per arrival, by a
+ * user of the population when there is one (else an anonymous user numbered by visit, placed by the
+ * regions' shares); closed arrivals keep a fixed population cycling through journey, think, journey.
+ *
+ * Journeys are compiled once: each step a route index, or `-2 - target` for a content step the
+ * content models run (steps naming content the scenario lacks are dropped).
+ */
+import type { Content } from '../content.js';
+import { sampler } from '../kernel/distributions.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { RandomStreams, Rng } from '../kernel/random.js';
+import { ArrivalProcess } from './arrivals.js';
+import type { TopologyOptions } from './options.js';
+import { Population } from './population.js';
+import { isContentTarget, type Routes } from './routes.js';
+
+/** Arrivals, users and the journey mix of one replication. */
+export class Workload {
+  readonly population: Population | undefined;
+  /** Per journey: compiled steps, and the step names they came from (span names). */
+  readonly steps: Int32Array[];
+  readonly stepNames: string[][];
+  /** Per journey: think time between steps, when it has one. */
+  readonly think: ((() => number) | undefined)[];
+  private readonly cumWeight: Float64Array;
+  private readonly journeyRng: Rng;
+  private readonly regionShares: Float64Array;
+  private readonly arrivals: ArrivalProcess | undefined;
+  private readonly closedThink: (() => number) | undefined;
+  private readonly arrivalRng: Rng;
+  private readonly hArrive: number;
+  private readonly hClosed: number;
+
+  /**
+   * @param startVisit starts a journey for `user` in `region` (the engine's entry point).
+   * @param anonymous the id of the next anonymous user (visits started so far).
+   */
+  constructor(
+    private readonly kernel: Kernel,
+    streams: RandomStreams,
+    private readonly opts: TopologyOptions,
+    routes: Routes,
+    content: Content | undefined,
+    private readonly startVisit: (user: number, region: number) => void,
+    private readonly anonymous: () => number,
+  ) {
+    const regions = opts.regions && opts.regions.length > 0 ? opts.regions : [{ name: 'default', users: 1 }];
+    const totalShare = regions.reduce((a, r) => a + r.users, 0) || 1;
+    this.regionShares = new Float64Array(regions.length);
+    let acc = 0;
+    regions.forEach((r, i) => {
+      acc += r.users / totalShare;
+      this.regionShares[i] = acc;
+    });
+
+    const journeys = opts.users.journeys;
+    this.cumWeight = new Float64Array(journeys.length);
+    let tw = 0;
+    journeys.forEach((j, i) => {
+      tw += j.weight;
+      this.cumWeight[i] = tw;
+    });
+    for (let i = 0; i < journeys.length; i++) this.cumWeight[i] /= tw;
+    this.stepNames = journeys.map((j) =>
+      j.steps.filter((s) => !isContentTarget(s) || (content !== undefined && content.target(s) >= 0)),
+    );
+    this.steps = this.stepNames.map((steps) =>
+      Int32Array.from(
+        steps.map((s) => (isContentTarget(s) ? -2 - (content as Content).target(s) : routes.resolve(s))),
+      ),
+    );
+    this.think = journeys.map((j) =>
+      j.think ? sampler(j.think, streams.stream(`think:${j.name}`)) : undefined,
+    );
+    this.journeyRng = streams.stream('journeys');
+    this.arrivalRng = streams.stream('arrivals');
+
+    const a = opts.users.arrivals;
+    const population = opts.users.population ?? 0;
+    const shares = regions.map((r) => r.users);
+    if (a.kind === 'closed') {
+      this.population = new Population(
+        a.users,
+        shares,
+        opts.users.premium ?? 0,
+        streams.stream('population'),
+      );
+      this.closedThink = sampler(a.think, streams.stream('users.think'));
+    } else {
+      this.arrivals = new ArrivalProcess(a, this.arrivalRng);
+      if (population > 0) {
+        this.population = new Population(
+          population,
+          shares,
+          opts.users.premium ?? 0,
+          streams.stream('population'),
+        );
+      }
+    }
+    this.hArrive = kernel.on(() => this.onArrive());
+    this.hClosed = kernel.on((u) => this.startVisit(u, this.population!.region[u]));
+  }
+
+  /** Schedules the first arrival, or every closed user's first journey. */
+  begin(): void {
+    const k = this.kernel;
+    if (this.arrivals) {
+      const t = this.arrivals.next(k.now);
+      if (t <= this.opts.duration) k.at(t, this.hArrive);
+    } else if (this.closedThink) {
+      const pop = this.population!;
+      for (let u = 0; u < pop.size; u++) k.schedule(this.closedThink(), this.hClosed, u);
+    }
+  }
+
+  /** The journey a new visit takes, drawn by weight. */
+  pickJourney(): number {
+    const u = this.journeyRng();
+    const cw = this.cumWeight;
+    let j = 0;
+    while (j < cw.length - 1 && u >= cw[j]) j++;
+    return j;
+  }
+
+  /** `user` finished a journey at `now`: a closed user thinks, then starts another. */
+  visitEnded(user: number, now: number): void {
+    if (this.closedThink && now < this.opts.duration) {
+      this.kernel.schedule(this.closedThink(), this.hClosed, user);
+    }
+  }
+
+  private onArrive(): void {
+    const now = this.kernel.now;
+    const t = this.arrivals!.next(now);
+    if (t <= this.opts.duration) this.kernel.at(t, this.hArrive);
+    const pop = this.population;
+    if (pop) {
+      const u = pop.pick(this.arrivalRng);
+      this.startVisit(u, pop.region[u]);
+    } else {
+      let region = 0;
+      const cw = this.regionShares;
+      if (cw.length > 1) {
+        const x = this.arrivalRng();
+        while (region < cw.length - 1 && x >= cw[region]) region++;
+      }
+      this.startVisit(this.anonymous(), region);
+    }
+  }
+}
