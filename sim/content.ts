@@ -1,6 +1,7 @@
 /**
  * The content and data half of a scenario, built on one kernel: catalog, CDN edges, hybrid P2P
- * streaming, sharded stores and event streams. The request engine hands content steps here:
+ * streaming, sharded stores and event streams. The request engine hands content here, from journey
+ * steps and from calls inside service routes (`cdn`, `stores.<name>`):
  *
  * - `stream` plays a track (P2P when the scenario has `p2p`, its server part through the CDN when it
  *   has `cdn`; a plain CDN fetch otherwise);
@@ -54,7 +55,10 @@ const FETCH = 2;
 const STORE = 3;
 const STREAM = 4;
 const KIND = 2 ** 20;
-/** CDN tokens at and above this are P2P server fetches (slot = token − base), not caller tokens. */
+/**
+ * CDN tokens at and above this are P2P server fetches (slot = token − base), not caller tokens (the
+ * engine's frame refs stay below it: see `MAX_REF` in models/frames.ts).
+ */
 const P2P_BASE = 2 ** 48;
 
 /** The catalog a scenario with content but no `catalog` section gets: 1 M tracks, zipf(1), ~4 MB. */

@@ -121,4 +121,49 @@ describe('Kernel', () => {
     expect(ok).toBe(true);
     expect(k.fired).toBe(100_000);
   });
+
+  it('fires near and far timers, equal times and cancellations in (time, schedule) order', () => {
+    // Events scheduled from handlers at delays from 1 ms to 500 s (equal times included) cross the
+    // near/far horizon many times; the firing order must be exactly a sort by (time, scheduling order).
+    const k = new Kernel(8);
+    let x = 7;
+    const rnd = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x / 4294967296;
+    };
+    const scheduled: [number, number][] = [];
+    const fired: number[] = [];
+    const cancelled = new Set<number>();
+    let id = 0;
+    const h = k.on((arg) => {
+      fired.push(arg);
+      for (let j = 0; j < 2 && id < 20_000; j++) {
+        const u = rnd();
+        const delay =
+          u < 0.2
+            ? 0
+            : u < 0.6
+              ? 0.001 * Math.ceil(rnd() * 5)
+              : u < 0.9
+                ? rnd() * 3
+                : 100 + Math.floor(rnd() * 400);
+        const n = id++;
+        scheduled.push([k.now + delay, n]);
+        const handle = k.schedule(delay, h, n);
+        if (rnd() < 0.05 && k.cancel(handle)) cancelled.add(n);
+      }
+    });
+    for (let i = 0; i < 50; i++) {
+      const n = id++;
+      scheduled.push([i * 10, n]);
+      k.at(i * 10, h, n);
+    }
+    for (let t = 100; k.pending > 0; t += 100) k.run(t);
+    const expected = scheduled
+      .filter(([, n]) => !cancelled.has(n))
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+      .map(([, n]) => n);
+    expect(fired.length).toBe(expected.length);
+    expect(fired).toEqual(expected);
+  });
 });

@@ -6,6 +6,13 @@
  * insertion sequence number (so events at equal times fire in the order they were scheduled, which
  * makes runs deterministic), a handler id and one numeric argument. Handlers are registered once
  * (`on`) and addressed by id, so scheduling allocates nothing: no closure, no record object.
+ *
+ * The list has two tiers: a near heap holding every event up to a horizon, and a far heap holding
+ * the rest. Long timers (a track's end minutes ahead, tens of thousands of them) then wait in the
+ * far heap and leave the near heap, which every event passes through, small and shallow. When the
+ * near heap runs dry the horizon moves one window past the earliest far event and the far events up
+ * to it move over. (time, seq) is a total order and both tiers respect it, so the firing order is
+ * exactly that of one heap.
  */
 
 /** A handler receives the numeric argument it was scheduled with (a request id, a replica index…). */
@@ -14,6 +21,61 @@ export type Handler = (arg: number) => void;
 /** Slots per generation in an event handle; bounds the number of pending events at 2^26. */
 const SLOTS = 2 ** 26;
 const CANCELLED = -1;
+/** Bounds on the events one horizon move should bring to the near heap (see `moveHorizon`). */
+const MOVE_MIN = 256;
+const MOVE_MAX = 8192;
+
+/** Puts (time, seq, slot) into the heap of `n` entries (n excluded) by sifting a hole up from `n`. */
+function siftUp(
+  hTime: Float64Array,
+  hSeq: Float64Array,
+  hSlot: Int32Array,
+  n: number,
+  time: number,
+  seq: number,
+  slot: number,
+): void {
+  let i = n;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    const pt = hTime[p];
+    if (pt < time || (pt === time && hSeq[p] < seq)) break;
+    hTime[i] = pt;
+    hSeq[i] = hSeq[p];
+    hSlot[i] = hSlot[p];
+    i = p;
+  }
+  hTime[i] = time;
+  hSeq[i] = seq;
+  hSlot[i] = slot;
+}
+
+/** Removes the root of a heap whose new size is `n` (the last entry sits at `n`); returns its slot. */
+function popHeap(hTime: Float64Array, hSeq: Float64Array, hSlot: Int32Array, n: number): number {
+  const top = hSlot[0];
+  if (n === 0) return top;
+  const t = hTime[n];
+  const s = hSeq[n];
+  const sl = hSlot[n];
+  // Sift the last entry down from the root with a hole.
+  let i = 0;
+  const half = n >> 1;
+  while (i < half) {
+    let c = 2 * i + 1;
+    const r = c + 1;
+    if (r < n && (hTime[r] < hTime[c] || (hTime[r] === hTime[c] && hSeq[r] < hSeq[c]))) c = r;
+    const ct = hTime[c];
+    if (t < ct || (t === ct && s < hSeq[c])) break;
+    hTime[i] = ct;
+    hSeq[i] = hSeq[c];
+    hSlot[i] = hSlot[c];
+    i = c;
+  }
+  hTime[i] = t;
+  hSeq[i] = s;
+  hSlot[i] = sl;
+  return top;
+}
 
 /** The simulation clock and event list. */
 export class Kernel {
@@ -25,12 +87,19 @@ export class Kernel {
   private handlers: Handler[] = [];
   private stopped = false;
 
-  // Heap entries, parallel arrays indexed by heap position.
+  // Near heap entries (time <= horizon), parallel arrays indexed by heap position.
   private hTime: Float64Array;
   private hSeq: Float64Array;
   private hSlot: Int32Array;
   private size = 0;
   private seq = 0;
+  // Far heap entries (time > horizon), same layout.
+  private fTime: Float64Array;
+  private fSeq: Float64Array;
+  private fSlot: Int32Array;
+  private farSize = 0;
+  private horizon = 0;
+  private window = 1;
 
   // Event records, indexed by slot; slots are recycled through a free stack.
   private sHandler: Int32Array;
@@ -46,6 +115,9 @@ export class Kernel {
     this.hTime = new Float64Array(capacity);
     this.hSeq = new Float64Array(capacity);
     this.hSlot = new Int32Array(capacity);
+    this.fTime = new Float64Array(capacity);
+    this.fSeq = new Float64Array(capacity);
+    this.fSlot = new Int32Array(capacity);
     this.sHandler = new Int32Array(capacity);
     this.sArg = new Float64Array(capacity);
     this.sGen = new Float64Array(capacity);
@@ -60,12 +132,13 @@ export class Kernel {
 
   /** Number of events waiting (cancelled ones included until they surface). */
   get pending(): number {
-    return this.size;
+    return this.size + this.farSize;
   }
 
   /** Time of the next event, or Infinity when none is pending. */
   peek(): number {
-    return this.size > 0 ? this.hTime[0] : Number.POSITIVE_INFINITY;
+    if (this.size > 0) return this.hTime[0];
+    return this.farSize > 0 ? this.fTime[0] : Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -79,28 +152,13 @@ export class Kernel {
   /** Schedules handler `id` at absolute time `time` (never before now). */
   at(time: number, id: number, arg = 0): number {
     if (!(time >= this.now)) time = this.now; // also catches NaN
-    if (this.size === this.cap) this.grow();
+    if (this.size + this.farSize === this.cap) this.grow();
     const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop] : this.nextSlot++;
     this.sHandler[slot] = id;
     this.sArg[slot] = arg;
     const seq = this.seq++;
-    // Sift up with a hole: move parents down until the new entry's place is found.
-    const hTime = this.hTime;
-    const hSeq = this.hSeq;
-    const hSlot = this.hSlot;
-    let i = this.size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = hTime[p];
-      if (pt < time || (pt === time && hSeq[p] < seq)) break;
-      hTime[i] = pt;
-      hSeq[i] = hSeq[p];
-      hSlot[i] = hSlot[p];
-      i = p;
-    }
-    hTime[i] = time;
-    hSeq[i] = seq;
-    hSlot[i] = slot;
+    if (time <= this.horizon) siftUp(this.hTime, this.hSeq, this.hSlot, this.size++, time, seq, slot);
+    else siftUp(this.fTime, this.fSeq, this.fSlot, this.farSize++, time, seq, slot);
     return this.sGen[slot] * SLOTS + slot;
   }
 
@@ -120,7 +178,11 @@ export class Kernel {
 
   /** Fires the next event. @returns false when there is none. */
   step(): boolean {
-    while (this.size > 0) {
+    for (;;) {
+      if (this.size === 0) {
+        if (this.farSize === 0) return false;
+        this.moveHorizon();
+      }
       const time = this.hTime[0];
       const slot = this.popRoot();
       const id = this.sHandler[slot];
@@ -132,7 +194,6 @@ export class Kernel {
       this.handlers[id](arg);
       return true;
     }
-    return false;
   }
 
   /**
@@ -143,7 +204,11 @@ export class Kernel {
     this.stopped = false;
     const handlers = this.handlers;
     // Arrays are re-read each turn: a handler may schedule enough to make them grow.
-    while (this.size > 0 && !this.stopped) {
+    while (!this.stopped) {
+      if (this.size === 0) {
+        if (this.farSize === 0) break;
+        this.moveHorizon();
+      }
       const time = this.hTime[0];
       if (time > until) break;
       const slot = this.popRoot();
@@ -168,35 +233,33 @@ export class Kernel {
     this.freeSlots[this.freeTop++] = slot;
   }
 
-  /** Removes the root entry and returns its slot. */
+  /** Removes the near heap's root entry and returns its slot. */
   private popRoot(): number {
-    const hTime = this.hTime;
-    const hSeq = this.hSeq;
-    const hSlot = this.hSlot;
-    const top = hSlot[0];
-    const n = --this.size;
-    if (n === 0) return top;
-    const t = hTime[n];
-    const s = hSeq[n];
-    const sl = hSlot[n];
-    // Sift the last entry down from the root with a hole.
-    let i = 0;
-    const half = n >> 1;
-    while (i < half) {
-      let c = 2 * i + 1;
-      const r = c + 1;
-      if (r < n && (hTime[r] < hTime[c] || (hTime[r] === hTime[c] && hSeq[r] < hSeq[c]))) c = r;
-      const ct = hTime[c];
-      if (t < ct || (t === ct && s < hSeq[c])) break;
-      hTime[i] = ct;
-      hSeq[i] = hSeq[c];
-      hSlot[i] = hSlot[c];
-      i = c;
+    return popHeap(this.hTime, this.hSeq, this.hSlot, --this.size);
+  }
+
+  /**
+   * With the near heap empty: moves the horizon one window past the earliest far event and brings
+   * the far events up to it over. The window doubles when a move brings few events (moves would be
+   * frequent and short timers would go through the far heap) and halves when it brings many (the
+   * near heap would grow deep again).
+   */
+  private moveHorizon(): void {
+    const fTime = this.fTime;
+    const fSeq = this.fSeq;
+    const fSlot = this.fSlot;
+    const horizon = fTime[0] + this.window;
+    let moved = 0;
+    while (this.farSize > 0 && fTime[0] <= horizon) {
+      const time = fTime[0];
+      const seq = fSeq[0];
+      const slot = popHeap(fTime, fSeq, fSlot, --this.farSize);
+      siftUp(this.hTime, this.hSeq, this.hSlot, this.size++, time, seq, slot);
+      moved++;
     }
-    hTime[i] = t;
-    hSeq[i] = s;
-    hSlot[i] = sl;
-    return top;
+    this.horizon = horizon;
+    if (moved < MOVE_MIN && this.window < 1e9) this.window *= 2;
+    else if (moved > MOVE_MAX && this.window > 1e-9) this.window /= 2;
   }
 
   private grow(): void {
@@ -212,6 +275,9 @@ export class Kernel {
     this.hTime = g(this.hTime, f64);
     this.hSeq = g(this.hSeq, f64);
     this.hSlot = g(this.hSlot, i32);
+    this.fTime = g(this.fTime, f64);
+    this.fSeq = g(this.fSeq, f64);
+    this.fSlot = g(this.fSlot, i32);
     this.sHandler = g(this.sHandler, i32);
     this.sArg = g(this.sArg, f64);
     this.sGen = g(this.sGen, f64);

@@ -25,7 +25,13 @@ export const ZOMBIE = 5;
 
 /** Bits of the row id in an event argument (the rest is the generation). */
 const ID_BITS = 2 ** 25;
-const GEN_MOD = 2 ** 27;
+/**
+ * Generations wrap here, so every ref stays below 2^48 ({@link MAX_REF}): the content bridge keeps
+ * tokens from 2^48 up for its own P2P server fetches.
+ */
+const GEN_MOD = 2 ** 23;
+/** Every {@link Frames.ref} is below this. */
+export const MAX_REF = ID_BITS * GEN_MOD;
 
 /** The frame table. Column meaning depends on `kind`; see each field. */
 export class Frames {

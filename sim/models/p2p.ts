@@ -84,6 +84,16 @@ export type P2pDone = (token: number, ok: boolean) => void;
 
 const CHUNK = 16_384;
 
+// Field offsets within a play's row (see `P2p.play`).
+const TOKEN = 0;
+const CLIENT = 1;
+const ITEM = 2;
+const START = 3;
+const PEERS = 4;
+const RATE = 5;
+const SEARCH = 6;
+const PLAY_FIELDS = 8;
+
 /** The hybrid streaming model. */
 export class P2p {
   readonly clients: number;
@@ -115,14 +125,9 @@ export class P2p {
   private readonly predPeer: Float64Array;
   private readonly predServer: Float64Array;
   private readonly predCache: Float64Array;
-  // Per play in flight.
-  private sToken: Float64Array;
-  private sClient: Int32Array;
-  private sItem: Float64Array;
-  private sStart: Float64Array;
-  private sPeers: Int32Array;
-  private sRate: Float64Array;
-  private sSearch: Float64Array;
+  // Per play in flight: one row of PLAY_FIELDS numbers per slot, so the fields a handler reads share
+  // a cache line (a slot is held for a whole track and comes back cold).
+  private play: Float64Array;
   private free: Int32Array;
   private top = 0;
   private used = 0;
@@ -175,13 +180,7 @@ export class P2p {
     this.predServer = new Float64Array(clients);
     this.predCache = new Float64Array(clients);
     const n = 256;
-    this.sToken = new Float64Array(n);
-    this.sClient = new Int32Array(n);
-    this.sItem = new Float64Array(n);
-    this.sStart = new Float64Array(n);
-    this.sPeers = new Int32Array(n);
-    this.sRate = new Float64Array(n);
-    this.sSearch = new Float64Array(n);
+    this.play = new Float64Array(n * PLAY_FIELDS);
     this.free = new Int32Array(n);
     this.hServer = kernel.on((s) => this.serverAnswered(s, !this.serverDown));
     this.hStart = kernel.on((s) => this.started(s));
@@ -204,7 +203,7 @@ export class P2p {
     this.predItem[c] = -1;
     if (pred >= 0 && this.rng() < this.o.predictable) {
       // The track the client prefetched: its bytes count where they were fetched from.
-      this.sItem[s] = pred;
+      this.play[s * PLAY_FIELDS + ITEM] = pred;
       this.cacheBytes += this.predCache[c];
       this.peerBytes += this.predPeer[c];
       this.serverBytes += this.predServer[c];
@@ -212,7 +211,7 @@ export class P2p {
       return;
     }
     const item = this.catalog.next();
-    this.sItem[s] = item;
+    this.play[s * PLAY_FIELDS + ITEM] = item;
     const size = this.catalog.size(item);
     if (this.cache.lookup(c * this.items + item, this.kernel.now)) {
       this.cacheBytes += size;
@@ -220,7 +219,7 @@ export class P2p {
       return;
     }
     this.findPeers(item, s);
-    this.sSearch[s] = this.searchTime();
+    this.play[s * PLAY_FIELDS + SEARCH] = this.searchTime();
     if (this.serverFetch) this.serverFetch(s, item);
     else this.kernel.schedule(this.serverTime(), this.hServer, s);
   }
@@ -230,18 +229,20 @@ export class P2p {
    * the byte split and when playback starts.
    */
   serverAnswered(slot: number, ok: boolean): void {
-    const c = this.sClient[slot];
-    const item = this.sItem[slot];
+    const play = this.play;
+    const row = slot * PLAY_FIELDS;
+    const c = play[row + CLIENT];
+    const item = play[row + ITEM];
     const size = this.catalog.size(item);
     const b = this.o.bitrate;
-    const elapsed = this.kernel.now - this.sStart[slot];
-    const peers = this.sPeers[slot];
-    const rate = this.sRate[slot];
-    const ts = this.sSearch[slot];
+    const elapsed = this.kernel.now - play[row + START];
+    const peers = play[row + PEERS];
+    const rate = play[row + RATE];
+    const ts = play[row + SEARCH];
     if (!ok) {
       if (peers === 0) {
         this.failures++;
-        const token = this.sToken[slot];
+        const token = play[row + TOKEN];
         this.release(slot);
         this.done(token, false);
         return;
@@ -306,8 +307,8 @@ export class P2p {
     const k = this.holders(item);
     let rate = 0;
     for (let i = 0; i < k; i++) rate -= this.o.uplink * Math.log(1 - this.rng());
-    this.sPeers[slot] = k;
-    this.sRate[slot] = rate;
+    this.play[slot * PLAY_FIELDS + PEERS] = k;
+    this.play[slot * PLAY_FIELDS + RATE] = rate;
   }
 
   /** Online holders of `item` the search finds, capped at `maxPeers` (Poisson by inversion). */
@@ -328,17 +329,17 @@ export class P2p {
   }
 
   private started(slot: number): void {
-    const token = this.sToken[slot];
+    const token = this.play[slot * PLAY_FIELDS + TOKEN];
     this.plays++;
-    this.playbackStart.record(this.kernel.now - this.sStart[slot]);
-    const duration = this.catalog.size(this.sItem[slot]) / this.o.bitrate;
+    this.playbackStart.record(this.kernel.now - this.play[slot * PLAY_FIELDS + START]);
+    const duration = this.catalog.size(this.play[slot * PLAY_FIELDS + ITEM]) / this.o.bitrate;
     this.kernel.schedule(Math.max(0, duration - this.o.prefetch), this.hPrefetch, slot);
     this.done(token, true);
   }
 
   /** Near the end of a track: fetch the next one (peers if found, else the server). */
   private prefetched(slot: number): void {
-    const c = this.sClient[slot];
+    const c = this.play[slot * PLAY_FIELDS + CLIENT];
     this.release(slot);
     const next = this.catalog.next();
     const size = this.catalog.size(next);
@@ -388,15 +389,17 @@ export class P2p {
     let s: number;
     if (this.top > 0) s = this.free[--this.top];
     else {
-      if (this.used === this.sToken.length) this.grow(this.used * 2);
+      if (this.used * PLAY_FIELDS === this.play.length) this.grow(this.used * 2);
       s = this.used++;
     }
-    this.sToken[s] = token;
-    this.sClient[s] = client;
-    this.sStart[s] = this.kernel.now;
-    this.sPeers[s] = 0;
-    this.sRate[s] = 0;
-    this.sSearch[s] = 0;
+    const play = this.play;
+    const row = s * PLAY_FIELDS;
+    play[row + TOKEN] = token;
+    play[row + CLIENT] = client | 0; // as the former Int32Array column stored it
+    play[row + START] = this.kernel.now;
+    play[row + PEERS] = 0;
+    play[row + RATE] = 0;
+    play[row + SEARCH] = 0;
     return s;
   }
 
@@ -405,24 +408,12 @@ export class P2p {
   }
 
   private grow(n: number): void {
-    const f = (a: Float64Array) => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const i = (a: Int32Array) => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.sToken = f(this.sToken);
-    this.sClient = i(this.sClient);
-    this.sItem = f(this.sItem);
-    this.sStart = f(this.sStart);
-    this.sPeers = i(this.sPeers);
-    this.sRate = f(this.sRate);
-    this.sSearch = f(this.sSearch);
-    this.free = i(this.free);
+    const play = new Float64Array(n * PLAY_FIELDS);
+    play.set(this.play);
+    this.play = play;
+    const free = new Int32Array(n);
+    free.set(this.free);
+    this.free = free;
   }
 }
 

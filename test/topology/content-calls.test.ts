@@ -64,4 +64,29 @@ describe('content calls inside service routes', () => {
     expect(Math.abs(share - p)).toBeLessThan(0.015);
     expect(Object.keys(stats.errors)).toEqual(['timeout']);
   });
+
+  it('adds a CDN fetch to the journey: warm edge hits cost the edge time', () => {
+    const { model, stats } = run(`
+name: route-cdn
+seed: 3
+duration: 60s
+warmup: 5s
+regions: { eu: { users: 100% } }
+catalog: { items: 10, popularity: zipf(0.8), size: const(1MB) }
+users:
+  arrivals: poisson(100/s)
+  journeys:
+    get: { steps: [api.get] }
+services:
+  api: { time: const(2ms), replicas: 1, workers: 100, routes: { get: [cdn] } }
+cdn:
+  edges:
+    eu: { capacity: 100MB, policy: lru, time: 3ms }
+  origin: { time: 40ms }
+`);
+    // Ten items fit the edge: after warm-up every fetch hits, so each journey is 2 ms + 3 ms.
+    expect(model.content?.cdn?.results().eu.hitRatio).toBe(1);
+    expect(stats.latency.sum / stats.latency.count).toBeCloseTo(0.005, 9);
+    expect(model.content?.cdn?.results().eu.requests).toBeGreaterThanOrEqual(stats.count);
+  });
 });
