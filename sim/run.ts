@@ -47,6 +47,10 @@ export interface SimSnapshot {
   events: number;
   journeys: { name: string; count: number; errors: number; p50: number; p99: number }[];
   services: { name: string; replicas: number; utilization: number; queue: number }[];
+  /** Content figures so far, when the scenario models CDN, P2P or streams (the dashboard's content row). */
+  cdn?: RunResult['cdn'];
+  p2p?: RunResult['p2p'];
+  streams?: RunResult['streams'];
 }
 
 /** What one replication measured, before combining. */
@@ -193,7 +197,9 @@ function collect(scenario: Scenario, model: Model, stopped: boolean): Replicatio
 
 function snapshot(scenario: Scenario, model: Model, rep: number, reps: number, events: number): SimSnapshot {
   const now = model.kernel.now;
+  const content = model.content?.results();
   return {
+    ...(content && { cdn: content.cdn, p2p: content.p2p, streams: content.streams }),
     replication: rep,
     replications: reps,
     time: now,

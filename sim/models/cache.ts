@@ -151,7 +151,6 @@ export interface ByteCache {
 abstract class Slots {
   protected key: Float64Array;
   protected bytes: Float64Array;
-  protected part: Int32Array;
   protected free: Int32Array;
   protected freeTop = 0;
   protected next = 0;
@@ -160,7 +159,6 @@ abstract class Slots {
   constructor(initial: number) {
     this.key = new Float64Array(initial);
     this.bytes = new Float64Array(initial);
-    this.part = new Int32Array(initial);
     this.free = new Int32Array(initial);
     this.index = new KeyIndex(initial);
   }
@@ -186,7 +184,6 @@ abstract class Slots {
   protected growSlots(n: number): void {
     this.key = grow(this.key, n);
     this.bytes = grow(this.bytes, n);
-    this.part = grow(this.part, n);
     this.free = grow(this.free, n);
   }
 }
@@ -369,7 +366,6 @@ export class LfuCache extends Slots implements ByteCache {
     const s = this.alloc();
     this.key[s] = key;
     this.bytes[s] = size;
-    this.part[s] = 0;
     this.freq[s] = 1;
     this.stamp[s] = this.clock++;
     this.usedBytes += size;

@@ -65,7 +65,7 @@ describe('dashboard tracker', () => {
       [10, 'open'],
       [15, 'half-open'],
     ];
-    t.update(rich as SimSnapshot, 0);
+    t.update(rich as unknown as SimSnapshot, 0);
     const v = t.view();
     expect(v.services[0].breaker).toBe('half-open');
     expect(v.faults).toEqual([{ at: 40, for: 20, label: 'slow server +200ms' }]);
