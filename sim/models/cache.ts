@@ -11,13 +11,10 @@
 /** Keys are non-negative integers below 2^53 (e.g. `client * items + item`). */
 const EMPTY = -1;
 
-/**
- * Open-addressing map from integer keys to int32 values, linear probing, backward-shift deletion.
- * Each key sits beside its value in one array (key at 2i, value at 2i + 1), so a hit costs one cache
- * line, not two: tables of a million entries are far larger than the CPU caches.
- */
+/** Open-addressing map from integer keys to int32 values, linear probing, backward-shift deletion. */
 export class KeyIndex {
-  private table: Float64Array;
+  private keys: Float64Array;
+  private vals: Int32Array;
   private mask: number;
   /** Number of keys held. */
   size = 0;
@@ -25,14 +22,9 @@ export class KeyIndex {
   constructor(capacity = 16) {
     let n = 16;
     while (n < capacity * 2) n *= 2;
-    this.table = KeyIndex.emptyTable(n);
+    this.keys = new Float64Array(n).fill(EMPTY);
+    this.vals = new Int32Array(n);
     this.mask = n - 1;
-  }
-
-  private static emptyTable(n: number): Float64Array {
-    const t = new Float64Array(2 * n);
-    for (let i = 0; i < 2 * n; i += 2) t[i] = EMPTY;
-    return t;
   }
 
   private home(key: number): number {
@@ -48,46 +40,45 @@ export class KeyIndex {
 
   /** The value stored for `key`, or -1. */
   get(key: number): number {
-    const t = this.table;
-    const mask = this.mask;
+    const keys = this.keys;
     let i = this.home(key);
     for (;;) {
-      const k = t[2 * i];
-      if (k === key) return t[2 * i + 1];
+      const k = keys[i];
+      if (k === key) return this.vals[i];
       if (k === EMPTY) return -1;
-      i = (i + 1) & mask;
+      i = (i + 1) & this.mask;
     }
   }
 
   /** Stores `value` for `key` (replacing any). */
   set(key: number, value: number): void {
-    if ((this.size + 1) * 2 > this.mask + 1) this.grow();
-    const t = this.table;
-    const mask = this.mask;
+    if ((this.size + 1) * 2 > this.keys.length) this.grow();
+    const keys = this.keys;
     let i = this.home(key);
     for (;;) {
-      const k = t[2 * i];
+      const k = keys[i];
       if (k === key) {
-        t[2 * i + 1] = value;
+        this.vals[i] = value;
         return;
       }
       if (k === EMPTY) {
-        t[2 * i] = key;
-        t[2 * i + 1] = value;
+        keys[i] = key;
+        this.vals[i] = value;
         this.size++;
         return;
       }
-      i = (i + 1) & mask;
+      i = (i + 1) & this.mask;
     }
   }
 
   /** Removes `key`; @returns whether it was present. */
   delete(key: number): boolean {
-    const t = this.table;
+    const keys = this.keys;
+    const vals = this.vals;
     const mask = this.mask;
     let i = this.home(key);
     for (;;) {
-      const k = t[2 * i];
+      const k = keys[i];
       if (k === EMPTY) return false;
       if (k === key) break;
       i = (i + 1) & mask;
@@ -96,19 +87,19 @@ export class KeyIndex {
     let hole = i;
     let j = (i + 1) & mask;
     for (;;) {
-      const k = t[2 * j];
+      const k = keys[j];
       if (k === EMPTY) break;
       const h = this.home(k);
       // Move k into the hole unless its home lies cyclically in (hole, j].
       const between = hole <= j ? h > hole && h <= j : h > hole || h <= j;
       if (!between) {
-        t[2 * hole] = k;
-        t[2 * hole + 1] = t[2 * j + 1];
+        keys[hole] = k;
+        vals[hole] = vals[j];
         hole = j;
       }
       j = (j + 1) & mask;
     }
-    t[2 * hole] = EMPTY;
+    keys[hole] = EMPTY;
     this.size--;
     return true;
   }
@@ -116,18 +107,19 @@ export class KeyIndex {
   /** Removes every key, keeping the table's size (for an index reused many times). */
   clear(): void {
     if (this.size === 0) return;
-    const t = this.table;
-    for (let i = 0; i < t.length; i += 2) t[i] = EMPTY;
+    this.keys.fill(EMPTY);
     this.size = 0;
   }
 
   private grow(): void {
-    const old = this.table;
-    const n = old.length; // twice the old slot count: the new slot count
-    this.table = KeyIndex.emptyTable(n);
+    const oldKeys = this.keys;
+    const oldVals = this.vals;
+    const n = oldKeys.length * 2;
+    this.keys = new Float64Array(n).fill(EMPTY);
+    this.vals = new Int32Array(n);
     this.mask = n - 1;
     this.size = 0;
-    for (let i = 0; i < old.length; i += 2) if (old[i] !== EMPTY) this.set(old[i], old[i + 1]);
+    for (let i = 0; i < oldKeys.length; i++) if (oldKeys[i] !== EMPTY) this.set(oldKeys[i], oldVals[i]);
   }
 }
 
