@@ -7,21 +7,8 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { selectReactProduction } from '../cli/commands/run.js';
-import { parseScenario } from '../scenarios/load.js';
+import { loadScenario } from '../scenarios/load.js';
 import { simulate } from '../sim/run.js';
-
-const SCENARIO = `
-name: dashboard-bench
-seed: 1
-duration: 2400000s
-warmup: 1000s
-users:
-  arrivals: poisson(3.2/s)
-  journeys:
-    req: { steps: [server] }
-services:
-  server: { workers: 4, time: exp(1s), queue: 100000 }
-`;
 
 /** One benchmark line. */
 export interface DashboardLine {
@@ -62,7 +49,7 @@ async function once(
   mountDashboard: Mount,
   withDashboard: boolean,
 ): Promise<{ seconds: number; events: number; renders: number }> {
-  const scenario = parseScenario(SCENARIO, 'bench/dashboard');
+  const scenario = loadScenario('mmc', ['duration=2400000s', 'replications=1']);
   const t0 = performance.now();
   const run = simulate(scenario);
   const term = fakeTerminal();
