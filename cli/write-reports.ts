@@ -31,7 +31,7 @@ export interface WriteReportsOptions {
   scenario?: unknown;
   /** A second result drawn as "predicted" beside this one. */
   predicted?: RunResult;
-  /** A sweep to draw as heatmaps (see `SweepData` in reports/html.ts). */
+  /** A sweep to draw as heatmaps (see `SweepData` in reports/html/sweep.ts). */
   sweep?: unknown;
   /** A comparison against a baseline, shown in the summary and as JUnit testcases. */
   comparison?: Comparison;

@@ -5,12 +5,13 @@
  * `references.ts`; `CONTRACT.md` describes the resulting shape for the modules that read it.
  */
 import { z } from 'zod';
+import { budgetKind } from './budget-checks.js';
 import { type Budget, BudgetsSchema } from './budgets.js';
 import { CatalogSchema, CdnSchema, P2pSchema } from './content.js';
 import { ALL, type Fault, FaultsSchema } from './faults.js';
 import { count, duration, named, section, text } from './fields.js';
 import { LoadSchema } from './load-section.js';
-import { budgetKind, checkReferences } from './references.js';
+import { checkReferences } from './references.js';
 import { LatencySchema, RegionsSchema } from './regions.js';
 import { ServiceSchema } from './service.js';
 import { StoreSchema } from './stores.js';

@@ -13,18 +13,19 @@
  * edges) and its own warm-up reset, so the engine only has to resolve targets once and call
  * {@link Content.request}. Completion comes back through {@link ContentHooks.done} with the caller's
  * token, so the per-request path allocates nothing.
+ *
+ * The result shapes and their pooling across replications are in `content-results.ts`; the
+ * content-only driver without services is `simulate-content.ts`.
  */
-import type { LatencySummary } from '../results/histogram.js';
-import { LatencyHistogram } from '../results/histogram.js';
-import type { CdnEdgeResult, P2pResult, StoreResult, StreamResult } from '../results/run-result.js';
 import type { Fault, Scenario } from '../scenarios/schema.js';
-import { distMean, sampler } from './kernel/distributions.js';
+import type { ContentRaw, ContentResults } from './content-results.js';
+import { cumulative } from './cumulative.js';
 import type { Kernel } from './kernel/kernel.js';
 import type { RandomStreams, Rng } from './kernel/random.js';
 import { Catalog } from './models/catalog.js';
 import { Cdn } from './models/cdn.js';
 import { lognormal, P2p } from './models/p2p.js';
-import { Store, storeResult } from './models/store.js';
+import { Store } from './models/store.js';
 import { EventStream } from './models/stream.js';
 
 /** How content answers its caller. */
@@ -33,14 +34,6 @@ export interface ContentHooks {
   done(token: number, ok: boolean, cause?: string): void;
   /** One-way latency between two regions in seconds, charged when a CDN request fails over. */
   latency?(a: string, b: string): number;
-}
-
-/** The content sections of a RunResult. */
-export interface ContentResults {
-  cdn?: Record<string, CdnEdgeResult>;
-  p2p?: P2pResult;
-  stores?: Record<string, StoreResult>;
-  streams?: Record<string, StreamResult>;
 }
 
 /** The scenario sections content reads (a structural subset of {@link Scenario}). */
@@ -256,7 +249,7 @@ export class Content {
     return out;
   }
 
-  /** This replication's results with the histograms and byte totals {@link combineContent} pools. */
+  /** This replication's results with the histograms and byte totals `combineContent` (content-results.ts) pools. */
   raw(): ContentRaw {
     const p = this.p2p;
     return {
@@ -306,108 +299,6 @@ export class Content {
   }
 }
 
-/** What one replication's content measured, with histograms kept so replications pool exactly. */
-export interface ContentRaw {
-  results: ContentResults;
-  playback?: LatencyHistogram;
-  stores: Record<string, LatencyHistogram>;
-  /** Byte totals behind the P2P shares. */
-  bytes?: { cache: number; peer: number; server: number; stutters: number };
-}
-
-/** Pools replications' content results: counts add, ratios and shares are recomputed, histograms merge. */
-export function combineContent(raws: ContentRaw[]): ContentResults {
-  if (raws.length === 0) return {};
-  if (raws.length === 1) return raws[0].results;
-  const out: ContentResults = {};
-  const first = raws[0].results;
-  if (first.cdn) {
-    const cdn: Record<string, CdnEdgeResult> = {};
-    for (const name of Object.keys(first.cdn)) {
-      const rows = raws.map((r) => r.results.cdn?.[name]).filter((x): x is CdnEdgeResult => x !== undefined);
-      const requests = sum(rows.map((r) => r.requests));
-      const hits = sum(rows.map((r) => r.hits));
-      cdn[name] = {
-        requests,
-        hits,
-        hitRatio: ratio6(hits, requests),
-        // Bytes are not kept per edge: the replications' byte hit ratios weighted by requests.
-        byteHitRatio: ratio6(sum(rows.map((r) => r.byteHitRatio * r.requests)), requests),
-        originFetches: sum(rows.map((r) => r.originFetches)),
-        coalesced: sum(rows.map((r) => r.coalesced)),
-      };
-    }
-    out.cdn = cdn;
-  }
-  if (first.p2p) {
-    const b = raws.map((r) => r.bytes ?? { cache: 0, peer: 0, server: 0, stutters: 0 });
-    const cache = sum(b.map((x) => x.cache));
-    const peer = sum(b.map((x) => x.peer));
-    const server = sum(b.map((x) => x.server));
-    const total = cache + peer + server;
-    const plays = sum(raws.map((r) => r.results.p2p?.plays ?? 0));
-    const hist = new LatencyHistogram();
-    for (const r of raws) if (r.playback) hist.merge(r.playback);
-    out.p2p = {
-      serverShare: ratio6(server, total),
-      peerShare: ratio6(peer, total),
-      cacheShare: ratio6(cache, total),
-      playbackStart: hist.summary(),
-      stutterRate: ratio6(sum(b.map((x) => x.stutters)), plays),
-      plays,
-    };
-  }
-  if (first.stores) {
-    const stores: Record<string, StoreResult> = {};
-    for (const name of Object.keys(first.stores)) {
-      const rows = raws.map((r) => r.results.stores?.[name]).filter((x): x is StoreResult => x !== undefined);
-      const load = rows[0].load.map((_, i) => sum(rows.map((r) => r.load[i])));
-      const hist = new LatencyHistogram();
-      for (const r of raws) if (r.stores[name]) hist.merge(r.stores[name]);
-      stores[name] = storeResult(load, sum(rows.map((r) => r.unavailable)), hist.summary());
-    }
-    out.stores = stores;
-  }
-  if (first.streams) {
-    const streams: Record<string, StreamResult> = {};
-    for (const name of Object.keys(first.streams)) {
-      const rows = raws
-        .map((r) => r.results.streams?.[name])
-        .filter((x): x is StreamResult => x !== undefined);
-      const mean = (f: (r: StreamResult) => number) =>
-        Math.round((sum(rows.map(f)) / rows.length) * 1e6) / 1e6;
-      const max = (f: (r: StreamResult) => number) => Math.max(...rows.map(f));
-      streams[name] = {
-        produced: sum(rows.map((r) => r.produced)),
-        consumed: sum(rows.map((r) => r.consumed)),
-        // Lag distributions are per replication; their means are averaged, p99 and max are the worst.
-        lagMessages: {
-          mean: mean((r) => r.lagMessages.mean),
-          p99: max((r) => r.lagMessages.p99),
-          max: max((r) => r.lagMessages.max),
-        },
-        lagSeconds: {
-          mean: mean((r) => r.lagSeconds.mean),
-          p99: max((r) => r.lagSeconds.p99),
-          max: max((r) => r.lagSeconds.max),
-        },
-      };
-    }
-    out.streams = streams;
-  }
-  return out;
-}
-
-function sum(xs: number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s;
-}
-
-function ratio6(a: number, b: number): number {
-  return b > 0 ? Math.round((a / b) * 1e6) / 1e6 : 0;
-}
-
 /** Builds the content models of `scenario` on `kernel` (the build step's one entry point). */
 export function buildContent(
   kernel: Kernel,
@@ -426,165 +317,4 @@ export function hasContent(scenario: ContentScenario): boolean {
     Object.keys(scenario.stores ?? {}).length > 0 ||
     Object.keys(scenario.streams ?? {}).length > 0
   );
-}
-
-function cumulative(xs: number[]): Float64Array {
-  const total = xs.reduce((a, b) => a + b, 0) || 1;
-  const out = new Float64Array(xs.length);
-  let acc = 0;
-  xs.forEach((x, i) => {
-    acc += x / total;
-    out[i] = acc;
-  });
-  return out;
-}
-
-/** What {@link simulateContent} measured. */
-export interface ContentRun extends ContentResults {
-  journeys: Record<string, { count: number; errors: number; latency: LatencySummary }>;
-  events: number;
-  window: { start: number; end: number };
-}
-
-/**
- * Runs a scenario's journeys through the content models alone, for scenarios (or tests and
- * benchmarks) whose interesting part is content: each journey step that is a content target is
- * simulated, a step naming a service counts as instantaneous (and produces to the streams fed by
- * that route). Closed arrivals give each user a loop of journey, think, journey; Poisson arrivals
- * draw users from the population. The full engine (services, balancers, faults on services) lives
- * in `build.ts`; this is its content-only subset.
- */
-export function simulateContent(
-  scenario: ContentScenario & Pick<Scenario, 'duration'>,
-  streams: RandomStreams,
-  kernel: Kernel,
-): ContentRun {
-  const journeyNames = Object.keys(scenario.users.journeys);
-  const weights = cumulative(journeyNames.map((n) => scenario.users.journeys[n].weight));
-  const pick = streams.stream('journeys');
-  const stats = journeyNames.map(() => ({ count: 0, errors: 0, latency: new LatencyHistogram() }));
-  // Per journey in flight (slot = token).
-  let sUser = new Float64Array(256);
-  let sJourney = new Int32Array(256);
-  let sStep = new Int32Array(256);
-  let sStart = new Float64Array(256);
-  let sFailed = new Uint8Array(256);
-  const free: number[] = [];
-  let used = 0;
-  const a = scenario.users.arrivals;
-  const think = a.kind === 'closed' ? sampler(a.think, streams.stream('users.think')) : undefined;
-  const steps = journeyNames.map((n) => scenario.users.journeys[n].steps);
-  const hStart = kernel.on((user) => begin(user));
-  const hArrive = kernel.on(() => arrive());
-
-  const done = (slot: number, ok: boolean) => {
-    if (!ok) sFailed[slot] = 1;
-    sStep[slot]++;
-    advance(slot);
-  };
-  const content = new Content(kernel, scenario, streams, { done: (t, ok) => done(t, ok) });
-  const c = content;
-  const targets = steps.map((list) => list.map((s) => c.target(s)));
-  let warm = scenario.warmup <= 0;
-  if (!warm) {
-    kernel.at(
-      scenario.warmup,
-      kernel.on(() => {
-        warm = true;
-        for (const s of stats) {
-          s.count = 0;
-          s.errors = 0;
-          s.latency = new LatencyHistogram();
-        }
-      }),
-    );
-  }
-
-  function alloc(): number {
-    const f = free.pop();
-    if (f !== undefined) return f;
-    if (used === sUser.length) {
-      const n = used * 2;
-      const g = <T extends Float64Array | Int32Array | Uint8Array>(x: T, make: (k: number) => T): T => {
-        const y = make(n);
-        y.set(x);
-        return y;
-      };
-      sUser = g(sUser, (k) => new Float64Array(k));
-      sJourney = g(sJourney, (k) => new Int32Array(k));
-      sStep = g(sStep, (k) => new Int32Array(k));
-      sStart = g(sStart, (k) => new Float64Array(k));
-      sFailed = g(sFailed, (k) => new Uint8Array(k));
-    }
-    return used++;
-  }
-
-  function begin(user: number): void {
-    const slot = alloc();
-    const u = pick();
-    let j = 0;
-    while (j < weights.length - 1 && u >= weights[j]) j++;
-    sUser[slot] = user;
-    sJourney[slot] = j;
-    sStep[slot] = 0;
-    sStart[slot] = kernel.now;
-    sFailed[slot] = 0;
-    advance(slot);
-  }
-
-  function advance(slot: number): void {
-    const j = sJourney[slot];
-    const user = sUser[slot];
-    for (;;) {
-      const k = sStep[slot];
-      if (k >= steps[j].length || sFailed[slot] === 1) {
-        const st = stats[j];
-        if (warm) {
-          st.count++;
-          if (sFailed[slot] === 1) st.errors++;
-          else st.latency.record(kernel.now - sStart[slot]);
-        }
-        free.push(slot);
-        if (think) kernel.schedule(think(), hStart, user);
-        return;
-      }
-      const t = targets[j][k];
-      if (t >= 0) {
-        c.request(t, slot, user);
-        return;
-      }
-      c.routeCalled(steps[j][k], user);
-      sStep[slot]++;
-    }
-  }
-
-  function arrive(): void {
-    if (a.kind !== 'poisson') return;
-    const population = scenario.users.population || 1_000_000;
-    begin(Math.floor(pick() * population));
-    kernel.schedule(-Math.log(1 - pick()) / a.rate, hArrive);
-  }
-
-  if (a.kind === 'closed') {
-    // Stagger the first journeys over one mean think time so users are not in lock step.
-    const spread = distMean(a.think);
-    for (let u = 0; u < a.users; u++) kernel.at((u / a.users) * spread, hStart, u);
-  } else if (a.kind === 'poisson') {
-    kernel.at(0, hArrive);
-  } else {
-    throw new RangeError(`simulateContent: arrivals ${a.kind} are for the full engine (build.ts)`);
-  }
-  kernel.run(scenario.duration);
-  const results = content.results();
-  return {
-    ...results,
-    journeys: Object.fromEntries(
-      journeyNames.map((n, j) => [
-        n,
-        { count: stats[j].count, errors: stats[j].errors, latency: stats[j].latency.summary() },
-      ]),
-    ),
-    events: kernel.fired,
-    window: { start: Math.min(scenario.warmup, kernel.now), end: kernel.now },
-  };
 }

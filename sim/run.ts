@@ -14,7 +14,7 @@ import type { FaultMark, JourneyResult, RunResult, ServiceResult, Timeline } fro
 import { scenarioHash } from '../scenarios/load.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { advance, build, type Model, type ServiceOut } from './build.js';
-import { type ContentRaw, combineContent } from './content.js';
+import { type ContentRaw, combineContent } from './content-results.js';
 import { RandomStreams } from './kernel/random.js';
 import type { TimelineRecorder } from './models/timeline.js';
 import { CAUSES } from './models/topology.js';

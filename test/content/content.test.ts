@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario } from '../../scenarios/load.js';
-import { buildContent, combineContent, hasContent, simulateContent } from '../../sim/content.js';
+import { buildContent, hasContent } from '../../sim/content.js';
+import { combineContent } from '../../sim/content-results.js';
 import { Kernel } from '../../sim/kernel/kernel.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
+import { simulateContent } from '../../sim/simulate-content.js';
 
 const BASE = `
 name: content-test

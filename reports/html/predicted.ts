@@ -1,0 +1,44 @@
+/**
+ * Predicted vs measured: the relative error of a predicted result (typically the simulation)
+ * against a measured one (typically a load test), per journey.
+ */
+import type { RunResult } from '../../results/run-result.js';
+import { type Bar, barChart, fmt } from '../charts.js';
+import { escapeHtml as esc } from '../escape.js';
+
+function relErr(predicted: number, measured: number): string {
+  if (!Number.isFinite(predicted) || !Number.isFinite(measured)) return '–';
+  if (measured === 0) return predicted === 0 ? '0 %' : '∞';
+  const e = ((predicted - measured) / measured) * 100;
+  return `${e >= 0 ? '+' : ''}${e.toFixed(1)} %`;
+}
+
+/** Percentiles side by side with their relative errors, and the p99 errors as bars. */
+export function predictedSection(r: RunResult, p: RunResult): string {
+  const rows: string[] = [];
+  const bars: Bar[] = [];
+  Object.entries(r.journeys ?? {}).forEach(([name, m], i) => {
+    const q = p.journeys?.[name];
+    if (!q) {
+      rows.push(`<tr><td>${esc(name)}</td><td colspan="7">not in the predicted result</td></tr>`);
+      return;
+    }
+    rows.push(
+      `<tr><td>${esc(name)}</td><td>${esc(fmt(q.latency.p50))}</td><td>${esc(fmt(m.latency.p50))}</td><td>${esc(relErr(q.latency.p50, m.latency.p50))}</td><td>${esc(fmt(q.latency.p99))}</td><td>${esc(fmt(m.latency.p99))}</td><td>${esc(relErr(q.latency.p99, m.latency.p99))}</td><td>${esc(relErr(q.throughput, m.throughput))}</td></tr>`,
+    );
+    if (m.latency.p99 > 0)
+      bars.push({
+        label: name,
+        value: Math.abs((q.latency.p99 - m.latency.p99) / m.latency.p99) * 100,
+        color: i,
+        title: `${name}: p99 predicted ${fmt(q.latency.p99)} ms, measured ${fmt(m.latency.p99)} ms`,
+      });
+  });
+  const chart = barChart({
+    title: 'Relative error of predicted p99 per journey',
+    xLabel: '|predicted − measured| / measured (%)',
+    bars,
+    format: (v) => `${fmt(v)} %`,
+  });
+  return `<h2>Predicted vs measured</h2><table><thead><tr><th>journey</th><th>p50 predicted</th><th>p50 measured</th><th>error</th><th>p99 predicted</th><th>p99 measured</th><th>error</th><th>throughput error</th></tr></thead><tbody>${rows.join('')}</tbody></table>${chart ? `<div class="grid">${chart}</div>` : ''}`;
+}
