@@ -147,4 +147,6 @@ export interface RunResult {
   streams?: Record<string, StreamResult>;
   /** Load tests: the target and what was offered. */
   target?: { url: string; offeredRate?: number; connections?: number };
+  /** Load tests under `--profile`: the clinic tool and the path of its HTML report. */
+  profile?: { tool: string; report: string };
 }

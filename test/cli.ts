@@ -1,7 +1,7 @@
 /**
  * Runs the compiled CLI (`dist/cli/main.js`, built by `npm test` before vitest) as a user would.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Repository root. */
@@ -16,4 +16,25 @@ export function backline(args: string[], env: Record<string, string> = {}) {
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Like {@link backline} but without blocking this process, so a server in the test process can
+ * answer the CLI's requests.
+ */
+export function backlineAsync(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [`${ROOT}dist/cli/main.js`, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -2,7 +2,9 @@
  * `backline load <scenario>`: real load from the same scenario file. The in-process driver (open
  * model with coordinated-omission-corrected latency, closed model, or `--max` throughput on
  * autocannon) or `--tool k6`; `--twin` serves the scenario on loopback and loads it in one go;
- * `--predict` also simulates it and puts predicted beside measured. Exit 2 for a refused target,
+ * `--predict` also simulates it and puts predicted beside measured; `--profile doctor|flame|…
+ * -- <command>` starts the target under clinic for the length of the load and points to clinic's
+ * HTML report. Exit 2 for a refused target,
  * 3 when the target is unreachable or k6 is missing (nothing is written then), 1 when a budget failed.
  *
  * On a terminal the in-process driver shows the live dashboard (plain progress lines under CI, in
@@ -13,11 +15,14 @@
  *
  * The simulation is orchestrated here because `loadtests/` may not import `sim/` beyond its kernel.
  */
+
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import type { LoadOutcome, LoadRun } from '../../loadtests/autocannon/driver.js';
 import { evaluateLoadBudgets } from '../../loadtests/budgets.js';
 import { hashScenario } from '../../loadtests/collector.js';
+import { CLINIC_TOOLS, type ClinicTool, type ProfiledTarget } from '../../loadtests/profile/clinic.js';
 import { checkTarget } from '../../loadtests/safety.js';
 import { resolveEnv, Secrets } from '../../loadtests/template.js';
 import type { Twin } from '../../loadtests/twin/twin.js';
@@ -50,6 +55,8 @@ export interface LoadCommandOptions {
   warmup?: string;
   timeout?: string;
   out?: string;
+  /** A clinic tool; the target command comes after `--`. */
+  profile?: string;
   /** False with `--no-dashboard`. */
   dashboard?: boolean;
 }
@@ -108,9 +115,24 @@ async function runK6Tool(scenario: Scenario, target: string, opts: LoadCommandOp
   return result;
 }
 
-/** Runs `load` and returns the exit code. */
-export async function loadCommand(arg: string, opts: LoadCommandOptions): Promise<number> {
+/** Runs `load` and returns the exit code; `command` is the target to start under `--profile`. */
+export async function loadCommand(
+  arg: string,
+  opts: LoadCommandOptions,
+  command: string[] = [],
+): Promise<number> {
   const scenario = loadScenario(arg, opts.set);
+  const profile = opts.profile as ClinicTool | undefined;
+  if (profile !== undefined && !CLINIC_TOOLS.includes(profile))
+    throw new UsageError(`--profile expects one of ${CLINIC_TOOLS.join(', ')}, got \`${opts.profile}\``);
+  if (profile && opts.twin)
+    throw new UsageError('--profile starts its own target; it cannot be combined with --twin');
+  if (profile && command.length === 0)
+    throw new UsageError('--profile needs the target command after `--`, e.g. `-- node server.js`');
+  if (!profile && command.length > 0)
+    throw new UsageError(
+      `unexpected arguments \`${command.join(' ')}\`: a target command is only taken with --profile`,
+    );
   const seed = intOption('seed', opts.seed);
   const tool = opts.tool ?? scenario.load?.tool ?? 'autocannon';
   if (tool !== 'autocannon' && tool !== 'k6')
@@ -140,7 +162,26 @@ export async function loadCommand(arg: string, opts: LoadCommandOptions): Promis
     twin = await startTwin(scenario, { port, seed });
     if (!opts.json) process.stderr.write(`twin serving ${scenario.name} at ${twin.endpoints.url}\n`);
   }
-  const raw = twin?.endpoints.url ?? opts.target ?? scenario.load?.target;
+  let profiled: ProfiledTarget | undefined;
+  const profileDir = join(opts.out ?? join('.backline', 'clinic'), opts.out ? 'clinic' : '');
+  if (profile) {
+    const { startProfiled } = await import('../../loadtests/profile/clinic.js');
+    // The scenario's target names a deployment; the profiled server is the one started here.
+    const given = opts.target;
+    // The allow-list holds before anything starts: a profiled target is loaded like any other.
+    if (given) await checkTarget(resolveEnv(given, new Secrets()), scenario.load?.allow ?? []);
+    profiled = await startProfiled({
+      tool: profile,
+      command,
+      dest: profileDir,
+      target: given === undefined ? undefined : resolveEnv(given, new Secrets()),
+      // The dashboard owns the terminal; clinic's chatter would tear its frames.
+      log: opts.json || dashboard ? undefined : process.stderr,
+    });
+    if (!opts.json)
+      process.stderr.write(`clinic ${profile} profiling ${command.join(' ')} at ${profiled.url}\n`);
+  }
+  const raw = twin?.endpoints.url ?? profiled?.url ?? opts.target ?? scenario.load?.target;
   const target = raw === undefined ? undefined : resolveEnv(raw, new Secrets());
   if (!target)
     throw new UsageError('no load target: set `load.target` in the scenario, pass --target, or use --twin');
@@ -203,6 +244,7 @@ export async function loadCommand(arg: string, opts: LoadCommandOptions): Promis
   } catch (err) {
     // Give the terminal back before the error is printed (an unreachable target, say).
     await board?.cancel();
+    profiled?.kill();
     throw err;
   } finally {
     if (twin) {
@@ -214,6 +256,13 @@ export async function loadCommand(arg: string, opts: LoadCommandOptions): Promis
       await twin.stop();
     }
   }
+  let profileReport: string | undefined;
+  if (profiled) {
+    if (!opts.json)
+      process.stderr.write(`stopping the target; clinic ${profile} is analysing (this takes a while)\n`);
+    profileReport = (await profiled.stop()).report;
+  }
+  if (profileReport && profile) result.profile = { tool: `clinic ${profile}`, report: profileReport };
   if (services) result.services = services;
   if (faults?.length) result.faults = faults;
   result.budgets = evaluateLoadBudgets(result, scenario.budgets ?? []);
@@ -257,6 +306,7 @@ export async function loadCommand(arg: string, opts: LoadCommandOptions): Promis
     process.stdout.write(`${result.partial ? 'stopped early after' : 'finished in'} ${secs}s\n`);
     if (paths.length) process.stdout.write(`reports:\n${paths.map((p) => `  ${p}\n`).join('')}`);
   }
+  if (profileReport) process.stderr.write(`clinic ${profile} report: ${profileReport}\n`);
   return (result.budgets ?? []).some((b) => b.pass === false) ? EXIT.budget : EXIT.pass;
 }
 
@@ -268,6 +318,7 @@ export function register(program: Command): void {
       'load-test live endpoints from a scenario (autocannon in-process or k6), optionally its twin',
     )
     .argument('<scenario>', 'scenario file or catalog name')
+    .argument('[command...]', 'with --profile: the target command, after `--` (e.g. -- node server.js)')
     .option('--json', 'print the RunResult as JSON on stdout')
     .option('--seed <n>', 'seed of journey choice and templates (overrides the scenario)')
     .option('--set <key=value>', 'override a scenario value (repeatable)', collect, [])
@@ -284,10 +335,14 @@ export function register(program: Command): void {
     .option('--timeout <d>', 'per-request timeout (default 10s)')
     .option('--out <dir>', 'write the reports into this directory')
     .option(
+      '--profile <tool>',
+      `start the target command under clinic (${CLINIC_TOOLS.join(', ')}) while the load runs`,
+    )
+    .option(
       '--no-dashboard',
       'print plain progress lines instead of the live dashboard (q stops, keeps partial)',
     )
-    .action(async (scenario: string, opts: LoadCommandOptions) => {
-      process.exitCode = await loadCommand(scenario, opts);
+    .action(async (scenario: string, command: string[], opts: LoadCommandOptions) => {
+      process.exitCode = await loadCommand(scenario, opts, command);
     });
 }

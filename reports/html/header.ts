@@ -24,6 +24,7 @@ export function header(r: RunResult, p?: RunResult): string {
     r.window ? `window ${fmt(r.window.start)} s – ${fmt(r.window.end)} s` : '',
     r.events !== undefined ? `${r.events.toLocaleString('en-US')} events` : '',
     r.target?.url ? `target ${safeUrl(r.target.url)}` : '',
+    r.profile ? `profiled with ${r.profile.tool}: ${r.profile.report}` : '',
     r.scenario?.hash ? `scenario hash ${r.scenario.hash.slice(0, 12)}` : '',
   ].filter(Boolean);
   return `<header><h1>${esc(r.scenario?.name ?? 'scenario')} <span class="verdict ${v.cls}">${v.text}</span></h1>

@@ -1,26 +1,11 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../cli.js';
+import { backlineAsync, ROOT } from '../cli.js';
 import { startServer } from './servers.js';
-
-/** `backline …args` under CI=true without blocking this process, so a server in it can answer. */
-function backlineAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`${ROOT}dist/cli/main.js`, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, CI: 'true' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 // 50/s for 1 s of `play` and `search`; budgets on `play` only.
 const scenario = fileURLToPath(new URL('./fixtures/load-cli.yaml', import.meta.url));

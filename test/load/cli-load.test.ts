@@ -7,23 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { k6Script } from '../../loadtests/k6/script.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { ROOT } from '../cli.js';
+import { backlineAsync, ROOT } from '../cli.js';
 import { freePort, startServer } from './servers.js';
-
-/** Like `backline()` but without blocking this process, so a server in it can answer. */
-function backlineAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`${ROOT}dist/cli/main.js`, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, CI: 'true' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const fixture = (f: string) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));
 const scenario = fixture('load-cli.yaml');
