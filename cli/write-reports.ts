@@ -14,7 +14,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { renderHtml } from '../reports/html.js';
 import { renderJson } from '../reports/json.js';
 import { renderJunit } from '../reports/junit.js';
@@ -57,13 +57,26 @@ export function defaultOutDir(scenario: string, result: RunResult, root = 'out',
   return dir;
 }
 
-/** Writes `text` to `path` atomically (temporary file, fsync, rename). */
+/**
+ * Writes `text` to `path` atomically (temporary file, fsync, rename); a failure (a full disk) is a
+ * {@link RunError} and leaves no file behind.
+ */
 export function writeAtomic(path: string, text: string): void {
+  try {
+    replaceFile(path, text);
+  } catch (err) {
+    throw new RunError(`cannot write ${path}: ${(err as Error).message}`);
+  }
+}
+
+function replaceFile(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'w');
-    writeSync(fd, text);
+    // write(2) may write less than asked when the disk fills up; only the next call reports ENOSPC.
+    const bytes = Buffer.from(text);
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -76,8 +89,21 @@ export function writeAtomic(path: string, text: string): void {
 }
 
 /**
- * Renders and writes the reports of `result`; returns the absolute paths written. Failing to write
- * is the run failing (exit 3), reported as a {@link RunError}.
+ * Some reports could not be written (a full disk, a read-only folder). The run failed (exit 3),
+ * but every file that could be written was, and `written` lists them.
+ */
+export class ReportsNotWrittenError extends RunError {
+  readonly written: string[];
+  constructor(message: string, written: string[]) {
+    super(message);
+    this.written = written;
+  }
+}
+
+/**
+ * Renders and writes the reports of `result`; returns the absolute paths written. Each file is
+ * tried even when an earlier one failed, `result.json` first because it holds everything; any
+ * failure is then thrown as a {@link ReportsNotWrittenError}.
  */
 export function writeReports(result: RunResult, opts: WriteReportsOptions): string[] {
   const name = typeof opts.scenario === 'string' ? opts.scenario : (result.scenario?.name ?? 'scenario');
@@ -90,12 +116,49 @@ export function writeReports(result: RunResult, opts: WriteReportsOptions): stri
   ];
   try {
     mkdirSync(dir, { recursive: true });
-    return files.map(([name, text]) => {
-      const path = join(dir, name);
-      writeAtomic(path, text);
-      return path;
-    });
   } catch (err) {
-    throw new RunError(`cannot write the reports to ${dir}: ${(err as Error).message}`);
+    throw new ReportsNotWrittenError(`cannot write the reports to ${dir}: ${(err as Error).message}`, []);
+  }
+  const written: string[] = [];
+  const failed: string[] = [];
+  let reason = '';
+  for (const [name, text] of files) {
+    const path = join(dir, name);
+    try {
+      replaceFile(path, text);
+      written.push(path);
+    } catch (err) {
+      failed.push(name);
+      reason ||= (err as Error).message;
+    }
+  }
+  if (failed.length > 0) {
+    const kept = written.length > 0 ? `; written: ${written.map((p) => basename(p)).join(', ')}` : '';
+    throw new ReportsNotWrittenError(
+      `cannot write ${failed.join(', ')} to ${dir}: ${reason}${kept}`,
+      written,
+    );
+  }
+  return written;
+}
+
+/**
+ * {@link writeReports} for a command that has just measured something: a failure is returned, not
+ * thrown, so the command can still print and record what it measured before it exits 3. When not
+ * even `result.json` was written and stdout does not carry the result already, the RunResult is
+ * printed there, so nothing measured is lost to a full disk.
+ */
+export function writeReportsKeeping(
+  result: RunResult,
+  opts: WriteReportsOptions & { resultOnStdout: boolean },
+  stdout: NodeJS.WritableStream = process.stdout,
+): { paths: string[]; error?: ReportsNotWrittenError } {
+  try {
+    return { paths: writeReports(result, opts) };
+  } catch (err) {
+    if (!(err instanceof ReportsNotWrittenError)) throw err;
+    if (!opts.resultOnStdout && !err.written.some((p) => basename(p) === 'result.json'))
+      stdout.write(`\nresult.json could not be written; the RunResult follows:\n${renderJson(result)}`);
+    return { paths: err.written, error: err };
   }
 }

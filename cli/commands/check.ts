@@ -93,8 +93,24 @@ export async function checkCommand(arg: string, opts: CheckCommandOptions): Prom
       : EXIT.pass;
 
   // The renderers (d3) load only when reports are written, keeping start-up fast.
-  const { writeReports } = await import('../write-reports.js');
-  const reports = writeReports(result, { outDir: opts.out, scenario: scenario.name, comparison });
+  const { writeReportsKeeping } = await import('../write-reports.js');
+  if (!opts.json) {
+    // The verdict goes out before anything touches the disk, which may be full.
+    const lines = [formatSummary(result)];
+    if (comparison) lines.push(formatComparison(comparison));
+    for (const b of failedBudgets) lines.push(`FAIL budget ${b.expr}: value ${b.value} vs limit ${b.limit}`);
+    for (const r of regressions) lines.push(`FAIL regression ${r.message}`);
+    if (result.partial) lines.push('FAIL the run was stopped before its end; no verdict');
+    lines.push(code === EXIT.pass ? 'check passed' : 'check failed', '', '');
+    process.stdout.write(lines.join('\n'));
+  }
+  // A --json verdict keeps stdout one JSON document; the result is reproducible from its seed.
+  const { paths: reports, error } = writeReportsKeeping(result, {
+    outDir: opts.out,
+    scenario: scenario.name,
+    comparison,
+    resultOnStdout: Boolean(opts.json),
+  });
   // On GitHub Actions the verdict also goes to the job summary page.
   const stepSummary = process.env.GITHUB_STEP_SUMMARY;
   if (stepSummary) {
@@ -106,23 +122,21 @@ export async function checkCommand(arg: string, opts: CheckCommandOptions): Prom
   }
   await recordRun(opts.history, result, {
     command: 'check',
-    exitCode: code,
+    exitCode: error ? EXIT.run : code,
     outDir: reports[0] && dirname(reports[0]),
   });
 
   if (opts.json) {
+    const out = {
+      exitCode: error ? EXIT.run : code,
+      partial: result.partial ?? false,
+      budgets: result.budgets,
+    };
     process.stdout.write(
-      `${JSON.stringify({ exitCode: code, partial: result.partial ?? false, budgets: result.budgets, regressions, reports }, null, 2)}\n`,
+      `${JSON.stringify({ ...out, regressions, reports, ...(error ? { reportError: error.message } : {}) }, null, 2)}\n`,
     );
-  } else {
-    const lines = [formatSummary(result)];
-    if (comparison) lines.push(formatComparison(comparison));
-    for (const b of failedBudgets) lines.push(`FAIL budget ${b.expr}: value ${b.value} vs limit ${b.limit}`);
-    for (const r of regressions) lines.push(`FAIL regression ${r.message}`);
-    if (result.partial) lines.push('FAIL the run was stopped before its end; no verdict');
-    lines.push(code === EXIT.pass ? 'check passed' : 'check failed', '', ...reports, '');
-    process.stdout.write(lines.join('\n'));
-  }
+  } else if (reports.length > 0) process.stdout.write(`${reports.join('\n')}\n`);
+  if (error) throw error;
   return code;
 }
 

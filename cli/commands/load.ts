@@ -35,7 +35,7 @@ import { EXIT } from '../exit.js';
 import { formatSummary, table } from '../format.js';
 import { collect, intOption } from '../options.js';
 import { attachLoadProgress } from '../progress.js';
-import { defaultOutDir, writeReports } from '../write-reports.js';
+import { defaultOutDir, writeReportsKeeping } from '../write-reports.js';
 import { selectReactProduction, underCi } from './run.js';
 
 /** Options of `load`. */
@@ -274,19 +274,10 @@ export async function loadCommand(
     const { simulate } = await import('../../sim/run.js');
     predicted = await simulate(scenario, { seed }).result;
   }
-  let paths: string[] = [];
-  if (opts.out || predicted) {
-    paths = writeReports(result, {
-      outDir: opts.out ?? defaultOutDir(scenario.name, result),
-      scenario: scenario.name,
-      predicted,
-    });
-  }
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    for (const p of paths) process.stderr.write(`wrote ${p}\n`);
-  } else {
+  // What was measured goes out before anything touches the disk, which may be full.
+  if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else {
     // The dashboard's last frame already shows the journeys; say only what failed.
     if (!board) process.stdout.write(formatSummary(result));
     else {
@@ -304,9 +295,20 @@ export async function loadCommand(
     if (predicted)
       process.stdout.write(`\npredicted (simulation) vs measured:\n${comparisonTable(predicted, result)}\n`);
     process.stdout.write(`${result.partial ? 'stopped early after' : 'finished in'} ${secs}s\n`);
-    if (paths.length) process.stdout.write(`reports:\n${paths.map((p) => `  ${p}\n`).join('')}`);
   }
+  const { paths, error } =
+    opts.out || predicted
+      ? writeReportsKeeping(result, {
+          outDir: opts.out ?? defaultOutDir(scenario.name, result),
+          scenario: scenario.name,
+          predicted,
+          resultOnStdout: Boolean(opts.json),
+        })
+      : { paths: [], error: undefined };
+  if (opts.json) for (const p of paths) process.stderr.write(`wrote ${p}\n`);
+  else if (paths.length) process.stdout.write(`reports:\n${paths.map((p) => `  ${p}\n`).join('')}`);
   if (profileReport) process.stderr.write(`clinic ${profile} report: ${profileReport}\n`);
+  if (error) throw error;
   return (result.budgets ?? []).some((b) => b.pass === false) ? EXIT.budget : EXIT.pass;
 }
 

@@ -14,7 +14,7 @@ import { EXIT } from '../exit.js';
 import { formatSummary } from '../format.js';
 import { intOption, scenarioOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
-import { defaultOutDir, writeReports } from '../write-reports.js';
+import { defaultOutDir, writeReportsKeeping } from '../write-reports.js';
 import { type HistoryFlag, historyOptions, recordRun } from './history.js';
 
 /** Options of `run`. */
@@ -87,22 +87,27 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
   await finish(result);
 
   const outDir = opts.out ?? defaultOutDir(scenario.name, result);
-  const paths = writeReports(result, { outDir, scenario: scenario.name });
   const code = verdict(result);
-  await recordRun(opts.history, result, { command: 'run', exitCode: code, outDir });
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    for (const p of paths) process.stderr.write(`wrote ${p}\n`);
-  } else {
-    if (!dashboard) process.stdout.write(`${formatSummary(result)}\n`);
-    else {
-      const failed = (result.budgets ?? []).filter((b) => b.pass === false);
-      if (failed.length > 0) process.stdout.write(`budget failed: ${failed.map((b) => b.expr).join(', ')}\n`);
-    }
+  // What was measured goes out before anything touches the disk, which may be full.
+  if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else if (!dashboard) process.stdout.write(`${formatSummary(result)}\n`);
+  else {
+    const failed = (result.budgets ?? []).filter((b) => b.pass === false);
+    if (failed.length > 0) process.stdout.write(`budget failed: ${failed.map((b) => b.expr).join(', ')}\n`);
+  }
+  const { paths, error } = writeReportsKeeping(result, {
+    outDir,
+    scenario: scenario.name,
+    resultOnStdout: Boolean(opts.json),
+  });
+  await recordRun(opts.history, result, { command: 'run', exitCode: error ? EXIT.run : code, outDir });
+  if (opts.json) for (const p of paths) process.stderr.write(`wrote ${p}\n`);
+  else {
     process.stdout.write(`${result.partial ? 'stopped early after' : 'finished in'} ${seconds}s; reports:\n`);
     for (const p of paths) process.stdout.write(`  ${p}\n`);
   }
+  if (error) throw error;
   return code;
 }
 

@@ -64,13 +64,14 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
   progressDone?.(result);
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
   // The renderers (d3) load only when reports are asked for, keeping start-up fast.
-  const reports =
+  const { paths: reports, error } =
     opts.out !== undefined
-      ? (await import('../write-reports.js')).writeReports(result, {
+      ? (await import('../write-reports.js')).writeReportsKeeping(result, {
           outDir: opts.out,
           scenario: scenario.name,
+          resultOnStdout: Boolean(opts.json),
         })
-      : [];
+      : { paths: [], error: undefined };
   if (reports.length > 0 && !opts.json) process.stdout.write(`\n${reports.join('\n')}\n`);
   if (opts.traces !== undefined && run.traces) {
     // Temp file + rename: a reader (Zipkin import, a test) never sees half a file.
@@ -80,7 +81,12 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
   }
   // A budget fails only when its whole interval is on the wrong side; "unsure" (null) passes.
   const code = result.budgets.some((b) => b.pass === false) ? EXIT.budget : EXIT.pass;
-  await recordRun(opts.history, result, { command: 'sim', exitCode: code, outDir: opts.out });
+  await recordRun(opts.history, result, {
+    command: 'sim',
+    exitCode: error ? EXIT.run : code,
+    outDir: opts.out,
+  });
+  if (error) throw error;
   return code;
 }
 

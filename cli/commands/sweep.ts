@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../results/errors.js';
+import { RunError, UsageError } from '../../results/errors.js';
 import type { SweepResult } from '../../results/sweep.js';
 import { loadScenario, scenarioHash } from '../../scenarios/load.js';
 import { bar, ms, pct, si } from '../dashboard/glyphs.js';
@@ -115,17 +115,21 @@ export async function sweepCommand(arg: string, opts: SweepCommandOptions): Prom
     points: points.map((overrides, i) => ({ overrides, seed: jobs[i].seed, result: results[i] })),
   };
   const outDir = resolve(opts.out ?? join('out', `${base.name}-sweep-${stamp()}`));
-  mkdirSync(outDir, { recursive: true });
   const path = join(outDir, 'sweep.json');
-  writeAtomic(path, `${JSON.stringify(sweep, null, 2)}\n`);
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(sweep, null, 2)}\n`);
-    process.stderr.write(`wrote ${path}\n`);
-  } else {
+  // What was measured goes out before anything touches the disk, which may be full.
+  if (opts.json) process.stdout.write(`${JSON.stringify(sweep, null, 2)}\n`);
+  else
     process.stdout.write(
-      `${base.name}: ${points.length} points · ${replications} replication(s) each · ${Math.min(workers, jobs.length)} worker(s)\n\n${sweepTable(sweep)}\n\nwrote ${path}\n`,
+      `${base.name}: ${points.length} points · ${replications} replication(s) each · ${Math.min(workers, jobs.length)} worker(s)\n\n${sweepTable(sweep)}\n\n`,
     );
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (err) {
+    throw new RunError(`cannot write ${path}: ${(err as Error).message}`);
   }
+  writeAtomic(path, `${JSON.stringify(sweep, null, 2)}\n`);
+  if (opts.json) process.stderr.write(`wrote ${path}\n`);
+  else process.stdout.write(`wrote ${path}\n`);
   return EXIT.pass;
 }
 
