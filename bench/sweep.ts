@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { grid, parseVary, pointSeed } from '../cli/sweep-grid.js';
 import { runPool } from '../cli/sweep-pool.js';
 import type { SweepJob } from '../cli/sweep-worker.js';
+import { loadScenario } from '../scenarios/load.js';
 
 /** One benchmark line. */
 export interface SweepLine {
@@ -34,8 +35,7 @@ function jobs(): SweepJob[] {
   ]);
   return points.map((o, id) => ({
     id,
-    scenario: 'mmc',
-    sets: [...base, ...Object.entries(o).map(([k, v]) => `${k}=${v}`)],
+    scenario: loadScenario('mmc', [...base, ...Object.entries(o).map(([k, v]) => `${k}=${v}`)]),
     seed: pointSeed(1, o),
   }));
 }

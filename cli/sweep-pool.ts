@@ -1,12 +1,10 @@
 /**
- * Runs sweep points on a pool of worker threads (or serially in this thread), returning results in
- * job order whatever order they finish in.
+ * Runs sweep points on a pool of worker threads, returning results in job order whatever order
+ * they finish in.
  */
 import { Worker } from 'node:worker_threads';
 import { RunError } from '../results/errors.js';
 import type { RunResult } from '../results/run-result.js';
-import { loadScenario } from '../scenarios/load.js';
-import { simulateSync } from '../sim/run.js';
 import type { SweepJob, SweepMessage } from './sweep-worker.js';
 
 /** Progress of a sweep: per-job share done (0..1). */
@@ -58,16 +56,4 @@ export async function runPool(
     await Promise.all(threads.map((w) => w.terminate()));
   }
   return results;
-}
-
-/** Runs `jobs` one after another in this thread (the baseline the pool is measured against). */
-export function runSerial(jobs: SweepJob[], onProgress?: SweepProgress): RunResult[] {
-  const shares = jobs.map(() => 0);
-  return jobs.map((job, i) => {
-    const scenario = loadScenario(job.scenario, job.sets);
-    const r = simulateSync(scenario, { seed: job.seed, replications: job.replications });
-    shares[i] = 1;
-    onProgress?.(shares);
-    return r;
-  });
 }

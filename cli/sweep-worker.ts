@@ -1,17 +1,19 @@
 /**
  * A sweep worker thread: runs the grid points it is sent, one at a time, and posts back progress and
- * each RunResult. Loading the scenario here (not in the parent) keeps the messages small.
+ * each RunResult. The parent sends each point's scenario already validated (a few kB, structured
+ * clone), so a worker never loads the scenario language (zod, yaml): that was two thirds of its
+ * start-up, paid once per worker.
  */
 import { parentPort } from 'node:worker_threads';
-import { loadScenario } from '../scenarios/load.js';
+import type { Scenario } from '../scenarios/schema.js';
 import { simulate } from '../sim/run.js';
 import { runShare } from './progress.js';
 
 /** A point to run. */
 export interface SweepJob {
   id: number;
-  scenario: string;
-  sets: string[];
+  /** The point's scenario, loaded and validated by the parent. */
+  scenario: Scenario;
   seed: number;
   replications?: number;
 }
@@ -26,8 +28,7 @@ const port = parentPort;
 if (port) {
   port.on('message', async (job: SweepJob) => {
     try {
-      const scenario = loadScenario(job.scenario, job.sets);
-      const run = simulate(scenario, { seed: job.seed, replications: job.replications });
+      const run = simulate(job.scenario, { seed: job.seed, replications: job.replications });
       run.on('snapshot', (s) => port.postMessage({ type: 'progress', id: job.id, share: runShare(s) }));
       const result = await run.result;
       port.postMessage({ type: 'done', id: job.id, result } satisfies SweepMessage);

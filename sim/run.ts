@@ -11,7 +11,7 @@ import { evaluateBudgets } from '../results/budgets.js';
 import { ci95 } from '../results/confidence.js';
 import { LatencyHistogram, round } from '../results/histogram.js';
 import type { FaultMark, JourneyResult, RunResult, ServiceResult, Timeline } from '../results/run-result.js';
-import { scenarioHash } from '../scenarios/load.js';
+import { scenarioHash } from '../scenarios/hash.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { advance, build, type Model, type ServiceOut } from './build.js';
 import { type ContentRaw, combineContent } from './content-results.js';

@@ -48,11 +48,9 @@ export function sweepJobs(
   const points = grid(vary);
   const jobs: SweepJob[] = points.map((overrides, id) => {
     const sets = [...opts.set, ...Object.entries(overrides).map(([k, v]) => `${k}=${v}`)];
-    loadScenario(arg, sets);
     return {
       id,
-      scenario: arg,
-      sets,
+      scenario: loadScenario(arg, sets),
       seed: opts.commonSeed ? seed : pointSeed(seed, overrides),
       replications,
     };
