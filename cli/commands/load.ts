@@ -27,6 +27,7 @@ import { checkTarget } from '../../loadtests/safety.js';
 import { resolveEnv, Secrets } from '../../loadtests/template.js';
 import type { Twin } from '../../loadtests/twin/twin.js';
 import { UsageError } from '../../results/errors.js';
+import { formatRelativeError } from '../../results/relative-error.js';
 import type { RunResult } from '../../results/run-result.js';
 import { loadScenario, type Scenario } from '../../scenarios/load.js';
 import { parseDuration } from '../../scenarios/units.js';
@@ -72,8 +73,8 @@ function seconds(name: string, v: string | undefined): number | undefined {
 
 /** Predicted vs measured per journey, with the relative error of each. */
 export function comparisonTable(predicted: RunResult, measured: RunResult): string {
-  const rows = [['journey', 'metric', 'predicted', 'measured', 'error %']];
-  const rel = (p: number, m: number) => (p === 0 ? '-' : `${(((m - p) / p) * 100).toFixed(1)}`);
+  const rows = [['journey', 'metric', 'predicted', 'measured', 'error']];
+  const rel = formatRelativeError;
   for (const [name, m] of Object.entries(measured.journeys)) {
     const p = predicted.journeys[name];
     if (!p) continue;

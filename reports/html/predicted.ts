@@ -2,16 +2,12 @@
  * Predicted vs measured: the relative error of a predicted result (typically the simulation)
  * against a measured one (typically a load test), per journey.
  */
+import { formatRelativeError } from '../../results/relative-error.js';
 import type { RunResult } from '../../results/run-result.js';
 import { type Bar, barChart, fmt } from '../charts.js';
 import { escapeHtml as esc } from '../escape.js';
 
-function relErr(predicted: number, measured: number): string {
-  if (!Number.isFinite(predicted) || !Number.isFinite(measured)) return '–';
-  if (measured === 0) return predicted === 0 ? '0 %' : '∞';
-  const e = ((predicted - measured) / measured) * 100;
-  return `${e >= 0 ? '+' : ''}${e.toFixed(1)} %`;
-}
+const relErr = formatRelativeError;
 
 /** Percentiles side by side with their relative errors, and the p99 errors as bars. */
 export function predictedSection(r: RunResult, p: RunResult): string {
