@@ -257,18 +257,19 @@ export async function loadCommand(
       await twin.stop();
     }
   }
-  let profileReport: string | undefined;
-  if (profiled) {
-    if (!opts.json)
-      process.stderr.write(`stopping the target; clinic ${profile} is analysing (this takes a while)\n`);
-    profileReport = (await profiled.stop()).report;
-  }
-  if (profileReport && profile) result.profile = { tool: `clinic ${profile}`, report: profileReport };
   if (services) result.services = services;
   if (faults?.length) result.faults = faults;
   result.budgets = evaluateLoadBudgets(result, scenario.budgets ?? []);
   if (board) await board.finish(result);
   else finishProgress?.(result);
+  // After the dashboard's last frame: clinic's analysis takes seconds and says so on stderr.
+  let profileReport: string | undefined;
+  if (profiled && profile) {
+    if (!opts.json)
+      process.stderr.write(`stopping the target; clinic ${profile} is analysing (this takes a while)\n`);
+    profileReport = (await profiled.stop()).report;
+    result.profile = { tool: `clinic ${profile}`, report: profileReport };
+  }
 
   let predicted: RunResult | undefined;
   if (opts.predict) {
