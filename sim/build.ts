@@ -9,7 +9,7 @@
  * care which one ran.
  */
 import { readFileSync } from 'node:fs';
-import type { FaultMark } from '../results/run-result.js';
+import type { FaultMark, ServiceResult } from '../results/run-result.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { buildContent, type Content, hasContent } from './content.js';
 import { sampler } from './kernel/distributions.js';
@@ -26,22 +26,9 @@ import { Topology } from './models/topology.js';
 import type { Tracer } from './models/tracer.js';
 import { Users } from './models/users.js';
 
-/** What a replication reports about one service. */
-export interface ServiceOut {
+/** What a replication reports about one service: its result before intervals across replications. */
+export interface ServiceOut extends Omit<ServiceResult, 'ci'> {
   name: string;
-  replicas: number;
-  workers: number;
-  utilization: number;
-  queue: number;
-  served: number;
-  rejected: number;
-  retries?: number;
-  timeouts?: number;
-  hedges?: number;
-  shed?: number;
-  breaker?: [number, 'open' | 'half-open' | 'closed'][];
-  replicasOverTime?: [number, number][];
-  cost?: number;
 }
 
 /** A read-only view of one service for results and snapshots. */
