@@ -18,6 +18,7 @@ export interface K6CommandOptions {
   parallelism?: string;
   target?: string;
   namespace?: string;
+  json?: boolean;
   set: string[];
 }
 
@@ -36,10 +37,13 @@ export async function k6Command(arg: string, opts: K6CommandOptions): Promise<nu
       namespace: opts.namespace,
     });
   } else if (opts.parallelism !== undefined) throw new UsageError('--parallelism needs --operator');
-  if (opts.out) {
-    writeAtomic(opts.out, text);
-    process.stderr.write(`wrote ${opts.out}\n`);
-  } else process.stdout.write(text);
+  if (opts.out) writeAtomic(opts.out, text);
+  if (opts.json) {
+    const kind = opts.operator ? 'k6-operator' : 'k6-script';
+    const body = opts.out ? { file: opts.out } : { content: text };
+    process.stdout.write(`${JSON.stringify({ kind, scenario: scenario.name, ...body }, null, 2)}\n`);
+  } else if (opts.out) process.stderr.write(`wrote ${opts.out}\n`);
+  else process.stdout.write(text);
   return EXIT.pass;
 }
 
@@ -55,6 +59,7 @@ export function register(program: Command): void {
     .option('--parallelism <n>', 'runners of the TestRun (with --operator)')
     .option('--namespace <ns>', 'Kubernetes namespace of the manifests')
     .option('--set <key=value>', 'override a scenario value (repeatable)', collect, [])
+    .option('--json', 'print {kind, scenario, content} (or {…, file} with --out) as JSON')
     .action(async (scenario: string, opts: K6CommandOptions) => {
       process.exitCode = await k6Command(scenario, opts);
     });

@@ -73,6 +73,16 @@ describe('backline k6 and merge', () => {
     expect(cm.data['test.ts']).toBe(script);
   });
 
+  it('prints the script inside JSON with --json', async () => {
+    const r = await backlineAsync(['k6', scenario, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      kind: 'k6-script',
+      scenario: 'load-cli',
+      content: k6Script(loadScenario(scenario)),
+    });
+  });
+
   it('merges runner outputs, names the malformed line, and fails the error budget (exit 1)', async () => {
     const r = await backlineAsync([
       'merge',
