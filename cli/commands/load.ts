@@ -124,6 +124,10 @@ export async function loadCommand(
 ): Promise<number> {
   const scenario = loadScenario(arg, opts.set);
   const profile = opts.profile as ClinicTool | undefined;
+  if (profile === ('bubbleprof' as ClinicTool))
+    throw new UsageError(
+      '--profile bubbleprof is not offered: on Node 20+ clinic bubbleprof never stops its target (clinicjs/node-clinic#477); use doctor, flame or heapprofiler',
+    );
   if (profile !== undefined && !CLINIC_TOOLS.includes(profile))
     throw new UsageError(`--profile expects one of ${CLINIC_TOOLS.join(', ')}, got \`${opts.profile}\``);
   if (profile && opts.twin)

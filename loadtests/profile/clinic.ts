@@ -1,6 +1,6 @@
 /**
- * A load target started under clinic (Node.js Clinic, clinic@13): `doctor`, `flame`, `bubbleprof`
- * or `heapprofiler` wraps the command, the load runs against it, and a Ctrl-C to its process group
+ * A load target started under clinic (Node.js Clinic, clinic@13): `doctor`, `flame` or
+ * `heapprofiler` wraps the command, the load runs against it, and a Ctrl-C to its process group
  * makes clinic analyse what it collected and write its HTML report.
  *
  * Why the process group: clinic relays SIGINT to the target only for some tools; flame's 0x
@@ -18,8 +18,11 @@ import { fileURLToPath } from 'node:url';
 import { TargetUnreachableError, ToolError } from '../errors.js';
 import { assertReachable } from '../reachable.js';
 
-/** The clinic tools `--profile` accepts. */
-export const CLINIC_TOOLS = ['doctor', 'flame', 'bubbleprof', 'heapprofiler'] as const;
+/**
+ * The clinic tools `--profile` accepts. Not `bubbleprof`: on Node 20 and later its target never
+ * exits on SIGINT, so it never writes a report (clinicjs/node-clinic#477, seen here too).
+ */
+export const CLINIC_TOOLS = ['doctor', 'flame', 'heapprofiler'] as const;
 /** One of {@link CLINIC_TOOLS}. */
 export type ClinicTool = (typeof CLINIC_TOOLS)[number];
 

@@ -22,9 +22,13 @@ describe('backline load --profile (usage)', () => {
   it('refuses an unknown clinic tool with exit 2', async () => {
     const r = await backlineAsync(['load', scenario, '--profile', 'perf', '--', 'node', 'x.js']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(
-      '--profile expects one of doctor, flame, bubbleprof, heapprofiler, got `perf`',
-    );
+    expect(r.stderr).toContain('--profile expects one of doctor, flame, heapprofiler, got `perf`');
+  });
+
+  it('says why bubbleprof is not offered', async () => {
+    const r = await backlineAsync(['load', scenario, '--profile', 'bubbleprof', '--', 'node', 'x.js']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('clinicjs/node-clinic#477');
   });
 
   it('asks for the target command when --profile has none', async () => {
