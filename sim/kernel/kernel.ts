@@ -13,6 +13,11 @@
  * near heap runs dry the horizon moves one window past the earliest far event and the far events up
  * to it move over. (time, seq) is a total order and both tiers respect it, so the firing order is
  * exactly that of one heap.
+ *
+ * Beside the heaps sit FIFO lanes, one per fixed delay a caller declares (`fifo`): events scheduled
+ * `delay` after now in a lane come out in the order they went in, so a lane is already sorted by
+ * (time, seq) and costs O(1) per event instead of a heap's O(log n). The loop fires whichever of the
+ * near heap's root and the lanes' heads is first by (time, seq), so lanes change speed, never order.
  */
 
 /** A handler receives the numeric argument it was scheduled with (a request id, a replica index…). */
@@ -21,9 +26,16 @@ export type Handler = (arg: number) => void;
 /** Slots per generation in an event handle; bounds the number of pending events at 2^26. */
 const SLOTS = 2 ** 26;
 const CANCELLED = -1;
-/** Bounds on the events one horizon move should bring to the near heap (see `moveHorizon`). */
-const MOVE_MIN = 256;
-const MOVE_MAX = 8192;
+/**
+ * Bounds on the events one horizon move should bring to the near heap (see `moveHorizon`). Long
+ * timers set steadily (P2P prefetches: hundreds a second, each minutes ahead) fill the near heap
+ * with a window's worth, and every event pays for its depth, so a window holds about a thousand.
+ */
+const MOVE_MIN = 64;
+const MOVE_MAX = 1024;
+/** Sources of the next event besides a lane index (see `source`). */
+const NEAR = -1;
+const NONE = -2;
 
 /** Puts (time, seq, slot) into the heap of `n` entries (n excluded) by sifting a hole up from `n`. */
 function siftUp(
@@ -100,6 +112,14 @@ export class Kernel {
   private farSize = 0;
   private horizon = 0;
   private window = 1;
+  // FIFO lanes (see `fifo`): a ring per lane of (time, seq, slot) triples, one cache line apart at
+  // most, sorted by (time, seq) by construction. Heads and lengths count triples.
+  private laneDelay: number[] = [];
+  private laneRing: Float64Array[] = [];
+  private laneHead: number[] = [];
+  private laneLen: number[] = [];
+  /** Entries in all lanes. */
+  private laned = 0;
 
   // Event records, indexed by slot; slots are recycled through a free stack.
   private sHandler: Int32Array;
@@ -132,13 +152,16 @@ export class Kernel {
 
   /** Number of events waiting (cancelled ones included until they surface). */
   get pending(): number {
-    return this.size + this.farSize;
+    return this.size + this.farSize + this.laned;
   }
 
   /** Time of the next event, or Infinity when none is pending. */
   peek(): number {
-    if (this.size > 0) return this.hTime[0];
-    return this.farSize > 0 ? this.fTime[0] : Number.POSITIVE_INFINITY;
+    let t = this.size > 0 ? this.hTime[0] : this.farSize > 0 ? this.fTime[0] : Number.POSITIVE_INFINITY;
+    for (let l = 0; l < this.laneLen.length; l++) {
+      if (this.laneLen[l] > 0) t = Math.min(t, this.laneRing[l][this.laneHead[l] * 3]);
+    }
+    return t;
   }
 
   /**
@@ -152,13 +175,46 @@ export class Kernel {
   /** Schedules handler `id` at absolute time `time` (never before now). */
   at(time: number, id: number, arg = 0): number {
     if (!(time >= this.now)) time = this.now; // also catches NaN
-    if (this.size + this.farSize === this.cap) this.grow();
-    const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop] : this.nextSlot++;
-    this.sHandler[slot] = id;
-    this.sArg[slot] = arg;
+    const slot = this.take(id, arg);
     const seq = this.seq++;
     if (time <= this.horizon) siftUp(this.hTime, this.hSeq, this.hSlot, this.size++, time, seq, slot);
     else siftUp(this.fTime, this.fSeq, this.fSlot, this.farSize++, time, seq, slot);
+    return this.sGen[slot] * SLOTS + slot;
+  }
+
+  /**
+   * The lane for events `delay` seconds ahead (one per distinct delay): for a delay many events
+   * share, such as a fixed network hop, {@link Kernel.inFifo} then schedules in O(1). Firing order is
+   * the same as with {@link Kernel.schedule}.
+   */
+  fifo(delay: number): number {
+    if (!(delay >= 0 && delay < Number.POSITIVE_INFINITY)) {
+      throw new RangeError(`a FIFO lane needs a finite delay >= 0 (got ${delay})`);
+    }
+    const known = this.laneDelay.indexOf(delay);
+    if (known >= 0) return known;
+    this.laneDelay.push(delay);
+    this.laneRing.push(new Float64Array(64 * 3));
+    this.laneHead.push(0);
+    this.laneLen.push(0);
+    return this.laneDelay.length - 1;
+  }
+
+  /**
+   * Schedules handler `id` with `arg` one lane delay from now (`lane` from {@link Kernel.fifo}).
+   * @returns a handle for {@link Kernel.cancel}.
+   */
+  inFifo(lane: number, id: number, arg = 0): number {
+    const slot = this.take(id, arg);
+    let ring = this.laneRing[lane];
+    const n = this.laneLen[lane];
+    if (n * 3 === ring.length) ring = this.growLane(lane);
+    const at = ((this.laneHead[lane] + n) & (ring.length / 3 - 1)) * 3;
+    ring[at] = this.now + this.laneDelay[lane];
+    ring[at + 1] = this.seq++;
+    ring[at + 2] = slot;
+    this.laneLen[lane] = n + 1;
+    this.laned++;
     return this.sGen[slot] * SLOTS + slot;
   }
 
@@ -179,12 +235,10 @@ export class Kernel {
   /** Fires the next event. @returns false when there is none. */
   step(): boolean {
     for (;;) {
-      if (this.size === 0) {
-        if (this.farSize === 0) return false;
-        this.moveHorizon();
-      }
-      const time = this.hTime[0];
-      const slot = this.popRoot();
+      const src = this.source();
+      if (src === NONE) return false;
+      const time = src === NEAR ? this.hTime[0] : this.laneRing[src][this.laneHead[src] * 3];
+      const slot = src === NEAR ? this.popRoot() : this.shiftLane(src);
       const id = this.sHandler[slot];
       const arg = this.sArg[slot];
       this.release(slot);
@@ -205,13 +259,11 @@ export class Kernel {
     const handlers = this.handlers;
     // Arrays are re-read each turn: a handler may schedule enough to make them grow.
     while (!this.stopped) {
-      if (this.size === 0) {
-        if (this.farSize === 0) break;
-        this.moveHorizon();
-      }
-      const time = this.hTime[0];
+      const src = this.source();
+      if (src === NONE) break;
+      const time = src === NEAR ? this.hTime[0] : this.laneRing[src][this.laneHead[src] * 3];
       if (time > until) break;
-      const slot = this.popRoot();
+      const slot = src === NEAR ? this.popRoot() : this.shiftLane(src);
       const id = this.sHandler[slot];
       const arg = this.sArg[slot];
       this.release(slot);
@@ -226,6 +278,64 @@ export class Kernel {
   /** Ends the current {@link Kernel.run} after the event being fired. */
   stop(): void {
     this.stopped = true;
+  }
+
+  /** Takes a free slot for handler `id` with `arg`, growing the tables when all are pending. */
+  private take(id: number, arg: number): number {
+    if (this.size + this.farSize + this.laned === this.cap) this.grow();
+    const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop] : this.nextSlot++;
+    this.sHandler[slot] = id;
+    this.sArg[slot] = arg;
+    return slot;
+  }
+
+  /**
+   * Where the next event is: NEAR (the near heap's root), a lane index, or NONE. Brings far events
+   * over first when the near heap ran dry, as a single heap would have them at hand.
+   */
+  private source(): number {
+    if (this.size === 0 && this.farSize > 0) this.moveHorizon();
+    let src = this.size > 0 ? NEAR : NONE;
+    if (this.laned === 0) return src;
+    let t = src === NEAR ? this.hTime[0] : Number.POSITIVE_INFINITY;
+    let s = src === NEAR ? this.hSeq[0] : Number.POSITIVE_INFINITY;
+    const lens = this.laneLen;
+    for (let l = 0; l < lens.length; l++) {
+      if (lens[l] === 0) continue;
+      const ring = this.laneRing[l];
+      const h = this.laneHead[l] * 3;
+      const lt = ring[h];
+      if (lt < t || (lt === t && ring[h + 1] < s)) {
+        src = l;
+        t = lt;
+        s = ring[h + 1];
+      }
+    }
+    return src;
+  }
+
+  /** Removes the head of `lane` and returns its slot. */
+  private shiftLane(lane: number): number {
+    const h = this.laneHead[lane];
+    const ring = this.laneRing[lane];
+    const slot = ring[h * 3 + 2];
+    this.laneHead[lane] = (h + 1) & (ring.length / 3 - 1);
+    this.laneLen[lane]--;
+    this.laned--;
+    return slot;
+  }
+
+  /** Doubles `lane`'s full ring (a power of two of triples), unrolled to start at 0; returns it. */
+  private growLane(lane: number): Float64Array {
+    const n = this.laneLen[lane];
+    const h = this.laneHead[lane];
+    const ring = this.laneRing[lane];
+    const bigger = new Float64Array(n * 6);
+    bigger.set(ring.subarray(h * 3));
+    bigger.set(ring.subarray(0, h * 3), (n - h) * 3);
+    this.laneRing[lane] = bigger;
+    this.laneHead[lane] = 0;
+    return bigger;
   }
 
   private release(slot: number): void {

@@ -1,6 +1,6 @@
 /**
  * Faults on the timeline: what each one is called in results and how long it lasts. The engine
- * applies them (sim/models/topology.ts); they nest, so two overlapping faults on one target add up
+ * applies them (sim/models/fault-injector.ts); they nest, so two overlapping faults on one target add up
  * (two error faults of 10 % give 20 %, a crash inside an outage recovers only when both ended).
  */
 import type { FaultMark } from '../../results/run-result.js';
