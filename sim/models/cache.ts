@@ -50,6 +50,16 @@ export class KeyIndex {
     }
   }
 
+  /**
+   * Reads the key where `key`'s probe starts and returns it. Touching the homes of a batch of keys
+   * before inserting them lets their cache misses overlap (the loads are independent) instead of
+   * paying them one after another; the caller must use the result (e.g. sum it into a field) so the
+   * loads are not optimised away.
+   */
+  touch(key: number): number {
+    return this.keys[this.home(key)];
+  }
+
   /** Stores `value` for `key` (replacing any). */
   set(key: number, value: number): void {
     if ((this.size + 1) * 2 > this.keys.length) this.grow();
@@ -186,11 +196,10 @@ function grow<T extends Float64Array | Int32Array>(a: T, n: number): T {
   return b;
 }
 
-// Fields of an LRU row (see `LruCache.row`).
+// Fields of an LRU row (see `LruCache.row`); the fourth is padding, so a row never straddles lines.
 const PREV = 0;
 const NEXT = 1;
-const BORN = 2;
-const PART = 3;
+const PART = 2;
 const ROW = 4;
 
 /**
@@ -203,9 +212,13 @@ export class LruCache extends Slots implements ByteCache {
   readonly ttl: number;
   /** Lookups that found an expired entry. */
   expired = 0;
-  // Per slot, one row of ROW numbers: list links, admission time and partition side by side, so
-  // touching an entry costs one cache line rather than one per column.
-  private row: Float64Array;
+  // Per slot, one row of ROW int32s: list links and partition side by side, so touching an entry
+  // costs one cache line rather than one per column. Rows are small because memory is touched as
+  // slots are first used, and fresh pages are expensive: a million-entry cache is 16 MB of rows.
+  private row: Int32Array;
+  // Admission time per slot, only kept with a finite `ttl` (without one it is never read).
+  private born: Float64Array;
+  private readonly expires: boolean;
   private head: Int32Array;
   private tail: Int32Array;
   private usedBytes: Float64Array;
@@ -220,7 +233,9 @@ export class LruCache extends Slots implements ByteCache {
     this.capacity = capacity;
     this.ttl = opts.ttl ?? Number.POSITIVE_INFINITY;
     const parts = opts.partitions ?? 1;
-    this.row = new Float64Array(initial * ROW);
+    this.expires = this.ttl !== Number.POSITIVE_INFINITY;
+    this.row = new Int32Array(initial * ROW);
+    this.born = new Float64Array(this.expires ? initial : 0);
     this.head = new Int32Array(parts).fill(-1);
     this.tail = new Int32Array(parts).fill(-1);
     this.usedBytes = new Float64Array(parts);
@@ -233,13 +248,13 @@ export class LruCache extends Slots implements ByteCache {
   lookup(key: number, now: number): boolean {
     const s = this.index.get(key);
     if (s < 0) return false;
-    const r = s * ROW;
-    if (now - this.row[r + BORN] > this.ttl) {
+    // Without a ttl nothing expires (now - born > Infinity never holds), so `born` is skipped.
+    if (this.expires && now - this.born[s] > this.ttl) {
       this.expired++;
       this.remove(s);
       return false;
     }
-    const p = this.row[r + PART];
+    const p = this.row[s * ROW + PART];
     if (this.head[p] !== s) {
       this.unlink(s);
       this.pushFront(s, p);
@@ -256,12 +271,16 @@ export class LruCache extends Slots implements ByteCache {
     const s = this.alloc();
     this.key[s] = key;
     this.bytes[s] = size;
-    const r = s * ROW;
-    this.row[r + PART] = partition;
-    this.row[r + BORN] = now;
+    this.row[s * ROW + PART] = partition;
+    if (this.expires) this.born[s] = now;
     used[partition] += size;
     this.pushFront(s, partition);
     this.index.set(key, s);
+  }
+
+  /** Prefetches `key`'s index slot (see {@link KeyIndex.touch}); returns a number to keep the load alive. */
+  touch(key: number): number {
+    return this.index.touch(key);
   }
 
   /** Keys of `partition` from most to least recent (tests, debugging). */
@@ -303,9 +322,10 @@ export class LruCache extends Slots implements ByteCache {
 
   protected override growSlots(n: number): void {
     super.growSlots(n);
-    const row = new Float64Array(n * ROW);
+    const row = new Int32Array(n * ROW);
     row.set(this.row);
     this.row = row;
+    if (this.expires) this.born = grow(this.born, n);
   }
 }
 

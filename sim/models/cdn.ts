@@ -50,6 +50,8 @@ export class Cdn {
   readonly edgeNames: string[];
   private readonly caches: ByteCache[];
   private readonly edgeTime: (() => number)[];
+  // Per edge, the kernel FIFO lane for a constant edge time (hits then skip the event heap), or -1.
+  private readonly edgeLane: Int32Array;
   private readonly originTime: () => number;
   private readonly shield: ByteCache | undefined;
   private readonly shieldTime: (() => number) | undefined;
@@ -102,6 +104,10 @@ export class Cdn {
       return makeCache(e.policy, e.capacity, e.ttl);
     });
     this.edgeTime = this.edgeNames.map((n) => sampler(opts.edges[n].time, rng(`cdn:${n}`)));
+    this.edgeLane = Int32Array.from(this.edgeNames, (n) => {
+      const t = opts.edges[n].time;
+      return t.kind === 'const' && t.value >= 0 && Number.isFinite(t.value) ? kernel.fifo(t.value) : -1;
+    });
     this.originTime = sampler(opts.origin.time, rng('cdn:origin'));
     if (opts.origin.shield) {
       this.shield = makeCache('lru', opts.origin.shield.capacity);
@@ -182,7 +188,10 @@ export class Cdn {
       this.hits[e]++;
       this.hitBytes[e] += size;
       const r = this.allocRequest(token, CdnSource.Edge);
-      this.kernel.schedule(extra + this.edgeTime[e](), this.hDone, r);
+      // A constant time draws nothing, so the lane fires exactly when `schedule` would have.
+      const lane = this.edgeLane[e];
+      if (lane >= 0 && extra === 0) this.kernel.inFifo(lane, this.hDone, r);
+      else this.kernel.schedule(extra + this.edgeTime[e](), this.hDone, r);
       return;
     }
     const key = e * this.catalog.items + item;

@@ -18,6 +18,8 @@ export class TimeoutQueues {
   private head: number[] = [];
   private len: number[] = [];
   private armed: boolean[] = [];
+  private lastDelay = Number.NaN;
+  private lastQueue = 0;
   private readonly live: (ref: number) => boolean;
   private readonly expire: (ref: number) => void;
 
@@ -34,7 +36,8 @@ export class TimeoutQueues {
 
   /** Starts a timer of `delay` seconds for `ref`. */
   add(delay: number, ref: number): void {
-    let q = this.index.get(delay);
+    // Callers mostly repeat the previous delay (one service's timeout): skip the map then.
+    let q = delay === this.lastDelay ? this.lastQueue : this.index.get(delay);
     if (q === undefined) {
       q = this.delays.length;
       this.index.set(delay, q);
@@ -45,6 +48,8 @@ export class TimeoutQueues {
       this.len.push(0);
       this.armed.push(false);
     }
+    this.lastDelay = delay;
+    this.lastQueue = q;
     let refs = this.refs[q];
     let due = this.due[q];
     const n = this.len[q];
