@@ -15,7 +15,8 @@ import type { DistSpec } from '../../scenarios/distribution.js';
 import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random.js';
-import { type ByteCache, type CachePolicy, KeyIndex, makeCache } from './cache.js';
+import { type ByteCache, type CachePolicy, makeCache } from './cache.js';
+import { KeyIndex } from './key-index.js';
 
 /** One edge of the scenario's `cdn.edges` (CONTRACT.md). */
 export interface CdnEdgeOptions {

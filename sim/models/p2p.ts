@@ -32,8 +32,9 @@ import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random.js';
 import { zipfHarmonic } from '../kernel/zipf.js';
-import { KeyIndex, LruCache } from './cache.js';
+import { LruCache } from './cache.js';
 import type { Catalog } from './catalog.js';
+import { KeyIndex } from './key-index.js';
 
 /** The scenario's `p2p` section (CONTRACT.md) and the model's own knobs (all optional). */
 export interface P2pOptions {

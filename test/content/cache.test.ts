@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cheHitRatio, staticZipfHitRatio, zipfCheTime, zipfProbabilities } from '../../sim/analytic-cache.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 import { zipfSampler } from '../../sim/kernel/zipf.js';
-import { type ByteCache, KeyIndex, LfuCache, LruCache } from '../../sim/models/cache.js';
+import { type ByteCache, LfuCache, LruCache } from '../../sim/models/cache.js';
+import { KeyIndex } from '../../sim/models/key-index.js';
 
 /** Hit ratio of `cache` over `requests` Zipf draws after `warm` unmeasured ones (equal sizes of 1). */
 function hitRatio(
