@@ -172,14 +172,14 @@ export async function loadCommand(
   if (profile) {
     const { startProfiled } = await import('../../loadtests/profile/clinic.js');
     // The scenario's target names a deployment; the profiled server is the one started here.
-    const given = opts.target;
+    const given = opts.target === undefined ? undefined : resolveEnv(opts.target, new Secrets());
     // The allow-list holds before anything starts: a profiled target is loaded like any other.
-    if (given) await checkTarget(resolveEnv(given, new Secrets()), scenario.load?.allow ?? []);
+    if (given) await checkTarget(given, scenario.load?.allow ?? []);
     profiled = await startProfiled({
       tool: profile,
       command,
       dest: profileDir,
-      target: given === undefined ? undefined : resolveEnv(given, new Secrets()),
+      target: given,
       // The dashboard owns the terminal; clinic's chatter would tear its frames.
       log: opts.json || dashboard ? undefined : process.stderr,
     });

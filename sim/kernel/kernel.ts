@@ -157,11 +157,8 @@ export class Kernel {
 
   /** Time of the next event, or Infinity when none is pending. */
   peek(): number {
-    let t = this.size > 0 ? this.hTime[0] : this.farSize > 0 ? this.fTime[0] : Number.POSITIVE_INFINITY;
-    for (let l = 0; l < this.laneLen.length; l++) {
-      if (this.laneLen[l] > 0) t = Math.min(t, this.laneRing[l][this.laneHead[l] * 3]);
-    }
-    return t;
+    const src = this.source();
+    return src === NONE ? Number.POSITIVE_INFINITY : this.headTime(src);
   }
 
   /**
@@ -237,7 +234,7 @@ export class Kernel {
     for (;;) {
       const src = this.source();
       if (src === NONE) return false;
-      const time = src === NEAR ? this.hTime[0] : this.laneRing[src][this.laneHead[src] * 3];
+      const time = this.headTime(src);
       const slot = src === NEAR ? this.popRoot() : this.shiftLane(src);
       const id = this.sHandler[slot];
       const arg = this.sArg[slot];
@@ -261,7 +258,7 @@ export class Kernel {
     while (!this.stopped) {
       const src = this.source();
       if (src === NONE) break;
-      const time = src === NEAR ? this.hTime[0] : this.laneRing[src][this.laneHead[src] * 3];
+      const time = this.headTime(src);
       if (time > until) break;
       const slot = src === NEAR ? this.popRoot() : this.shiftLane(src);
       const id = this.sHandler[slot];
@@ -312,6 +309,11 @@ export class Kernel {
       }
     }
     return src;
+  }
+
+  /** Time of the next event of `src` (NEAR or a lane index). */
+  private headTime(src: number): number {
+    return src === NEAR ? this.hTime[0] : this.laneRing[src][this.laneHead[src] * 3];
   }
 
   /** Removes the head of `lane` and returns its slot. */

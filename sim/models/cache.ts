@@ -155,11 +155,6 @@ export class LruCache extends Slots implements ByteCache {
     this.index.set(key, s);
   }
 
-  /** Prefetches `key`'s index slot (see {@link KeyIndex.touch}); returns a number to keep the load alive. */
-  touch(key: number): number {
-    return this.index.touch(key);
-  }
-
   /** Keys of `partition` from most to least recent (tests, debugging). */
   keys(partition = 0): number[] {
     const out: number[] = [];

@@ -46,16 +46,6 @@ export class KeyIndex {
     }
   }
 
-  /**
-   * Reads the key where `key`'s probe starts and returns it. Touching the homes of a batch of keys
-   * before inserting them lets their cache misses overlap (the loads are independent) instead of
-   * paying them one after another; the caller must use the result (e.g. sum it into a field) so the
-   * loads are not optimised away.
-   */
-  touch(key: number): number {
-    return this.keys[this.home(key)];
-  }
-
   /** Stores `value` for `key` (replacing any). */
   set(key: number, value: number): void {
     if ((this.size + 1) * 2 > this.keys.length) this.grow();

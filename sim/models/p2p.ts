@@ -135,8 +135,6 @@ export class P2p {
   private readonly hServer: number;
   private readonly hStart: number;
   private readonly hPrefetch: number;
-  /** Sum of the keys read by `warm`'s prefetch loop (kept only so those loads happen). */
-  private warmSink = 0;
 
   constructor(
     private readonly kernel: Kernel,
@@ -387,12 +385,7 @@ export class P2p {
         sizes.push(size);
         bytes += size;
       }
-      // Each admission probes a random line of a large index: touch them all first so the misses
-      // overlap rather than stall one by one, then admit (same result; ~5 % off the warm-up).
       const base = c * this.items;
-      let sink = 0;
-      for (let i = 0; i < order.length; i++) sink += this.cache.touch(base + order[i]);
-      this.warmSink += sink;
       // The first distinct item of the backward history is the most recent: admit it last.
       for (let i = order.length - 1; i >= 0; i--) this.cache.admit(base + order[i], sizes[i], 0, c);
     }
