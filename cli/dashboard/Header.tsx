@@ -24,7 +24,6 @@ export interface HeaderProps {
 /** Scenario name and seed, then a progress bar over all replications with events/s. */
 export function Header({ view, layout }: HeaderProps) {
   if (view.load) return <LoadHeader view={view} load={view.load} layout={layout} />;
-  const status = STATUS[view.status];
   const done = view.status === 'done';
   const share = done
     ? 1
@@ -32,17 +31,30 @@ export function Header({ view, layout }: HeaderProps) {
       ? (view.replication + Math.min(1, view.time / view.duration)) / Math.max(1, view.replications)
       : 0;
   const right = ` ${(share * 100).toFixed(0).padStart(3)}%  ${clock(done ? view.duration : view.time)}/${clock(view.duration)}  ${si(view.eventsPerSec)} ev/s`;
-  const barWidth = Math.max(10, layout.width - right.length - 1);
+  const facts = `  seed ${view.seed}  replication ${done ? view.replications : Math.min(view.replication + 1, view.replications)}/${view.replications}  ${si(view.events)} events  `;
+  return <TitleAndBar command="run" view={view} facts={facts} share={share} right={right} layout={layout} />;
+}
+
+/** The two header lines every run shows: title with status, then the progress bar and its figures. */
+function TitleAndBar(props: {
+  command: 'run' | 'load';
+  view: DashboardView;
+  facts: string;
+  share: number;
+  right: string;
+  layout: Layout;
+}) {
+  const { view, share, right } = props;
+  const status = STATUS[view.status];
+  const barWidth = Math.max(10, props.layout.width - right.length - 1);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
-        <Text bold>backline run </Text>
+        <Text bold>{`backline ${props.command} `}</Text>
         <Text bold color="cyan">
           {view.scenario}
         </Text>
-        <Text>
-          {`  seed ${view.seed}  replication ${done ? view.replications : Math.min(view.replication + 1, view.replications)}/${view.replications}  ${si(view.events)} events  `}
-        </Text>
+        <Text>{props.facts}</Text>
         <Text color={status.color}>{status.label}</Text>
       </Text>
       <Text wrap="truncate">
@@ -67,7 +79,6 @@ export function rates(load: LoadRunView): string {
 
 /** The load run's title and its wall-time progress bar. */
 function LoadHeader({ view, load, layout }: { view: DashboardView; load: LoadRunView; layout: Layout }) {
-  const status = STATUS[view.status];
   const done = view.status === 'done';
   const share = done ? 1 : load.duration > 0 ? Math.min(1, load.elapsed / load.duration) : 0;
   // Counts go on the bar's line, which gives way to them, so the status on the title line fits 80 columns.
@@ -76,21 +87,14 @@ function LoadHeader({ view, load, layout }: { view: DashboardView; load: LoadRun
       ? `${int(load.measured)} measured`
       : `${int(load.sent)} sent  ${int(load.inFlight)} in flight`;
   const right = ` ${(share * 100).toFixed(0).padStart(3)}%  ${wall(Math.min(load.elapsed, load.duration))}/${wall(load.duration)}  ${rates(load)}  ${counts}`;
-  const barWidth = Math.max(10, layout.width - right.length - 1);
   return (
-    <Box flexDirection="column">
-      <Text wrap="truncate">
-        <Text bold>backline load </Text>
-        <Text bold color="cyan">
-          {view.scenario}
-        </Text>
-        <Text>{`  ${load.tool}  seed ${view.seed}  `}</Text>
-        <Text color={status.color}>{status.label}</Text>
-      </Text>
-      <Text wrap="truncate">
-        <Text color="cyan">{bar(share, barWidth)}</Text>
-        {right}
-      </Text>
-    </Box>
+    <TitleAndBar
+      command="load"
+      view={view}
+      facts={`  ${load.tool}  seed ${view.seed}  `}
+      share={share}
+      right={right}
+      layout={layout}
+    />
   );
 }
