@@ -47,6 +47,8 @@ export function causeOf(err: unknown): string {
     case 'EAI_AGAIN':
       return 'dns';
     default:
+      // Certificate and handshake failures come under many codes; one cause says what to fix.
+      if (/CERT|TLS|SSL|SIGNATURE/.test(e?.code ?? '')) return 'tls';
       return e?.message === 'socket hang up' ? 'reset' : (e?.code?.toLowerCase() ?? 'error');
   }
 }

@@ -8,12 +8,33 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { TargetRefusedError } from './errors.js';
 
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
+/**
+ * True for 127.0.0.0/8, ::1 and IPv4-mapped loopback in any spelling (`::ffff:127.0.0.1`, and
+ * `::ffff:7f00:1`, which is how WHATWG URLs normalise it).
+ */
 export function isLoopback(address: string): boolean {
   const a = address.toLowerCase().replace(/^\[|\]$/g, '');
-  if (a === '::1' || a === '0:0:0:0:0:0:0:1') return true;
-  const v4 = a.startsWith('::ffff:') ? a.slice(7) : a;
-  return isIP(v4) === 4 && v4.startsWith('127.');
+  if (isIP(a) === 4) return a.startsWith('127.');
+  if (isIP(a) !== 6) return false;
+  const words = expandIpv6(a);
+  if (words.slice(0, 7).every((w) => w === 0) && words[7] === 1) return true;
+  // ::ffff:a.b.c.d, IPv4-mapped: loopback when a = 127.
+  return words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff && words[6] >> 8 === 127;
+}
+
+/** The eight 16-bit words of a valid IPv6 address (with `::` and a dotted IPv4 tail expanded). */
+function expandIpv6(a: string): number[] {
+  let s = a.split('%')[0];
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
+  if (dotted) {
+    const [b0, b1, b2, b3] = dotted.slice(1).map(Number);
+    s = `${s.slice(0, dotted.index)}${((b0 << 8) | b1).toString(16)}:${((b2 << 8) | b3).toString(16)}`;
+  }
+  const [head, tail] = s.includes('::') ? s.split('::') : [s, undefined];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const fill = tail === undefined ? [] : Array(8 - h.length - t.length).fill('0');
+  return [...h, ...fill, ...t].map((w) => Number.parseInt(w, 16));
 }
 
 /** The host part of a URL without IPv6 brackets. */

@@ -1,0 +1,18 @@
+/**
+ * The transport the engine uses, by name. `flows` and the scheduler call {@link openTransport} and
+ * never pick an implementation themselves.
+ */
+import { nodeHttpTransport } from './node-http.js';
+import type { TransportOptions } from './options.js';
+import type { Transport } from './transport.js';
+
+/** Implementations by name; `node` is node:http keep-alive agents. */
+export const TRANSPORTS = { node: nodeHttpTransport } as const;
+
+/** Names of the implementations. */
+export type TransportKind = keyof typeof TRANSPORTS;
+
+/** Opens a connection pool to `opts.url` (default: the fastest correct implementation). */
+export function openTransport(opts: TransportOptions, kind: TransportKind = 'node'): Transport {
+  return TRANSPORTS[kind](opts);
+}
