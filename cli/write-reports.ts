@@ -1,19 +1,10 @@
 /**
  * Writes a run's reports (`result.json`, `report.html`, `junit.xml`, `summary.md`) into a folder,
- * each atomically: written to a temporary file beside it, flushed, then renamed over the target,
- * so a reader (or a killed process) never sees half a file.
+ * each by the rules of `write-file.ts` (atomic replace of regular files; never renamed over a
+ * device, FIFO or symlink), so a reader (or a killed process) never sees half a file.
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { renderHtml } from '../reports/html.js';
 import { renderJson } from '../reports/json.js';
@@ -22,6 +13,9 @@ import { renderMarkdown } from '../reports/markdown.js';
 import type { Comparison } from '../results/compare.js';
 import { RunError } from '../results/errors.js';
 import type { RunResult } from '../results/run-result.js';
+import { writeFileSafely } from './write-file.js';
+
+export { writeAtomic } from './write-file.js';
 
 /** Options of {@link writeReports}. */
 export interface WriteReportsOptions {
@@ -55,37 +49,6 @@ export function defaultOutDir(scenario: string, result: RunResult, root = 'out',
   let dir = base;
   for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
   return dir;
-}
-
-/**
- * Writes `text` to `path` atomically (temporary file, fsync, rename); a failure (a full disk) is a
- * {@link RunError} and leaves no file behind.
- */
-export function writeAtomic(path: string, text: string): void {
-  try {
-    replaceFile(path, text);
-  } catch (err) {
-    throw new RunError(`cannot write ${path}: ${(err as Error).message}`);
-  }
-}
-
-function replaceFile(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'w');
-    // write(2) may write less than asked when the disk fills up; only the next call reports ENOSPC.
-    const bytes = Buffer.from(text);
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (err) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }
 
 /**
@@ -125,7 +88,7 @@ export function writeReports(result: RunResult, opts: WriteReportsOptions): stri
   for (const [name, text] of files) {
     const path = join(dir, name);
     try {
-      replaceFile(path, text);
+      writeFileSafely(path, text);
       written.push(path);
     } catch (err) {
       failed.push(name);
