@@ -502,7 +502,7 @@ describe('JSON Schema of the input format', () => {
     expect(Object.keys(service)).toContain('autoscale');
     expect(service.time).toEqual({
       description: 'a distribution like `exp(1ms)` for `time`',
-      type: ['string', 'number'],
+      anyOf: [{ type: 'string' }, { type: 'number' }],
     });
   });
 });

@@ -11,7 +11,20 @@ export interface QuotedText {
   text: string;
   /** Offset in `text` → offset in the original source. */
   original(offset: number): number;
+  /** The calls that plain YAML 1.2 (PyYAML, yaml-language-server) would reject or split, as written. */
+  misread: UnquotedCall[];
 }
+
+/** An unquoted call that is not plain YAML, with its offsets in the original source. */
+export interface UnquotedCall {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Whether a plain scalar with this text would be cut or rejected by YAML 1.2 (in flow, any indicator). */
+const breaksPlain = (call: string, inFlow: boolean) =>
+  /:\s| #/.test(call) || (inFlow && /[,[\]{}]/.test(call));
 
 const CALL_START = /[A-Za-z_][\w-]*\(/y;
 /** Characters that make an unquoted call mean something else to YAML. */
@@ -53,6 +66,7 @@ function indentAt(src: string, i: number): number {
  */
 export function quoteCalls(src: string): QuotedText {
   const inserts: number[] = []; // original offsets before which a quote is inserted
+  const misread: UnquotedCall[] = [];
   let flow = 0;
   let valueStart = true;
   let i = 0;
@@ -92,6 +106,8 @@ export function quoteCalls(src: string): QuotedText {
         (isBreak(next) || isBlank(next) || (flow > 0 && (next === ',' || next === '}' || next === ']')));
       if (end !== undefined && endsValue && NEEDS_QUOTES.test(src.slice(i, end))) {
         inserts.push(i, end);
+        const call = src.slice(i, end);
+        if (breaksPlain(call, flow > 0)) misread.push({ start: i, end, text: call });
         i = end;
         valueStart = false;
         continue;
@@ -158,7 +174,7 @@ export function quoteCalls(src: string): QuotedText {
       i++;
     }
   }
-  if (inserts.length === 0) return { text: src, original: (o) => o };
+  if (inserts.length === 0) return { text: src, original: (o) => o, misread };
   let text = '';
   let last = 0;
   for (const at of inserts) {
@@ -170,6 +186,7 @@ export function quoteCalls(src: string): QuotedText {
   const quotePositions = inserts.map((at, k) => at + k);
   return {
     text,
+    misread,
     original(offset) {
       let before = 0;
       while (before < quotePositions.length && quotePositions[before] < offset) before++;

@@ -89,7 +89,7 @@ describe('backline schema', () => {
     const schema = JSON.parse(r.stdout);
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.properties.services.type).toBe('object');
-    expect(schema.properties.duration.type).toEqual(['string', 'number']);
+    expect(schema.properties.duration.anyOf).toEqual([{ type: 'string' }, { type: 'number' }]);
     expect(schema.required).toEqual(['name', 'duration', 'users', 'services']);
   });
 });

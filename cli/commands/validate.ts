@@ -3,10 +3,14 @@
  * prints the static capacity check. Exit 0 when it loads (capacity warnings do not fail it), 2 with
  * every mistake as `file:line:col  message` when it does not.
  */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { ScenarioError } from '../../results/errors.js';
 import { capacityWarnings, offeredLoad } from '../../scenarios/capacity.js';
-import { loadScenario } from '../../scenarios/load.js';
+import { isPath } from '../../scenarios/catalog.js';
+import { loadScenario, resolveScenario } from '../../scenarios/load.js';
+import { plainYamlWarnings } from '../../scenarios/plain-yaml.js';
 import { EXIT } from '../exit.js';
 import { collect } from '../options.js';
 
@@ -17,6 +21,13 @@ export interface ValidateCommandOptions {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Unquoted calls other YAML tools misread, named as the loader names the file. */
+function unquotedCallWarnings(arg: string): string[] {
+  const path = resolveScenario(arg);
+  const rel = relative(process.cwd(), path);
+  return plainYamlWarnings(readFileSync(path, 'utf8'), isPath(arg) || rel.startsWith('..') ? path : rel);
+}
 
 /** Runs `validate` and returns the exit code. */
 export async function validateCommand(arg: string, opts: ValidateCommandOptions): Promise<number> {
@@ -30,7 +41,7 @@ export async function validateCommand(arg: string, opts: ValidateCommandOptions)
   }
   const services = Object.keys(scenario.services).length;
   const journeys = Object.keys(scenario.users.journeys).length;
-  const warnings = capacityWarnings(scenario);
+  const warnings = [...unquotedCallWarnings(arg), ...capacityWarnings(scenario)];
   if (opts.json) {
     const load = offeredLoad(scenario);
     process.stdout.write(
