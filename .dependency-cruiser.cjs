@@ -1,8 +1,8 @@
 /**
- * Import directions from DESIGN.md, enforced in `npm run lint`.
+ * Import directions (docs/architecture.md), enforced in `npm run lint`.
  * Each rule names a folder and what it must not import.
  */
-const ours = '^(scenarios|sim|loadtests|results|reports|cli|bench|test)/';
+const ours = '^(math|scenarios|sim|loadtests|results|reports|cli|bench|test)/';
 module.exports = {
   forbidden: [
     {
@@ -10,6 +10,12 @@ module.exports = {
       severity: 'error',
       from: { pathNot: '^(cli|bench|test)/' },
       to: { path: '^cli/' },
+    },
+    {
+      name: 'math-imports-nothing-of-ours',
+      severity: 'error',
+      from: { path: '^math/' },
+      to: { path: ours, pathNot: '^math/' },
     },
     {
       name: 'results-imports-nothing-of-ours',
@@ -24,27 +30,61 @@ module.exports = {
       to: { path: ours, pathNot: '^(results|reports)/' },
     },
     {
-      name: 'scenarios-only-results',
+      name: 'scenarios-only-math-results',
       severity: 'error',
       from: { path: '^scenarios/' },
-      to: { path: ours, pathNot: '^(results|scenarios)/' },
+      to: { path: ours, pathNot: '^(math|results|scenarios)/' },
     },
     {
-      name: 'sim-only-scenarios-results',
+      name: 'sim-only-math-scenarios-results',
       severity: 'error',
       from: { path: '^sim/' },
-      to: { path: ours, pathNot: '^(results|scenarios|sim)/' },
+      to: { path: ours, pathNot: '^(math|results|scenarios|sim)/' },
     },
     {
-      name: 'loadtests-no-sim-models',
+      // The kernel (event list, clock, RNG, samplers, statistics) knows no model and no scenario.
+      name: 'sim-kernel-only-math',
+      severity: 'error',
+      from: { path: '^sim/kernel/' },
+      to: { path: ours, pathNot: '^(math|sim/kernel)/' },
+    },
+    {
+      // Resilience primitives are pure state machines the twin (loadtests/) runs too: no engine.
+      name: 'sim-resilience-no-engine',
+      severity: 'error',
+      from: { path: '^sim/resilience/' },
+      to: { path: '^sim/', pathNot: '^sim/(kernel|resilience)/' },
+    },
+    {
+      // The stations engine stands alone: the topology engine builds on it, not the other way.
+      name: 'sim-queueing-no-topology-content',
+      severity: 'error',
+      from: { path: '^sim/queueing/' },
+      to: { path: '^sim/', pathNot: '^sim/(kernel|queueing)/' },
+    },
+    {
+      // Content models answer through a callback; they never reach into the request engine.
+      name: 'sim-content-no-engine',
+      severity: 'error',
+      from: { path: '^sim/content/' },
+      to: { path: '^sim/', pathNot: '^sim/(kernel|content)/' },
+    },
+    {
+      name: 'sim-topology-not-runner',
+      severity: 'error',
+      from: { path: '^sim/topology/' },
+      to: { path: '^sim/[^/]+$' },
+    },
+    {
+      name: 'loadtests-only-kernel-resilience-of-sim',
       severity: 'error',
       from: { path: '^loadtests/' },
-      to: { path: ours, pathNot: '^(results|scenarios|loadtests|sim/kernel)/' },
+      to: { path: ours, pathNot: '^(math|results|scenarios|loadtests|sim/kernel|sim/resilience)/' },
     },
     {
       name: 'library-not-test-or-bench',
       severity: 'error',
-      from: { path: '^(scenarios|sim|loadtests|results|reports|cli)/' },
+      from: { path: '^(math|scenarios|sim|loadtests|results|reports|cli)/' },
       to: { path: '^(test|bench)/' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },

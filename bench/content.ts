@@ -6,12 +6,12 @@
  */
 import { loadScenario } from '../scenarios/load.js';
 import { advance, build } from '../sim/build.js';
+import { type ByteCache, LfuCache, LruCache } from '../sim/content/cache.js';
+import { Catalog } from '../sim/content/catalog.js';
+import { Cdn } from '../sim/content/cdn.js';
 import { Kernel } from '../sim/kernel/kernel.js';
 import { RandomStreams } from '../sim/kernel/random.js';
 import { zipfSampler } from '../sim/kernel/zipf.js';
-import { type ByteCache, LfuCache, LruCache } from '../sim/models/cache.js';
-import { Catalog } from '../sim/models/catalog.js';
-import { Cdn } from '../sim/models/cdn.js';
 
 /** One benchmark line. */
 export interface ContentLine {

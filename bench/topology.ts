@@ -5,9 +5,9 @@
  */
 import { Kernel } from '../sim/kernel/kernel.js';
 import { RandomStreams } from '../sim/kernel/random.js';
-import type { ServiceOptions, TopologyOptions } from '../sim/models/options.js';
-import { Population } from '../sim/models/population.js';
-import { Topology } from '../sim/models/topology.js';
+import type { ServiceOptions, TopologyOptions } from '../sim/topology/options.js';
+import { Population } from '../sim/topology/population.js';
+import { Topology } from '../sim/topology/topology.js';
 
 const ms = (x: number) => x / 1000;
 const logn = (median: number, sigma: number) => ({

@@ -2,9 +2,10 @@
  * Arrival processes: how users turn up. Written as a call in the scenario (`poisson(3k/s)`,
  * `ramp(0 -> 5k/s over 2m)`) and resolved here to numbers (rates per second, seconds).
  */
+
+import { distMean } from '../math/moments.js';
 import { type CallArg, isCall, parseCall } from './call.js';
 import { type DistSpec, parseDist } from './distribution.js';
-import { distMean } from './moments.js';
 import { didYouMean, listOf } from './suggest.js';
 import { parseCount, parseDuration, parseRate, parseShare } from './units.js';
 import { ValueError } from './value-error.js';

@@ -4,8 +4,9 @@
  * keep up on average, so its queues grow until requests are rejected; the run still goes (queues are
  * bounded), but the author should hear about it first.
  */
+
+import { distMean } from '../math/moments.js';
 import { peakRate } from './arrivals.js';
-import { distMean } from './moments.js';
 import type { Call } from './route.js';
 import type { Scenario } from './schema.js';
 

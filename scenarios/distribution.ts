@@ -3,23 +3,13 @@
  * resolved to plain numbers (seconds for times) at load time. Sampling lives in `sim/kernel/`.
  */
 
-/** A parsed distribution. Time-valued parameters are in seconds. */
-export type DistSpec =
-  | { kind: 'const'; value: number }
-  | { kind: 'uniform'; min: number; max: number }
-  | { kind: 'exp'; mean: number }
-  | { kind: 'normal'; mean: number; sd: number }
-  | { kind: 'lognormal'; mu: number; sigma: number }
-  | { kind: 'gamma'; shape: number; scale: number }
-  | { kind: 'weibull'; shape: number; scale: number }
-  | { kind: 'pareto'; scale: number; shape: number }
-  | { kind: 'zipf'; s: number; n: number }
-  | { kind: 'empirical'; values: number[] };
-
+import type { DistSpec } from '../math/dist-spec.js';
 import { type CallArg, isCall, parseCall } from './call.js';
 import { closest, didYouMean, listOf } from './suggest.js';
 import { parseCount, parseDuration, parseSize } from './units.js';
 import { ValueError } from './value-error.js';
+
+export type { DistSpec };
 
 /** What the distribution produces, which decides how its numeric arguments are read. */
 export type DistUnit = 'duration' | 'size' | 'count';

@@ -11,20 +11,20 @@
 import { readFileSync } from 'node:fs';
 import type { FaultMark, ServiceResult } from '../results/run-result.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { buildContent, type Content, hasContent } from './content.js';
+import { buildContent, type Content, hasContent } from './content/content.js';
 import { sampler } from './kernel/distributions.js';
 import { Kernel } from './kernel/kernel.js';
 import { RandomStreams } from './kernel/random.js';
-import { parseReplayCsv } from './models/arrivals.js';
-import { type JourneyStats, Journeys } from './models/journeys.js';
-import type { ArrivalOptions, TopologyOptions } from './models/options.js';
-import { plainTimeline, type Ticker } from './models/plain-timeline.js';
-import { Requests } from './models/requests.js';
-import { Service } from './models/service.js';
-import { niceInterval, type TimelineRecorder } from './models/timeline.js';
-import { Topology } from './models/topology.js';
-import type { Tracer } from './models/tracer.js';
-import { Users } from './models/users.js';
+import { type JourneyStats, Journeys } from './queueing/journeys.js';
+import { plainTimeline, type Ticker } from './queueing/plain-timeline.js';
+import { Requests } from './queueing/requests.js';
+import { Service } from './queueing/service.js';
+import { niceInterval, type TimelineRecorder } from './queueing/timeline.js';
+import { Users } from './queueing/users.js';
+import { parseReplayCsv } from './topology/arrivals.js';
+import type { ArrivalOptions, TopologyOptions } from './topology/options.js';
+import { Topology } from './topology/topology.js';
+import type { Tracer } from './topology/tracer.js';
 
 /** What a replication reports about one service: its result before intervals across replications. */
 export interface ServiceOut extends Omit<ServiceResult, 'ci'> {

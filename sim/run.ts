@@ -14,12 +14,12 @@ import type { FaultMark, JourneyResult, RunResult, ServiceResult, Timeline } fro
 import { scenarioHash } from '../scenarios/hash.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { advance, build, type Model, type ServiceOut } from './build.js';
-import { type ContentRaw, combineContent } from './content-results.js';
+import { type ContentRaw, combineContent } from './content/content-results.js';
 import { RandomStreams } from './kernel/random.js';
-import type { TimelineRecorder } from './models/timeline.js';
-import { CAUSES } from './models/topology.js';
-import { Tracer } from './models/tracer.js';
-import { TraceWriter } from './models/traces.js';
+import type { TimelineRecorder } from './queueing/timeline.js';
+import { CAUSES } from './topology/topology.js';
+import { Tracer } from './topology/tracer.js';
+import { TraceWriter } from './topology/traces.js';
 
 /** Options of a simulation run. */
 export interface SimOptions {

@@ -5,9 +5,9 @@
 import type { LatencySummary } from '../results/histogram.js';
 import { LatencyHistogram } from '../results/histogram.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { Content, type ContentScenario } from './content.js';
-import type { ContentResults } from './content-results.js';
-import { cumulative } from './cumulative.js';
+import { Content, type ContentScenario } from './content/content.js';
+import type { ContentResults } from './content/content-results.js';
+import { cumulative } from './kernel/cumulative.js';
 import { distMean, sampler } from './kernel/distributions.js';
 import type { Kernel } from './kernel/kernel.js';
 import type { RandomStreams } from './kernel/random.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DistSpec } from '../../scenarios/distribution.js';
+import type { DistSpec } from '../../math/dist-spec.js';
 import {
   distMean,
   distQuantile,

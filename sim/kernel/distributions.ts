@@ -5,13 +5,13 @@
  * time, returning a specialised closure that allocates nothing per draw.
  */
 
-import { positive, unknownKind, validate } from '../../scenarios/dist-check.js';
-import type { DistSpec } from '../../scenarios/distribution.js';
+import { positive, unknownKind, validate } from '../../math/dist-check.js';
+import type { DistSpec } from '../../math/dist-spec.js';
 import type { Rng } from './random.js';
 import { zipfSampler } from './zipf.js';
 
-export { distMean, distQuantile, distVariance } from '../../scenarios/moments.js';
-export { inverseNormalCdf, lognormalFromMedianP99 } from '../../scenarios/normal.js';
+export { distMean, distQuantile, distVariance } from '../../math/moments.js';
+export { inverseNormalCdf, lognormalFromMedianP99 } from '../../math/normal.js';
 
 /**
  * Standard normal draws by Marsaglia's polar method; each accepted pair yields two variates, so the spare

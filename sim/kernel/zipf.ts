@@ -1,10 +1,10 @@
 /**
  * Zipf sampling in O(1) memory and O(1) expected time per draw, for any number of ranks.
  */
-import { helper1, helper2 } from '../../scenarios/harmonic.js';
+import { helper1, helper2 } from '../../math/harmonic.js';
 import type { Rng } from './random.js';
 
-export { zipfHarmonic } from '../../scenarios/harmonic.js';
+export { zipfHarmonic } from '../../math/harmonic.js';
 
 function checkZipf(n: number, s: number): void {
   if (!Number.isSafeInteger(n) || n < 1) {

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { cheHitRatio, staticZipfHitRatio, zipfCheTime, zipfProbabilities } from '../../sim/analytic-cache.js';
+import {
+  cheHitRatio,
+  staticZipfHitRatio,
+  zipfCheTime,
+  zipfProbabilities,
+} from '../../sim/content/analytic-cache.js';
+import { type ByteCache, LfuCache, LruCache } from '../../sim/content/cache.js';
+import { KeyIndex } from '../../sim/kernel/key-index.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 import { zipfSampler } from '../../sim/kernel/zipf.js';
-import { type ByteCache, LfuCache, LruCache } from '../../sim/models/cache.js';
-import { KeyIndex } from '../../sim/models/key-index.js';
 
 /** Hit ratio of `cache` over `requests` Zipf draws after `warm` unmeasured ones (equal sizes of 1). */
 function hitRatio(

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { cheHitRatio } from '../../sim/analytic-cache.js';
+import { cheHitRatio } from '../../sim/content/analytic-cache.js';
+import { Catalog } from '../../sim/content/catalog.js';
+import { Cdn, type CdnOptions, CdnSource } from '../../sim/content/cdn.js';
 import { Kernel } from '../../sim/kernel/kernel.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
-import { Catalog } from '../../sim/models/catalog.js';
-import { Cdn, type CdnOptions, CdnSource } from '../../sim/models/cdn.js';
 
 const streams = new RandomStreams(21);
 const rng = (name: string) => streams.stream(name);

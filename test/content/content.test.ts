@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario } from '../../scenarios/load.js';
-import { buildContent, hasContent } from '../../sim/content.js';
-import { combineContent } from '../../sim/content-results.js';
+import { buildContent, hasContent } from '../../sim/content/content.js';
+import { combineContent } from '../../sim/content/content-results.js';
 import { Kernel } from '../../sim/kernel/kernel.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 import { simulateContent } from '../../sim/simulate-content.js';

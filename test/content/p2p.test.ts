@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { Catalog } from '../../sim/content/catalog.js';
+import { P2p, type P2pOptions } from '../../sim/content/p2p.js';
 import { Kernel } from '../../sim/kernel/kernel.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
-import { Catalog } from '../../sim/models/catalog.js';
-import { P2p, type P2pOptions } from '../../sim/models/p2p.js';
 
 const TRACK = 4_800_000; // 240 s at 20 kB/s
 const c = (v: number) => ({ kind: 'const' as const, value: v });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Kernel } from '../../sim/kernel/kernel.js';
-import { RandomStreams } from '../../sim/kernel/random.js';
 import {
   coefficientOfVariation,
   kthSmallest,
   Ring,
   Store,
   type StoreOptions,
-} from '../../sim/models/store.js';
+} from '../../sim/content/store.js';
+import { Kernel } from '../../sim/kernel/kernel.js';
+import { RandomStreams } from '../../sim/kernel/random.js';
 
 const streams = new RandomStreams(11);
 const rng = (name: string) => streams.stream(name);

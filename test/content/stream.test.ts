@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { EventStream } from '../../sim/content/stream.js';
 import { Kernel } from '../../sim/kernel/kernel.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
-import { EventStream } from '../../sim/models/stream.js';
 
 const streams = new RandomStreams(5);
 const rng = (name: string) => streams.stream(name);

@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../scenarios/load.js';
 import { advance, build } from '../../sim/build.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
-import { CAUSES } from '../../sim/models/topology.js';
-import { Tracer } from '../../sim/models/tracer.js';
-import { TraceWriter, type ZipkinSpan, zipkinSpanProblems } from '../../sim/models/traces.js';
+import { CAUSES } from '../../sim/topology/topology.js';
+import { Tracer } from '../../sim/topology/tracer.js';
+import { TraceWriter, type ZipkinSpan, zipkinSpanProblems } from '../../sim/topology/traces.js';
 import { backline } from '../cli.js';
 
 /** A gateway fanning out to two services, one of which reads a store and retries on errors. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../sim/kernel/random.js';
-import { TRACE_EPOCH_US, TraceWriter, zipkinSpanProblems } from '../../sim/models/traces.js';
+import { TRACE_EPOCH_US, TraceWriter, zipkinSpanProblems } from '../../sim/topology/traces.js';
 
 /** A synthetic play: gateway → auth, then metadata ∥ license, then a CDN fetch. */
 function syntheticPlay(w: TraceWriter, t0: number): void {

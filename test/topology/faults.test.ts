@@ -3,8 +3,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '../../sim/kernel/kernel.js';
-import type { TopologyOptions } from '../../sim/models/options.js';
-import { TimeoutQueues } from '../../sim/models/timeouts.js';
+import type { TopologyOptions } from '../../sim/topology/options.js';
+import { TimeoutQueues } from '../../sim/topology/timeouts.js';
 import { runOnce } from './harness.js';
 
 const exp = (mean: number) => ({ kind: 'exp' as const, mean });

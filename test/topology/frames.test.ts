@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CALL, Frames, MAX_REF } from '../../sim/models/frames.js';
+import { CALL, Frames, MAX_REF } from '../../sim/topology/frames.js';
 
 describe('frame refs', () => {
   it('stay below 2^48 (the content bridge P2P token base) however often a row is reused', () => {

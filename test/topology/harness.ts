@@ -5,8 +5,8 @@
 import { ci95 } from '../../results/confidence.js';
 import { Kernel } from '../../sim/kernel/kernel.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
-import type { TopologyOptions } from '../../sim/models/options.js';
-import { Topology } from '../../sim/models/topology.js';
+import type { TopologyOptions } from '../../sim/topology/options.js';
+import { Topology } from '../../sim/topology/topology.js';
 
 /** Runs one replication to the end and returns the engine. */
 export function runOnce(opts: TopologyOptions, seed = 1, rep = 0): Topology {

@@ -4,14 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../sim/kernel/random.js';
-import { ArrivalProcess, parseReplayCsv } from '../../sim/models/arrivals.js';
-import { Autoscaler } from '../../sim/models/autoscaler.js';
-import { Balancer } from '../../sim/models/balancer.js';
-import { Breaker } from '../../sim/models/breaker.js';
-import type { ArrivalOptions, TopologyOptions } from '../../sim/models/options.js';
-import { Population, PREMIUM } from '../../sim/models/population.js';
-import { ReplicaPool, UP } from '../../sim/models/replicas.js';
-import { RetryPolicy } from '../../sim/models/retry.js';
+import { Autoscaler } from '../../sim/resilience/autoscaler.js';
+import { Balancer } from '../../sim/resilience/balancer.js';
+import { Breaker } from '../../sim/resilience/breaker.js';
+import { RetryPolicy } from '../../sim/resilience/retry.js';
+import { ArrivalProcess, parseReplayCsv } from '../../sim/topology/arrivals.js';
+import type { ArrivalOptions, TopologyOptions } from '../../sim/topology/options.js';
+import { Population, PREMIUM } from '../../sim/topology/population.js';
+import { ReplicaPool, UP } from '../../sim/topology/replicas.js';
 import { runOnce } from './harness.js';
 
 const rng = (name = 'x') => new RandomStreams(1).stream(name);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { meanMaxExp, tandemResponse } from '../../sim/analytic.js';
-import type { TopologyOptions } from '../../sim/models/options.js';
+import type { TopologyOptions } from '../../sim/topology/options.js';
 import { meanLatency, replicate } from './harness.js';
 
 const exp = (mean: number) => ({ kind: 'exp' as const, mean });

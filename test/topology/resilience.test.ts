@@ -3,8 +3,8 @@
  * factor, a breaker opens during an errors fault and closes after it, an autoscaler follows a step.
  */
 import { describe, expect, it } from 'vitest';
-import type { TopologyOptions } from '../../sim/models/options.js';
-import { expectedTries } from '../../sim/models/retry.js';
+import { expectedTries } from '../../sim/resilience/retry.js';
+import type { TopologyOptions } from '../../sim/topology/options.js';
 import { replicate, runOnce } from './harness.js';
 
 const exp = (mean: number) => ({ kind: 'exp' as const, mean });

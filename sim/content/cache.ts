@@ -8,7 +8,7 @@
  * the P2P model keeps every simulated client's local cache in one structure that way.
  */
 
-import { KeyIndex } from './key-index.js';
+import { KeyIndex } from '../kernel/key-index.js';
 
 /** What every byte cache offers the models. */
 export interface ByteCache {

@@ -6,8 +6,8 @@
  * latency) that has one and is not partitioned from the caller.
  */
 import type { RandomStreams } from '../kernel/random.js';
-import { Autoscaler } from './autoscaler.js';
-import { Balancer } from './balancer.js';
+import { Autoscaler } from '../resilience/autoscaler.js';
+import { Balancer } from '../resilience/balancer.js';
 import type { Network } from './network.js';
 import type { ServiceOptions } from './options.js';
 import { ReplicaPool } from './replicas.js';

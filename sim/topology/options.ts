@@ -3,7 +3,7 @@
  * YAML concerns, so models can be unit-tested with hand-built configs and `sim/build.ts` is the one
  * place that maps a `Scenario` onto them. Times in seconds, rates per second, shares 0..1.
  */
-import type { DistSpec } from '../../scenarios/distribution.js';
+import type { DistSpec } from '../../math/dist-spec.js';
 
 /** How users turn up. `replay` carries the timestamps themselves (build.ts reads the CSV). */
 export type ArrivalOptions =

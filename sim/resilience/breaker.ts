@@ -8,7 +8,9 @@
  * opens it again. The half-open transition is taken lazily, by the first call after `open` elapsed,
  * so an idle breaker costs no events.
  */
-import type { BreakerOptions } from './options.js';
+import type { Service } from '../../scenarios/service.js';
+
+type BreakerOptions = NonNullable<Service['breaker']>;
 
 const BUCKETS = 10;
 export const CLOSED = 0;

@@ -14,9 +14,9 @@ import type { CdnEdgeResult } from '../../results/run-result.js';
 import type { DistSpec } from '../../scenarios/distribution.js';
 import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
+import { KeyIndex } from '../kernel/key-index.js';
 import type { Rng } from '../kernel/random.js';
 import { type ByteCache, type CachePolicy, makeCache } from './cache.js';
-import { KeyIndex } from './key-index.js';
 
 /** One edge of the scenario's `cdn.edges` (CONTRACT.md). */
 export interface CdnEdgeOptions {

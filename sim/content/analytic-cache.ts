@@ -6,7 +6,7 @@
  * T after its last request, T solving Σ_i s_i (1 − e^{−q_i T}) = C (s_i the size, q_i the request
  * probability per request). The hit ratio is then Σ_i q_i (1 − e^{−q_i T}).
  */
-import { zipfHarmonic } from './kernel/zipf.js';
+import { zipfHarmonic } from '../kernel/zipf.js';
 
 /** Request probabilities of a Zipf(s) law over `n` ranks (rank 1 first). */
 export function zipfProbabilities(n: number, s: number): Float64Array {

@@ -24,15 +24,15 @@
  * Content calls (`cdn`, `stores.<name>` in a route) wait for the content models instead, bounded
  * the same way; they have no retries, breakers or hedges.
  */
-import type { Content } from '../content.js';
+import type { Content } from '../content/content.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams } from '../kernel/random.js';
-import { Breaker } from './breaker.js';
+import { Breaker } from '../resilience/breaker.js';
+import { RetryPolicy } from '../resilience/retry.js';
 import { BREAKER, DEADLINE, TIMEOUT, UNAVAILABLE } from './causes.js';
 import { ATTEMPT, CALL, type Frames, VISIT } from './frames.js';
 import type { ServiceOptions } from './options.js';
 import type { Placement } from './placement.js';
-import { RetryPolicy } from './retry.js';
 import type { Routes } from './routes.js';
 import { TimeoutQueues } from './timeouts.js';
 import type { Tracer } from './tracer.js';

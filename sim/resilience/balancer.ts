@@ -11,9 +11,18 @@
  * - hash: consistent hashing of the user id onto a ring of virtual nodes (64 per replica), walking
  *   clockwise past replicas that are not routable, so a crash only moves that replica's users.
  */
+import type { Service } from '../../scenarios/service.js';
 import type { Rng } from '../kernel/random.js';
-import type { BalancePolicy } from './options.js';
-import type { ReplicaPool } from './replicas.js';
+
+type BalancePolicy = Service['balance'];
+
+/** What a balancer reads of the replicas it picks from (the topology's replica columns, a twin's pool). */
+export interface ReplicaLoads {
+  /** Whether replica `r` takes new requests. */
+  routable(r: number): boolean;
+  /** Requests replica `r` holds (serving and waiting). */
+  load(r: number): number;
+}
 
 const POLICIES: Record<BalancePolicy, number> = {
   'round-robin': 0,
@@ -35,7 +44,7 @@ export function mix32(x: number): number {
 /** Chooses among the replicas of one group. */
 export class Balancer {
   private readonly policy: number;
-  private readonly pool: ReplicaPool;
+  private readonly pool: ReplicaLoads;
   /** Replica ids of the group, in slot order. */
   readonly slots: Int32Array;
   private readonly rng: Rng;
@@ -43,7 +52,7 @@ export class Balancer {
   private ringPoint: Uint32Array | undefined;
   private ringOwner: Int32Array | undefined;
 
-  constructor(policy: BalancePolicy, pool: ReplicaPool, slots: readonly number[], rng: Rng) {
+  constructor(policy: BalancePolicy, pool: ReplicaLoads, slots: readonly number[], rng: Rng) {
     this.policy = POLICIES[policy];
     this.pool = pool;
     this.slots = Int32Array.from(slots);

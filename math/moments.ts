@@ -4,7 +4,7 @@
  */
 
 import { unknownKind, validate } from './dist-check.js';
-import type { DistSpec } from './distribution.js';
+import type { DistSpec } from './dist-spec.js';
 import { zipfHarmonic } from './harmonic.js';
 import { inverseNormalCdf } from './normal.js';
 import { gammaFn, logGamma, regularizedGamma } from './special.js';

@@ -4,9 +4,9 @@
  * columns. Windows (since warm-up, per timeline interval, per autoscaler evaluation) are differences
  * of integral readings, so none of them disturbs another.
  */
-import { Integrals } from './integrals.js';
+import { Integrals } from '../kernel/integrals.js';
+import type { TimelineRecorder } from '../queueing/timeline.js';
 import type { ReplicaPool } from './replicas.js';
-import type { TimelineRecorder } from './timeline.js';
 
 /** Counters of one service since warm-up. */
 export interface ServiceCounters {

@@ -3,9 +3,9 @@
  * and how replications pool into one answer. Kept apart from the models so `run.ts` can pool
  * without knowing how content is simulated.
  */
-import { LatencyHistogram } from '../results/histogram.js';
-import type { CdnEdgeResult, RunResult, StoreResult, StreamResult } from '../results/run-result.js';
-import { storeResult } from './models/store.js';
+import { LatencyHistogram } from '../../results/histogram.js';
+import type { CdnEdgeResult, RunResult, StoreResult, StreamResult } from '../../results/run-result.js';
+import { storeResult } from './store.js';
 
 /** The content sections of a RunResult, as the content models fill them. */
 export type ContentResults = Pick<RunResult, 'cdn' | 'p2p' | 'stores' | 'streams'>;

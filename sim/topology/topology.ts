@@ -21,16 +21,17 @@
 
 import { LatencyHistogram } from '../../results/histogram.js';
 import type { FaultMark } from '../../results/run-result.js';
-import type { Content } from '../content.js';
+import type { Content } from '../content/content.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams } from '../kernel/random.js';
+import type { JourneyStats } from '../queueing/journeys.js';
+import { niceInterval, TimelineRecorder } from '../queueing/timeline.js';
 import { Attempts } from './attempts.js';
 import { Calls } from './calls.js';
 import { CRASH } from './causes.js';
 import { FaultInjector } from './fault-injector.js';
 import { faultMarks } from './faults.js';
 import { Frames, VISIT } from './frames.js';
-import type { JourneyStats } from './journeys.js';
 import { Network } from './network.js';
 import type { ServiceOptions, TopologyOptions } from './options.js';
 import { Placement } from './placement.js';
@@ -39,7 +40,6 @@ import type { ReplicaPool } from './replicas.js';
 import { Routes } from './routes.js';
 import { Scaling } from './scaling.js';
 import { type ServiceCounters, ServiceMeter } from './service-meter.js';
-import { niceInterval, TimelineRecorder } from './timeline.js';
 import type { Tracer } from './tracer.js';
 import { Visits } from './visits.js';
 

@@ -27,14 +27,14 @@
 import { LatencyHistogram } from '../../results/histogram.js';
 import type { P2pResult } from '../../results/run-result.js';
 import type { DistSpec } from '../../scenarios/distribution.js';
-import { zipfCheTime } from '../analytic-cache.js';
 import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
+import { KeyIndex } from '../kernel/key-index.js';
 import type { Rng } from '../kernel/random.js';
 import { zipfHarmonic } from '../kernel/zipf.js';
+import { zipfCheTime } from './analytic-cache.js';
 import { LruCache } from './cache.js';
 import type { Catalog } from './catalog.js';
-import { KeyIndex } from './key-index.js';
 
 /** The scenario's `p2p` section (CONTRACT.md) and the model's own knobs (all optional). */
 export interface P2pOptions {

@@ -23,12 +23,12 @@
  */
 
 import { sampler } from '../kernel/distributions.js';
+import type { Integrals } from '../kernel/integrals.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams, Rng } from '../kernel/random.js';
 import type { Calls } from './calls.js';
 import { CRASH, DEADLINE, ERROR, REJECTED } from './causes.js';
 import { type Frames, NET_IN, NET_OUT, QUEUED, SERVING, WAITING, ZOMBIE } from './frames.js';
-import type { Integrals } from './integrals.js';
 import type { Network } from './network.js';
 import type { ServiceOptions } from './options.js';
 import { DRAINING, type ReplicaPool, UP } from './replicas.js';

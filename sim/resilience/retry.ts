@@ -8,8 +8,10 @@
  * RetryBudget: every first try deposits `budget` tokens, every retry spends one, and the bucket
  * starts with (and never falls below the deposits of) 10 tokens so a quiet service can still retry.
  */
+import type { Service } from '../../scenarios/service.js';
 import type { Rng } from '../kernel/random.js';
-import type { RetryOptions } from './options.js';
+
+type RetryOptions = NonNullable<Service['retry']>;
 
 const JITTER = { none: 0, full: 1, equal: 2 } as const;
 const MIN_TOKENS = 10;

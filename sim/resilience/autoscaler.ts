@@ -13,7 +13,9 @@
  * downstream calls (thread-per-request), so a slow dependency scales its callers out too, as it does
  * in real thread-pool servers.
  */
-import type { AutoscaleOptions } from './options.js';
+import type { Service } from '../../scenarios/service.js';
+
+type AutoscaleOptions = NonNullable<Service['autoscale']>;
 
 /** Relative deviation from the target that causes no change (Kubernetes' default, 0.1). */
 export const TOLERANCE = 0.1;

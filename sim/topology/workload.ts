@@ -7,7 +7,7 @@
  * Journeys are compiled once: each step a route index, or `-2 - target` for a content step the
  * content models run (steps naming content the scenario lacks are dropped).
  */
-import type { Content } from '../content.js';
+import type { Content } from '../content/content.js';
 import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams, Rng } from '../kernel/random.js';

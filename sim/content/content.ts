@@ -17,16 +17,16 @@
  * The result shapes and their pooling across replications are in `content-results.ts`; the
  * content-only driver without services is `simulate-content.ts`.
  */
-import type { Fault, Scenario } from '../scenarios/schema.js';
+import type { Fault, Scenario } from '../../scenarios/schema.js';
+import { cumulative } from '../kernel/cumulative.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { RandomStreams, Rng } from '../kernel/random.js';
+import { Catalog } from './catalog.js';
+import { Cdn } from './cdn.js';
 import type { ContentRaw, ContentResults } from './content-results.js';
-import { cumulative } from './cumulative.js';
-import type { Kernel } from './kernel/kernel.js';
-import type { RandomStreams, Rng } from './kernel/random.js';
-import { Catalog } from './models/catalog.js';
-import { Cdn } from './models/cdn.js';
-import { lognormal, P2p } from './models/p2p.js';
-import { Store } from './models/store.js';
-import { EventStream } from './models/stream.js';
+import { lognormal, P2p } from './p2p.js';
+import { Store } from './store.js';
+import { EventStream } from './stream.js';
 
 /** How content answers its caller. */
 export interface ContentHooks {

@@ -2,7 +2,7 @@
  * Parameter checks shared by the samplers and the closed forms: a spec that would make a formula
  * meaningless fails loudly, naming its kind.
  */
-import type { DistSpec } from './distribution.js';
+import type { DistSpec } from './dist-spec.js';
 
 /** Φ⁻¹(0.99): how many standard deviations above the mean the 99th percentile of a normal sits. */
 export const Z_99 = 2.3263478740408408;

@@ -5,16 +5,16 @@
  * its first failed step, with that step's cause, or after its last step; its latency and outcome go
  * to the journey's statistics (visits started after warm-up) and to the timeline (all).
  */
-import type { Content } from '../content.js';
+import type { Content } from '../content/content.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams } from '../kernel/random.js';
+import type { JourneyStats } from '../queueing/journeys.js';
+import type { TimelineRecorder } from '../queueing/timeline.js';
 import { type Calls, contentService } from './calls.js';
 import { CAUSES, UNAVAILABLE } from './causes.js';
 import { type Frames, VISIT } from './frames.js';
-import type { JourneyStats } from './journeys.js';
 import type { TopologyOptions } from './options.js';
 import type { Routes } from './routes.js';
-import type { TimelineRecorder } from './timeline.js';
 import type { Tracer } from './tracer.js';
 import { Workload } from './workload.js';
 
