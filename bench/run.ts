@@ -5,10 +5,12 @@
  * it in the same run and print the ratio; absolute speeds on shared machines drift, ratios less so.
  */
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { benchContent } from './content.js';
 import { benchDashboard } from './dashboard.js';
 import { benchLoad } from './load.js';
 import { benchMmc } from './mmc.js';
+import { benchStartup } from './startup.js';
 import { benchSweep } from './sweep.js';
 import { benchTopology } from './topology.js';
 
@@ -54,3 +56,5 @@ if (want('content')) {
 }
 
 if (want('load-driver')) line(await benchLoad());
+
+if (want('startup')) line({ ...benchStartup(), loadAverage: loadavg()[0] });

@@ -4,7 +4,7 @@
  * heavy modules (Ink, d3, autocannon) are imported inside actions so start-up stays fast.
  */
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands/index.js';
+import { registerCommands } from './commands/index.js';
 import { EXIT, reportError } from './exit.js';
 
 const program = new Command()
@@ -14,9 +14,8 @@ const program = new Command()
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-for (const register of commands) register(program);
-
 try {
+  await registerCommands(program, process.argv.slice(2));
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? EXIT.pass : EXIT.input;

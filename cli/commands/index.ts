@@ -1,40 +1,45 @@
 /**
- * Every command, in help order. A command module exports `register(program)`.
+ * Every command, in help order. A command module exports `register(program)`. Modules are imported
+ * on demand: a run of one command loads only that command's code, so `backline validate` does not pay
+ * for d3, faker or the simulator (see `startCommands`).
  */
 import type { Command } from 'commander';
-import { register as capacity } from './capacity.js';
-import { register as check } from './check.js';
-import { register as compare } from './compare.js';
-import { register as history } from './history.js';
-import { register as k6 } from './k6.js';
-import { register as list } from './list.js';
-import { register as load } from './load.js';
-import { register as merge } from './merge.js';
-import { register as report } from './report.js';
-import { register as run } from './run.js';
-import { register as schema } from './schema.js';
-import { register as serve } from './serve.js';
-import { register as sim } from './sim.js';
-import { register as sweep } from './sweep.js';
-import { register as validate } from './validate.js';
 
 /** Registers one command on the program. */
 export type Register = (program: Command) => void;
 
-export const commands: Register[] = [
-  run,
-  sim,
-  load,
-  serve,
-  k6,
-  merge,
-  check,
-  compare,
-  report,
-  history,
-  sweep,
-  capacity,
-  validate,
-  schema,
-  list,
-];
+type Loader = () => Promise<{ register: Register }>;
+
+const loaders: Record<string, Loader> = {
+  run: () => import('./run.js'),
+  sim: () => import('./sim.js'),
+  load: () => import('./load.js'),
+  serve: () => import('./serve.js'),
+  k6: () => import('./k6.js'),
+  merge: () => import('./merge.js'),
+  check: () => import('./check.js'),
+  compare: () => import('./compare.js'),
+  report: () => import('./report.js'),
+  history: () => import('./history.js'),
+  sweep: () => import('./sweep.js'),
+  capacity: () => import('./capacity.js'),
+  validate: () => import('./validate.js'),
+  schema: () => import('./schema.js'),
+  list: () => import('./list.js'),
+};
+
+/** The command names, in help order. */
+export const commandNames = Object.keys(loaders);
+
+/**
+ * Registers what this command line needs: only the named command when `args` (argv without node and
+ * the script) starts with one, nothing for `--version`, and every command otherwise (help, a typo
+ * that gets a suggestion, no command at all).
+ */
+export async function registerCommands(program: Command, args: readonly string[]): Promise<void> {
+  const first = args[0];
+  if (first === '--version' || first === '-V') return;
+  const names = first !== undefined && Object.hasOwn(loaders, first) ? [first] : commandNames;
+  const modules = await Promise.all(names.map((n) => loaders[n]()));
+  for (const m of modules) m.register(program);
+}
