@@ -3,8 +3,9 @@
  * atomically); with `--operator --parallelism N`, the k6-operator TestRun and ConfigMap instead.
  */
 import type { Command } from 'commander';
-import { operatorManifests } from '../../loadtests/k6/operator.js';
+import { assertPodReachable, operatorManifests } from '../../loadtests/k6/operator.js';
 import { k6Script } from '../../loadtests/k6/script.js';
+import { envNames } from '../../loadtests/template.js';
 import { UsageError } from '../../results/errors.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { EXIT } from '../exit.js';
@@ -18,6 +19,7 @@ export interface K6CommandOptions {
   parallelism?: string;
   target?: string;
   namespace?: string;
+  resultsPvc?: string;
   json?: boolean;
   set: string[];
 }
@@ -25,18 +27,35 @@ export interface K6CommandOptions {
 /** Runs `k6` and returns the exit code. */
 export async function k6Command(arg: string, opts: K6CommandOptions): Promise<number> {
   const scenario = loadScenario(arg, opts.set);
-  const script = k6Script(scenario, { target: opts.target });
-  let text = script;
+  let text: string;
   if (opts.operator) {
+    const target = assertPodReachable(opts.target ?? scenario.load?.target);
+    if (!opts.resultsPvc)
+      throw new UsageError(
+        '--operator needs --results-pvc <claim>: runners write their points there, and a pod-local ' +
+          'emptyDir is gone before `kubectl cp` could reach it (a finished pod cannot be exec’d, and k6 ' +
+          'closes its JSON output only when it exits)',
+      );
     const parallelism = intOption('parallelism', opts.parallelism, 1) ?? 1;
+    const requests = Object.values(scenario.load?.requests ?? {});
+    const env = requests.flatMap((r) =>
+      [r.path, r.body ?? '', ...Object.values(r.headers ?? {})].flatMap(envNames),
+    );
     text = operatorManifests({
       name: scenario.name,
       parallelism,
-      script,
-      target: opts.target ?? scenario.load?.target,
+      // The pods read TARGET from their env (set in the TestRun).
+      script: k6Script(scenario),
+      target,
+      env,
+      resultsPvc: opts.resultsPvc,
       namespace: opts.namespace,
     });
-  } else if (opts.parallelism !== undefined) throw new UsageError('--parallelism needs --operator');
+  } else {
+    if (opts.parallelism !== undefined) throw new UsageError('--parallelism needs --operator');
+    if (opts.resultsPvc !== undefined) throw new UsageError('--results-pvc needs --operator');
+    text = k6Script(scenario, { target: opts.target });
+  }
   if (opts.out) writeAtomic(opts.out, text);
   if (opts.json) {
     const kind = opts.operator ? 'k6-operator' : 'k6-script';
@@ -58,6 +77,10 @@ export function register(program: Command): void {
     .option('--operator', 'write a k6-operator TestRun (k6.io/v1alpha1) plus the ConfigMap with the script')
     .option('--parallelism <n>', 'runners of the TestRun (with --operator)')
     .option('--namespace <ns>', 'Kubernetes namespace of the manifests')
+    .option(
+      '--results-pvc <claim>',
+      'PersistentVolumeClaim (ReadWriteMany) mounted at /results (with --operator)',
+    )
     .option('--set <key=value>', 'override a scenario value (repeatable)', collect, [])
     .option('--json', 'print {kind, scenario, content} (or {…, file} with --out) as JSON')
     .action(async (scenario: string, opts: K6CommandOptions) => {

@@ -22,6 +22,7 @@ import type { Command } from 'commander';
 import type { LoadOutcome, LoadRun } from '../../loadtests/autocannon/driver.js';
 import { evaluateLoadBudgets } from '../../loadtests/budgets.js';
 import { hashScenario } from '../../loadtests/collector.js';
+import { maskTarget } from '../../loadtests/mask.js';
 import { CLINIC_TOOLS, type ClinicTool, type ProfiledTarget } from '../../loadtests/profile/clinic.js';
 import { checkTarget } from '../../loadtests/safety.js';
 import { resolveEnv, Secrets } from '../../loadtests/template.js';
@@ -98,17 +99,24 @@ export function comparisonTable(predicted: RunResult, measured: RunResult): stri
   return table(rows);
 }
 
-async function runK6Tool(scenario: Scenario, target: string, opts: LoadCommandOptions): Promise<RunResult> {
+async function runK6Tool(
+  scenario: Scenario,
+  target: string,
+  display: string,
+  opts: LoadCommandOptions,
+): Promise<RunResult> {
   const { k6Script } = await import('../../loadtests/k6/script.js');
   const { runK6 } = await import('../../loadtests/k6/runner.js');
+  // The real target reaches k6 through its environment; the file holds only the masked one.
   const script = k6Script(scenario, {
-    target,
+    target: display,
     rate: opts.rate ? Number(opts.rate) : undefined,
     duration: seconds('duration', opts.duration),
   });
   const { result, issues } = await runK6({
     script,
     target,
+    display,
     scenario: scenario.name,
     hash: hashScenario(scenario),
   });
@@ -187,7 +195,8 @@ export async function loadCommand(
       process.stderr.write(`clinic ${profile} profiling ${command.join(' ')} at ${profiled.url}\n`);
   }
   const raw = twin?.endpoints.url ?? profiled?.url ?? opts.target ?? scenario.load?.target;
-  const target = raw === undefined ? undefined : resolveEnv(raw, new Secrets());
+  const secrets = new Secrets();
+  const target = raw === undefined ? undefined : resolveEnv(raw, secrets);
   if (!target)
     throw new UsageError('no load target: set `load.target` in the scenario, pass --target, or use --twin');
   const t0 = performance.now();
@@ -200,7 +209,7 @@ export async function loadCommand(
   try {
     if (tool === 'k6') {
       await checkTarget(target, scenario.load?.allow ?? []);
-      result = await runK6Tool(scenario, target, opts);
+      result = await runK6Tool(scenario, target, maskTarget(target, secrets), opts);
     } else {
       const { startLoad } = await import('../../loadtests/autocannon/driver.js');
       // The driver resolves `${env.…}` itself so the result can redact it.

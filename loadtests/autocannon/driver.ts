@@ -9,6 +9,7 @@ import { UsageError } from '../../results/errors.js';
 import type { LatencySummary } from '../../results/histogram.js';
 import type { RunResult } from '../../results/run-result.js';
 import { hashScenario, LoadCollector, type LoadSnapshot } from '../collector.js';
+import { maskTarget } from '../mask.js';
 import { buildPlan, expectedArrivals, type PlanOptions, type RequestPlan, rateAt } from '../plan.js';
 import { assertReachable } from '../reachable.js';
 import { checkTarget } from '../safety.js';
@@ -109,7 +110,7 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
       seconds,
       partial: stopped,
       target: {
-        url: plan.secrets.redact(url.href),
+        url: maskTarget(url.href, plan.secrets),
         ...(offeredRate !== undefined ? { offeredRate: Math.round(offeredRate * 1000) / 1000 } : {}),
         connections: plan.connections,
       },

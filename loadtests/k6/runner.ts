@@ -19,7 +19,10 @@ export function findK6(): string | undefined {
 /** Options of a k6 run. */
 export interface K6RunOptions {
   script: string;
+  /** The real target (passed to k6 through the environment, never argv: `ps` shows argv). */
   target: string;
+  /** The target as results may show it (credentials and secrets masked). */
+  display: string;
   scenario: string;
   hash: string;
   /** Where k6's own output goes (default: inherit stderr). */
@@ -48,8 +51,14 @@ export async function runK6(o: K6RunOptions): Promise<{
     const code = await new Promise<number>((resolve, reject) => {
       const child = spawn(
         'k6',
-        ['run', '--summary-export', summary, '--out', `json=${points}`, '-e', `TARGET=${o.target}`, script],
-        { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], signal: o.signal },
+        ['run', '--summary-export', summary, '--out', `json=${points}`, script],
+        // k6 run copies the process environment into __ENV.
+        {
+          cwd: dir,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          signal: o.signal,
+          env: { ...process.env, TARGET: o.target },
+        },
       );
       child.stdout.pipe(o.log ?? process.stderr, { end: false });
       child.stderr.pipe(o.log ?? process.stderr, { end: false });
@@ -62,7 +71,7 @@ export async function runK6(o: K6RunOptions): Promise<{
     imp.addNdjson(await readFile(points, 'utf8'), 'points.ndjson');
     const s = parseK6Summary(await readFile(summary, 'utf8'), 'summary-export.json');
     return {
-      result: imp.result({ scenario: o.scenario, hash: o.hash, target: o.target }),
+      result: imp.result({ scenario: o.scenario, hash: o.hash, target: o.display }),
       issues: imp.issues,
       k6Thresholds: s.thresholds,
     };

@@ -1,20 +1,18 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { ToolError } from '../../loadtests/errors.js';
+import { executorFor, thresholdsFrom } from '../../loadtests/k6/executor.js';
 import { K6PointsImport, parseK6Summary, resultFromSummary } from '../../loadtests/k6/import.js';
 import { mergeOutputs } from '../../loadtests/k6/merge.js';
-import { operatorManifests } from '../../loadtests/k6/operator.js';
 import { findK6, runK6 } from '../../loadtests/k6/runner.js';
-import { executorFor, k6Script, thresholdsFrom } from '../../loadtests/k6/script.js';
+import { k6Script } from '../../loadtests/k6/script.js';
+import { maskTarget } from '../../loadtests/mask.js';
 import type { LoadBudget, LoadScenario } from '../../loadtests/shape.js';
+import { resolveEnv, Secrets } from '../../loadtests/template.js';
+import { typecheck } from './k6-module.js';
 import { startServer } from './servers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = (f: string) =>
   readFileSync(fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url)), 'utf8');
 
@@ -62,39 +60,6 @@ const scenario: LoadScenario = {
   },
 };
 
-/** Typechecks `scripts` with one tsc run against @types/k6 in a temporary directory. */
-function typecheck(...scripts: string[]): { code: number | null; out: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'backline-k6-tsc-'));
-  try {
-    for (const [i, s] of scripts.entries()) writeFileSync(join(dir, `script${i}.ts`), s);
-    const types = join(ROOT, 'node_modules/@types');
-    writeFileSync(
-      join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2020',
-          module: 'ES2020',
-          moduleResolution: 'node10',
-          lib: ['ES2020'],
-          strict: true,
-          noEmit: true,
-          types: ['k6'],
-          typeRoots: [types],
-          baseUrl: '.',
-          paths: { 'k6/*': [join(types, 'k6/*')], k6: [join(types, 'k6/index.d.ts')] },
-        },
-        files: scripts.map((_, i) => `script${i}.ts`),
-      }),
-    );
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], {
-      encoding: 'utf8',
-    });
-    return { code: r.status, out: r.stdout + r.stderr };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describe('k6 script generation', () => {
   it('generates scripts (open and closed model) that typecheck against @types/k6', () => {
     const script = k6Script(scenario);
@@ -109,8 +74,8 @@ describe('k6 script generation', () => {
     expect(script).toContain('"http_req_duration{journey:play}": [\n      "p(99)<400"');
     expect(script).toContain('"http_req_failed{journey:play}": [\n      "rate<0.005"');
     expect(script).toContain('"p(99)"');
-    expect(script).toContain('tags: { journey: j.name }');
-    expect(script).toContain("(__ENV.API_TOKEN ?? '')");
+    expect(script).toContain('tags: { journey }');
+    expect(script).toContain(`(__ENV["API_TOKEN"] ?? '')`);
     expect(script).toContain('export function handleSummary');
   });
 
@@ -243,31 +208,6 @@ describe('k6 output import', () => {
 });
 
 describe('distributed k6', () => {
-  it('writes a k6-operator TestRun and the ConfigMap with the script', () => {
-    const script = k6Script(scenario);
-    const docs = parseAllDocuments(
-      operatorManifests({ name: scenario.name, parallelism: 4, script, target: 'http://gateway:8080' }),
-    ).map((d) => d.toJS());
-    expect(docs).toHaveLength(2);
-    const [cm, tr] = docs;
-    expect(cm).toMatchObject({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'spotify-evening-peak-script' },
-    });
-    expect(cm.data['test.ts']).toBe(script);
-    expect(tr).toMatchObject({
-      apiVersion: 'k6.io/v1alpha1',
-      kind: 'TestRun',
-      metadata: { name: 'spotify-evening-peak' },
-      spec: {
-        parallelism: 4,
-        script: { configMap: { name: 'spotify-evening-peak-script', file: 'test.ts' } },
-      },
-    });
-    expect(tr.spec.arguments).toContain('--out json=');
-  });
-
   it('merges runners into one result and checks budgets across all of them', () => {
     const { result, issues } = mergeOutputs(
       [
@@ -317,9 +257,13 @@ describe('a real k6 run', () => {
   it.skipIf(findK6() !== undefined)(
     'says clearly that k6 is missing (the CLI exits 3 on this error)',
     async () => {
-      const err = await runK6({ script: '', target: 'http://127.0.0.1:1', scenario: 's', hash: 'h' }).catch(
-        (e) => e,
-      );
+      const err = await runK6({
+        script: '',
+        target: 'http://127.0.0.1:1',
+        display: 'http://127.0.0.1:1',
+        scenario: 's',
+        hash: 'h',
+      }).catch((e) => e);
       expect(err).toBeInstanceOf(ToolError);
       expect(err.code).toBe('E_RUN');
       expect(err.message).toMatch(/^k6 is not installed or not on PATH/);
@@ -336,10 +280,26 @@ describe('a real k6 run', () => {
         },
         {},
       );
-      const { result } = await runK6({ script, target: s.url, scenario: 's', hash: 'h' });
+      const { result } = await runK6({ script, target: s.url, display: s.url, scenario: 's', hash: 'h' });
       expect(result.journeys.play.count + result.journeys.search.count).toBeGreaterThan(30);
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('target masking', () => {
+  it('masks URL credentials and env secret values wherever a target is shown', () => {
+    const secrets = new Secrets();
+    const target = resolveEnv(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the scenario's secret syntax
+      'http://alice:pa55@127.0.0.1:8080/${env.K6_MASK_PATH}/x',
+      secrets,
+      { K6_MASK_PATH: 'tok-123' },
+    );
+    expect(target).toBe('http://alice:pa55@127.0.0.1:8080/tok-123/x');
+    expect(maskTarget(target, secrets)).toBe('http://***@127.0.0.1:8080/***/x');
+    expect(maskTarget('https://only-user@h/')).toBe('https://***@h/');
+    expect(maskTarget('http://127.0.0.1:8080/a@b')).toBe('http://127.0.0.1:8080/a@b');
   });
 });
