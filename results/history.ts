@@ -52,8 +52,11 @@ export interface HistoryRun {
   journeys: HistoryJourney[];
 }
 
-/** `↑` p99 rose, `↓` fell, `→` within 1 % (or no earlier run to compare with: `·`). */
-export type Trend = '↑' | '↓' | '→' | '·';
+/**
+ * `↑` p99 rose, `↓` fell, `→` within 1 %; `·` no earlier run of the scenario, `≠` earlier runs exist
+ * but none with the same hash (scenario after overrides) and seed, so none is comparable.
+ */
+export type Trend = '↑' | '↓' | '→' | '·' | '≠';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -234,22 +237,18 @@ export class HistoryStore {
 }
 
 /**
- * The p99 trend of each journey of `runs[i]` against the previous run of the same scenario in
- * `runs` (oldest first); within 1 % counts as flat.
+ * The p99 trend of each journey of `runs[i]` against the latest earlier run in `runs` (oldest first)
+ * of the same scenario with the same hash and seed: another seed or another `--set` measures
+ * something else, so such a run is never the baseline. Within 1 % counts as flat.
  */
 export function trends(runs: readonly HistoryRun[], i: number): Record<string, Trend> {
   const run = runs[i];
-  let prev: HistoryRun | undefined;
-  for (let k = i - 1; k >= 0; k--) {
-    if (runs[k].scenario === run.scenario) {
-      prev = runs[k];
-      break;
-    }
-  }
+  const earlier = runs.slice(0, i).filter((r) => r.scenario === run.scenario);
+  const prev = earlier.findLast((r) => r.hash === run.hash && r.seed === run.seed);
   const out: Record<string, Trend> = {};
   for (const j of run.journeys) {
     const before = prev?.journeys.find((p) => p.name === j.name);
-    if (!before) out[j.name] = '·';
+    if (!before) out[j.name] = earlier.length > 0 && !prev ? '≠' : '·';
     else if (j.p99 > before.p99 * 1.01) out[j.name] = '↑';
     else if (j.p99 < before.p99 * 0.99) out[j.name] = '↓';
     else out[j.name] = '→';

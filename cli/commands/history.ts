@@ -11,8 +11,13 @@ import { EXIT } from '../exit.js';
 import { table } from '../format.js';
 import { intOption } from '../options.js';
 
-/** Where runs are recorded unless `--history PATH` says otherwise. */
+/** Where runs are recorded unless `--history PATH` or `BACKLINE_HISTORY` says otherwise. */
 export const DEFAULT_HISTORY = '.backline/history.db';
+
+/** The default database: `BACKLINE_HISTORY` when set (the test suite points it at a temporary file). */
+export function defaultHistory(): string {
+  return process.env.BACKLINE_HISTORY || DEFAULT_HISTORY;
+}
 
 /** `--history PATH` gives a string, `--no-history` gives false, neither gives undefined. */
 export type HistoryFlag = string | boolean | undefined;
@@ -27,7 +32,7 @@ export function historyOptions(cmd: Command): Command {
 /** The database path a flag selects, or undefined when recording is off. */
 export function historyPath(flag: HistoryFlag): string | undefined {
   if (flag === false) return undefined;
-  return typeof flag === 'string' ? flag : DEFAULT_HISTORY;
+  return typeof flag === 'string' ? flag : defaultHistory();
 }
 
 /**
@@ -69,7 +74,7 @@ export async function historyCommand(
   opts: HistoryCommandOptions,
 ): Promise<number> {
   const limit = intOption('limit', opts.limit, 1) ?? 50;
-  const path = historyPath(opts.history) ?? DEFAULT_HISTORY;
+  const path = historyPath(opts.history) ?? defaultHistory();
   if (!existsSync(path)) {
     if (opts.json) process.stdout.write('[]\n');
     else process.stdout.write(`no runs recorded yet (${path} does not exist)\n`);
@@ -144,7 +149,7 @@ export async function formatHistory(runs: readonly HistoryRun[]): Promise<string
       }),
     ]);
   });
-  return `${table(rows)}\n\n↑ p99 rose more than 1 % since the previous run of the scenario · ↓ fell · → flat · · first run`;
+  return `${table(rows)}\n\n↑ p99 rose more than 1 % since the previous run with the same scenario hash (after --set) and seed · ↓ fell · → flat · · first run · ≠ earlier runs differ in hash or seed: not compared`;
 }
 
 /** Registers `history`. */
