@@ -3,6 +3,8 @@
  * 0 pass · 1 a budget failed · 2 bad input or usage · 3 the run itself failed.
  */
 import { BacklineError } from '../results/errors.js';
+import type { RunResult } from '../results/run-result.js';
+import { judge, type VerdictOptions } from '../results/verdict.js';
 
 /** Exit codes of every command. */
 export const EXIT = { pass: 0, budget: 1, input: 2, run: 3 } as const;
@@ -19,4 +21,18 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream = proces
   stderr.write(`backline: internal error: ${e?.message ?? String(err)}\n`);
   if (process.env.BACKLINE_DEBUG) stderr.write(`${(err as Error)?.stack ?? ''}\n`);
   return EXIT.run;
+}
+
+/**
+ * The exit code `result` earns by the one verdict rule of `results/verdict.ts`; why a run failed
+ * (`no requests completed for journey play`) goes to stderr.
+ */
+export function verdictExit(
+  result: Pick<RunResult, 'budgets' | 'partial'>,
+  opts: VerdictOptions = {},
+  stderr: NodeJS.WritableStream = process.stderr,
+): number {
+  const { verdict, reasons } = judge(result, opts);
+  for (const r of reasons) stderr.write(`backline: run failed: ${r}\n`);
+  return EXIT[verdict];
 }

@@ -82,7 +82,8 @@ export function formatSummary(r: RunResult): string {
   if (r.budgets.length > 0) {
     const brows = [['budget', 'value', 'limit', 'verdict']];
     for (const b of r.budgets) {
-      brows.push([b.expr, fmt(b.value), fmt(b.limit), b.pass === null ? 'unsure' : b.pass ? 'pass' : 'FAIL']);
+      const v = b.pass === null ? 'unsure' : b.pass ? 'pass' : 'FAIL';
+      brows.push([b.expr, fmt(b.value), fmt(b.limit), b.noData !== undefined ? `${v}: no data` : v]);
     }
     parts.push('', table(brows));
   }

@@ -10,8 +10,9 @@ import type { LoadBudget } from './shape.js';
 /** The budgets about `result`'s journeys, evaluated. */
 export function evaluateLoadBudgets(result: RunResult, budgets: readonly LoadBudget[]): BudgetResult[] {
   const kind = (b: LoadBudget) => (b as { kind?: string }).kind;
+  // A journey budget stays even when the journey sent nothing: that is "no data", never a pass.
   const mine = budgets.filter(
-    (b) => (kind(b) === undefined || kind(b) === 'journey') && b.subject in result.journeys,
+    (b) => kind(b) === 'journey' || (kind(b) === undefined && b.subject in result.journeys),
   );
   return evaluateBudgets(
     result,
@@ -22,6 +23,7 @@ export function evaluateLoadBudgets(result: RunResult, budgets: readonly LoadBud
       op: b.op,
       limit: b.limit,
       kind: 'journey',
+      passWithoutData: (b as { passWithoutData?: boolean }).passWithoutData,
     })),
   );
 }

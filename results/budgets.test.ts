@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BudgetSpec, evaluateBudgets, verdict } from './budgets.js';
+import { type BudgetSpec, evaluateBudgets, intervalVerdict } from './budgets.js';
 import type { JourneyResult, RunResult } from './run-result.js';
 
 const latency = { mean: 120, p50: 100, p90: 200, p95: 250, p99: 380, p999: 600, max: 900 };
@@ -122,12 +122,12 @@ describe('evaluateBudgets with 95 % intervals', () => {
 
   it('decides intervals at the edges for every operator', () => {
     expect([
-      verdict([1, 2], '<', 2),
-      verdict([1, 2], '<=', 2),
-      verdict([2, 3], '>', 2),
-      verdict([2, 3], '>=', 2),
+      intervalVerdict([1, 2], '<', 2),
+      intervalVerdict([1, 2], '<=', 2),
+      intervalVerdict([2, 3], '>', 2),
+      intervalVerdict([2, 3], '>=', 2),
     ]).toEqual([null, true, null, true]);
-    expect([verdict([3, 4], '<', 3), verdict([0, 1], '>=', 2)]).toEqual([false, false]);
+    expect([intervalVerdict([3, 4], '<', 3), intervalVerdict([0, 1], '>=', 2)]).toEqual([false, false]);
   });
 });
 
@@ -205,19 +205,51 @@ describe('evaluateBudgets on content sections', () => {
         pass: false,
       },
       {
-        expr: 'gone.p99 < 1s (no journey `gone` in the result)',
+        expr: 'gone.p99 < 1s',
         value: Number.NaN,
         limit: 1000,
         pass: false,
+        noData: 'no requests completed for journey gone',
       },
     ]);
   });
+});
 
-  it('accepts the arguments in either order (callers that look it up at run time)', () => {
-    const budgets = [spec('play.p99 < 400ms', 'play', 'p99', '<', 400)];
-    const r = result();
-    expect((evaluateBudgets as unknown as (a: unknown, b: unknown) => unknown)(budgets, r)).toEqual(
-      evaluateBudgets(r, budgets),
-    );
+describe('a budget over no data', () => {
+  const empty = journey({
+    count: 0,
+    errors: {},
+    errorRate: 0,
+    throughput: 0,
+    latency: { ...latency, p99: 0 },
+  });
+  const allFailed = journey({
+    count: 50,
+    errors: { refused: 50 },
+    errorRate: 1,
+    latency: { ...latency, p99: 0 },
+  });
+
+  it('is not a pass: a journey with 0 samples yields noData and pass false, whatever the metric', () => {
+    const r = evaluateBudgets(result({ journeys: { play: empty, search: allFailed } }), [
+      spec('play.p99 < 400ms', 'play', 'p99', '<', 400),
+      spec('play.errors < 1%', 'play', 'errors', '<', 0.01),
+      spec('search.p99 < 400ms', 'search', 'p99', '<', 400),
+      spec('search.errors < 100%', 'search', 'errors', '<=', 1),
+    ]);
+    expect(r.map((b) => [b.pass, b.noData])).toEqual([
+      [false, 'no requests completed for journey play'],
+      [false, 'no requests completed for journey play'],
+      // All 50 failed: percentiles of successes do not exist, but the error rate (100 %) does.
+      [false, 'no requests of journey search succeeded'],
+      [true, undefined],
+    ]);
+  });
+
+  it('passes when the budget says `or no data`', () => {
+    const r = evaluateBudgets(result({ journeys: { play: empty } }), [
+      { ...spec('play.p99 < 400ms or no data', 'play', 'p99', '<', 400), passWithoutData: true },
+    ]);
+    expect(r[0]).toMatchObject({ pass: true, noData: 'no requests completed for journey play' });
   });
 });

@@ -3,7 +3,9 @@
  * when the whole interval is on the right side of the limit, fails when the whole interval is on the
  * wrong side, and is "unsure" (`pass: null`) when the interval straddles the limit; without an
  * interval the point value decides. A budget about something the result does not contain (no CDN
- * section, no cost) fails with a value of NaN and says why in its `expr`.
+ * section, no cost) fails with a value of NaN and says why in its `expr`. A budget over nothing
+ * measured (a journey none of whose requests completed) is not a pass: it carries `noData`, and
+ * `results/verdict.ts` makes the run fail (exit 3) unless the budget says `or no data`.
  */
 import type { BudgetResult, Interval, RunResult } from './run-result.js';
 
@@ -22,22 +24,31 @@ export interface BudgetSpec {
   limit: number;
   /** What the subject is; looked up in the result (journeys first) when absent. */
   kind?: string;
+  /** Written `… or no data`: a budget over no samples passes instead of failing the run. */
+  passWithoutData?: boolean;
 }
 
-/** A measured value, its interval when there is one, or why it is missing. */
+/** A measured value, its interval when there is one, or why it is missing or not measured. */
 interface Measured {
   value: number;
   ci?: Interval;
   missing?: string;
+  /** Nothing was measured to judge by, e.g. `no requests completed for journey play`. */
+  noData?: string;
 }
 
 const LATENCY = new Set(['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max']);
 const missing = (why: string): Measured => ({ value: Number.NaN, missing: why });
+const noData = (why: string): Measured => ({ value: Number.NaN, noData: why });
 
 function journey(r: RunResult, name: string, metric: string): Measured {
   const j = r.journeys[name];
-  if (!j) return missing(`no journey \`${name}\` in the result`);
+  // A load result lists only journeys that sent something: absent means nothing completed.
+  if (!j || !(j.count > 0)) return noData(`no requests completed for journey ${name}`);
   if (LATENCY.has(metric)) {
+    // Percentiles are of successful journeys; with none, a 0 ms p99 would pass on nothing.
+    const failed = Object.values(j.errors ?? {}).reduce((a, n) => a + n, 0);
+    if (!(j.count - failed > 0)) return noData(`no requests of journey ${name} succeeded`);
     const value = j.latency[metric as keyof typeof j.latency];
     const ci =
       metric === 'p99'
@@ -77,6 +88,7 @@ function store(r: RunResult, name: string, metric: string): Measured {
   if (!r.stores) return missing('no stores section in the result');
   const s = r.stores[name];
   if (!s) return missing(`no store \`${name}\` in the result`);
+  if (!(s.load ?? []).some((n) => n > 0)) return noData(`no requests reached store ${name}`);
   if (LATENCY.has(metric)) return { value: s.latency[metric as keyof typeof s.latency] };
   if (metric === 'cv') return { value: s.cv };
   if (metric === 'unavailable') return { value: s.unavailable };
@@ -95,6 +107,7 @@ function stream(r: RunResult, name: string, metric: string): Measured {
 function p2p(r: RunResult, metric: string): Measured {
   const p = r.p2p;
   if (!p) return missing('no p2p section in the result');
+  if (!(p.plays > 0)) return noData('no plays completed in the p2p section');
   switch (metric) {
     case 'server_share':
       return { value: p.serverShare };
@@ -114,6 +127,7 @@ function p2p(r: RunResult, metric: string): Measured {
 function cdn(r: RunResult, metric: string): Measured {
   const edges = Object.values(r.cdn ?? {});
   if (edges.length === 0) return missing('no cdn section in the result');
+  if (!edges.some((e) => e.requests > 0)) return noData('no requests reached the cdn');
   const pick =
     metric === 'hit_ratio'
       ? (e: (typeof edges)[number]) => e.hitRatio
@@ -186,7 +200,7 @@ export function holds(value: number, op: BudgetSpec['op'], limit: number): boole
  * The verdict on an interval: pass when every value in it satisfies the budget, fail when none
  * does, `null` (unsure) when it straddles the limit.
  */
-export function verdict(ci: Interval, op: BudgetSpec['op'], limit: number): boolean | null {
+export function intervalVerdict(ci: Interval, op: BudgetSpec['op'], limit: number): boolean | null {
   const [lo, hi] = ci;
   const all = op === '<' || op === '<=' ? holds(hi, op, limit) : holds(lo, op, limit);
   if (all) return true;
@@ -195,13 +209,17 @@ export function verdict(ci: Interval, op: BudgetSpec['op'], limit: number): bool
 }
 
 /** Evaluates every budget on `result`, in order. */
-export function evaluateBudgets(result: RunResult, budgets: readonly BudgetSpec[]): BudgetResult[];
-export function evaluateBudgets(a: unknown, b: unknown): BudgetResult[] {
-  // Callers that look this function up at run time (cli/commands/check.ts) may pass the arguments
-  // the other way round; both orders are unambiguous, so both are accepted.
-  const [result, budgets] = (Array.isArray(a) ? [b, a] : [a, b]) as [RunResult, readonly BudgetSpec[]];
+export function evaluateBudgets(result: RunResult, budgets: readonly BudgetSpec[]): BudgetResult[] {
   return budgets.map((bud): BudgetResult => {
     const m = measure(result, bud);
+    if (m.noData !== undefined)
+      return {
+        expr: bud.expr,
+        value: Number.NaN,
+        limit: bud.limit,
+        pass: bud.passWithoutData === true,
+        noData: m.noData,
+      };
     if (m.missing !== undefined || !Number.isFinite(m.value))
       return {
         expr: `${bud.expr} (${m.missing ?? 'no value in the result'})`,
@@ -212,7 +230,7 @@ export function evaluateBudgets(a: unknown, b: unknown): BudgetResult[] {
     const out: BudgetResult = { expr: bud.expr, value: m.value, limit: bud.limit, pass: false };
     if (m.ci && Number.isFinite(m.ci[0]) && Number.isFinite(m.ci[1])) {
       out.ci = m.ci;
-      out.pass = verdict(m.ci, bud.op, bud.limit);
+      out.pass = intervalVerdict(m.ci, bud.op, bud.limit);
     } else out.pass = holds(m.value, bud.op, bud.limit);
     return out;
   });

@@ -118,6 +118,8 @@ export interface BudgetResult {
   /** The 95 % interval of `value` when there were replications. */
   ci?: Interval;
   pass: boolean | null;
+  /** Why nothing was measured to judge by (`no requests completed for journey play`); the run fails. */
+  noData?: string;
 }
 
 /** The result of a simulation or a load test. */

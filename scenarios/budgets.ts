@@ -54,6 +54,8 @@ export interface Budget {
   limit: number;
   line: number;
   col: number;
+  /** Written `… or no data`: over no samples the budget passes instead of failing the run. */
+  passWithoutData?: boolean;
 }
 
 /** `play.p99` → subject and metric; `cost` alone is the whole run's cost. */
@@ -126,7 +128,10 @@ export const BudgetsSchema = z
         });
         continue;
       }
-      const m = /^\s*(<=|>=|<|>)\s*(\S.*?)\s*$/.exec(String(value));
+      // `< 400ms or no data`: a journey that may legitimately see nothing does not fail the run.
+      const orNoData = /\s+or\s+no\s+data\s*$/i;
+      const passWithoutData = orNoData.test(String(value));
+      const m = /^\s*(<=|>=|<|>)\s*(\S.*?)\s*$/.exec(String(value).replace(orNoData, ''));
       if (m === null) {
         ctx.addIssue({
           code: 'custom',
@@ -138,12 +143,13 @@ export const BudgetsSchema = z
       try {
         const limit = readLimit(m[2], unit);
         out.push({
-          expr: `${key.trim()} ${m[1]} ${m[2]}`,
+          expr: `${key.trim()} ${m[1]} ${m[2]}${passWithoutData ? ' or no data' : ''}`,
           ...split,
           op: m[1] as BudgetOp,
           limit,
           line: 0,
           col: 0,
+          ...(passWithoutData ? { passWithoutData } : {}),
         });
       } catch (e) {
         if (!(e instanceof ValueError)) throw e;

@@ -10,11 +10,11 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { evaluateBudgets } from '../../results/budgets.js';
 import { type Comparison, compareResults, latencyIntervals } from '../../results/compare.js';
 import { RunError, UsageError } from '../../results/errors.js';
-import type { BudgetResult, RunResult } from '../../results/run-result.js';
-import { loadScenario, type Scenario } from '../../scenarios/load.js';
+import type { RunResult } from '../../results/run-result.js';
+import { judge } from '../../results/verdict.js';
+import { loadScenario } from '../../scenarios/load.js';
 import { simulate } from '../../sim/run.js';
 import { EXIT } from '../exit.js';
 import { formatSummary } from '../format.js';
@@ -33,12 +33,6 @@ export interface CheckCommandOptions {
   tolerance?: string;
   out?: string;
   history?: HistoryFlag;
-}
-
-/** The result's budgets: as the simulation filled them, else evaluated from the scenario's. */
-function evaluate(scenario: Scenario, result: RunResult): BudgetResult[] {
-  if ((result.budgets ?? []).length > 0) return result.budgets;
-  return evaluateBudgets(result, scenario.budgets ?? []);
 }
 
 /** Runs `check` and returns the exit code. */
@@ -63,7 +57,6 @@ export async function checkCommand(arg: string, opts: CheckCommandOptions): Prom
   } finally {
     process.off('SIGINT', onSigint);
   }
-  result.budgets = evaluate(scenario, result);
 
   let comparison: Comparison | undefined;
   if (baseline) {
@@ -86,11 +79,8 @@ export async function checkCommand(arg: string, opts: CheckCommandOptions): Prom
   }
   const failedBudgets = result.budgets.filter((b) => b.pass === false);
   const regressions = comparison?.regressions ?? [];
-  const code = result.partial
-    ? EXIT.run
-    : failedBudgets.length > 0 || regressions.length > 0
-      ? EXIT.budget
-      : EXIT.pass;
+  const { verdict, reasons } = judge(result, { partialFails: true, regressions: regressions.length });
+  const code = EXIT[verdict];
 
   // The renderers (d3) load only when reports are written, keeping start-up fast.
   const { writeReportsKeeping } = await import('../write-reports.js');
@@ -98,9 +88,10 @@ export async function checkCommand(arg: string, opts: CheckCommandOptions): Prom
     // The verdict goes out before anything touches the disk, which may be full.
     const lines = [formatSummary(result)];
     if (comparison) lines.push(formatComparison(comparison));
-    for (const b of failedBudgets) lines.push(`FAIL budget ${b.expr}: value ${b.value} vs limit ${b.limit}`);
+    for (const b of failedBudgets)
+      if (b.noData === undefined) lines.push(`FAIL budget ${b.expr}: value ${b.value} vs limit ${b.limit}`);
     for (const r of regressions) lines.push(`FAIL regression ${r.message}`);
-    if (result.partial) lines.push('FAIL the run was stopped before its end; no verdict');
+    for (const r of reasons) lines.push(`FAIL ${r}; no verdict`);
     lines.push(code === EXIT.pass ? 'check passed' : 'check failed', '', '');
     process.stdout.write(lines.join('\n'));
   }
@@ -131,6 +122,7 @@ export async function checkCommand(arg: string, opts: CheckCommandOptions): Prom
       exitCode: error ? EXIT.run : code,
       partial: result.partial ?? false,
       budgets: result.budgets,
+      ...(reasons.length > 0 ? { failed: reasons } : {}),
     };
     process.stdout.write(
       `${JSON.stringify({ ...out, regressions, reports, ...(error ? { reportError: error.message } : {}) }, null, 2)}\n`,

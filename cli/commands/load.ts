@@ -33,7 +33,7 @@ import type { RunResult } from '../../results/run-result.js';
 import { loadScenario, type Scenario } from '../../scenarios/load.js';
 import { parseDuration } from '../../scenarios/units.js';
 import type { LoadDashboard } from '../dashboard/load-live.js';
-import { EXIT } from '../exit.js';
+import { verdictExit } from '../exit.js';
 import { formatSummary, table } from '../format.js';
 import { collect, intOption } from '../options.js';
 import { attachLoadProgress } from '../progress.js';
@@ -324,7 +324,7 @@ export async function loadCommand(
   else if (paths.length) process.stdout.write(`reports:\n${paths.map((p) => `  ${p}\n`).join('')}`);
   if (profileReport) process.stderr.write(`clinic ${profile} report: ${profileReport}\n`);
   if (error) throw error;
-  return (result.budgets ?? []).some((b) => b.pass === false) ? EXIT.budget : EXIT.pass;
+  return verdictExit(result);
 }
 
 /** Registers `load`. */

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { mergeOutputs } from '../../loadtests/k6/merge.js';
 import { RunError, UsageError } from '../../results/errors.js';
 import { loadScenario, scenarioHash } from '../../scenarios/load.js';
-import { EXIT } from '../exit.js';
+import { verdictExit } from '../exit.js';
 import { formatSummary } from '../format.js';
 import { collect } from '../options.js';
 import { writeAtomic } from '../write-reports.js';
@@ -46,7 +46,7 @@ export async function mergeCommand(files: string[], opts: MergeCommandOptions): 
     process.stderr.write(`wrote ${opts.out}\n`);
   }
   process.stdout.write(opts.json ? json : formatSummary(result));
-  return result.budgets.some((b) => b.pass === false) ? EXIT.budget : EXIT.pass;
+  return verdictExit(result);
 }
 
 /** Registers `merge`. */

@@ -5,12 +5,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { evaluateBudgets } from '../../results/budgets.js';
 import type { RunResult } from '../../results/run-result.js';
 import { capacityWarnings } from '../../scenarios/capacity.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { simulate } from '../../sim/run.js';
-import { EXIT } from '../exit.js';
+import { EXIT, verdictExit } from '../exit.js';
 import { formatSummary } from '../format.js';
 import { intOption, scenarioOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
@@ -45,11 +44,6 @@ export function selectReactProduction(): void {
   process.env.NODE_ENV ??= 'production';
 }
 
-/** The exit code a result deserves: 1 when any budget failed. */
-export function verdict(result: RunResult): number {
-  return (result.budgets ?? []).some((b) => b.pass === false) ? EXIT.budget : EXIT.pass;
-}
-
 /** Runs `run` and returns the exit code. */
 export async function runCommand(arg: string, opts: RunCommandOptions): Promise<number> {
   const seedOpt = intOption('seed', opts.seed);
@@ -81,13 +75,10 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
   } finally {
     process.off('SIGINT', onSigint);
   }
-  // The simulation may leave budgets to its caller; the verdict needs them either way.
-  if ((result.budgets ?? []).length === 0 && (scenario.budgets ?? []).length > 0)
-    result.budgets = evaluateBudgets(result, scenario.budgets);
   await finish(result);
 
   const outDir = opts.out ?? defaultOutDir(scenario.name, result);
-  const code = verdict(result);
+  const code = verdictExit(result);
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
   // What was measured goes out before anything touches the disk, which may be full.
   if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -6,7 +6,7 @@ import { UsageError } from '../../results/errors.js';
 import { capacityWarnings } from '../../scenarios/capacity.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { simulate } from '../../sim/run.js';
-import { EXIT } from '../exit.js';
+import { EXIT, verdictExit } from '../exit.js';
 import { formatSummary } from '../format.js';
 import { intOption, scenarioOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
@@ -79,8 +79,7 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
     const note = `${run.traces.spans.length} spans of ${run.traces.seen} journeys sampled → ${opts.traces}\n`;
     process.stderr.write(note);
   }
-  // A budget fails only when its whole interval is on the wrong side; "unsure" (null) passes.
-  const code = result.budgets.some((b) => b.pass === false) ? EXIT.budget : EXIT.pass;
+  const code = verdictExit(result);
   await recordRun(opts.history, result, {
     command: 'sim',
     exitCode: error ? EXIT.run : code,
