@@ -68,6 +68,8 @@ export interface RequestPlan {
   secrets: Secrets;
   /** The next request (journey chosen by weight, templates rendered). */
   next(): PlannedRequest;
+  /** The next journey chosen by weight (what `next` renders). */
+  pick(): number;
   /** Requests of one given journey (closed-model users and k6 use their own choice). */
   render(journey: number): PlannedRequest;
 }
@@ -270,6 +272,12 @@ export function buildPlan(s: LoadScenario, opts: PlanOptions = {}): RequestPlan 
     cum[i] = acc;
   });
   const pick = new RandomStreams(seed, 0).stream('load:journeys');
+  const choose = (): number => {
+    const u = pick();
+    let i = 0;
+    while (i < cum.length - 1 && u >= cum[i]) i++;
+    return i;
+  };
   const render = (journey: number): PlannedRequest => {
     const j = journeys[journey];
     const headers: Record<string, string> = {};
@@ -305,11 +313,7 @@ export function buildPlan(s: LoadScenario, opts: PlanOptions = {}): RequestPlan 
     schedule,
     secrets,
     render,
-    next: () => {
-      const u = pick();
-      let i = 0;
-      while (i < cum.length - 1 && u >= cum[i]) i++;
-      return render(i);
-    },
+    pick: choose,
+    next: () => render(choose()),
   };
 }

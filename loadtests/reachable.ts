@@ -5,10 +5,13 @@
 import net from 'node:net';
 import { TargetUnreachableError } from './errors.js';
 
-/** Resolves when `url`'s host accepts a TCP connection within `timeoutMs`. */
-export function assertReachable(url: URL, timeoutMs = 2000): Promise<void> {
+/**
+ * Resolves when `url`'s host accepts a TCP connection within `timeoutMs`; `address` (one that
+ * passed the allow-list check) is dialled instead of resolving the name again.
+ */
+export function assertReachable(url: URL, address?: string, timeoutMs = 2000): Promise<void> {
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = address ?? url.hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve, reject) => {
     const sock = net.connect({ host, port });
     const fail = (why: string) => {

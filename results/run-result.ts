@@ -151,4 +151,30 @@ export interface RunResult {
   target?: { url: string; offeredRate?: number; connections?: number };
   /** Load tests under `--profile`: the clinic tool and the path of its HTML report. */
   profile?: { tool: string; report: string };
+  /** Load tests on the in-process driver: how well the generator itself kept the schedule. */
+  generator?: GeneratorResult;
+}
+
+/** The load generator watching itself (open and closed model on the in-process driver). */
+export interface GeneratorResult {
+  workers: number;
+  /** Requests the schedule intended up to the end of the run. */
+  intended: number;
+  /** Requests written to a connection. */
+  sent: number;
+  /** Intended but never sent: no connection free within their slot, or the generator too late. */
+  dropped: number;
+  /** Requests that waited more than 10 ms for a free connection (the target held them all). */
+  waitedForConnection: number;
+  /** Scheduler lag, intended start → handed to the transport, ms. */
+  lag: { p50: number; p99: number; max: number };
+  /** Share of requests handed over more than 10 ms after their intended start. */
+  lateShare: number;
+  /** Event-loop delay of the generator's threads, ms (worst thread). */
+  eventLoopDelay: { p50: number; p99: number; max: number };
+  /** CPU seconds the generator process used, and as a share of one core over the run. */
+  cpuSeconds: number;
+  cpuShare: number;
+  /** Set when the generator fell behind: why the numbers are distorted. */
+  behind?: string;
 }

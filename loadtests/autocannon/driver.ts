@@ -5,6 +5,7 @@
  * resolving to a `RunResult` of kind `load`. `stop()` (Ctrl-C) keeps what was measured.
  */
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { UsageError } from '../../results/errors.js';
 import type { LatencySummary } from '../../results/histogram.js';
 import type { RunResult } from '../../results/run-result.js';
@@ -14,6 +15,9 @@ import { buildPlan, expectedArrivals, type PlanOptions, type RequestPlan, rateAt
 import { assertReachable } from '../reachable.js';
 import { checkTarget } from '../safety.js';
 import type { LoadScenario } from '../shape.js';
+import { openTransport } from '../transport/open.js';
+import { createExecutor, MAX_BODY_BYTES } from './executor.js';
+import { GeneratorMonitor, generatorResult } from './generator.js';
 import { runMax } from './max.js';
 import { runSchedule } from './scheduler.js';
 
@@ -27,6 +31,10 @@ export interface LoadOptions extends PlanOptions {
   warmup?: number;
   /** Milliseconds between snapshots (default 250). */
   snapshotEvery?: number;
+  /** Extra CA certificates trusted for an https target (a self-signed one). */
+  ca?: string | Buffer;
+  /** Response bodies longer than this fail with `body_too_large` (default 64 MiB, counted, not kept). */
+  maxBodyBytes?: number;
 }
 
 /** What a finished load run hands back besides the RunResult. */
@@ -69,8 +77,8 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
     if (!plan.target) {
       throw new UsageError('no load target: set `load.target` in the scenario, pass --target, or use --twin');
     }
-    const { url } = await checkTarget(plan.target, plan.allow);
-    await assertReachable(url);
+    const { url, addresses } = await checkTarget(plan.target, plan.allow);
+    await assertReachable(url, addresses[0]);
     const collector = new LoadCollector(plan.journeys.map((j) => j.name));
     collector.warmup = Math.min(opts.warmup ?? 0, plan.schedule.duration);
     const every = (opts.snapshotEvery ?? 250) / 1000;
@@ -86,16 +94,46 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
     this.emit('start', plan);
     let seconds: number;
     let stopped: boolean;
+    let generator: RunResult['generator'];
     if (opts.mode === 'max') {
       const h = runMax(plan, url, collector, sched.duration, onTick);
       this.stopFn = h.stop;
       if (this.stopRequested) h.stop();
       ({ seconds, stopped } = await h.done);
     } else {
-      const h = runSchedule(plan, url, collector, { timeout: opts.timeout, onTick });
-      this.stopFn = h.stop;
-      if (this.stopRequested) h.stop();
+      const timeout = opts.timeout ?? 10;
+      const transport = openTransport({ url, addresses, connections: plan.connections, ca: opts.ca });
+      const monitor = new GeneratorMonitor();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      let ended = false;
+      const start = createExecutor({
+        plan,
+        transport,
+        collector,
+        monitor,
+        t0,
+        timeoutMs: timeout * 1000,
+        maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
+        stopped: () => ended,
+      });
+      const h = runSchedule(plan, start, monitor, { timeout, onTick, t0 });
+      this.stopFn = () => {
+        // Stop sending at once and abort what is in flight: nothing leaves after Ctrl-C.
+        ended = true;
+        h.stop();
+        void transport.close();
+      };
+      if (this.stopRequested) this.stopFn();
       ({ seconds, stopped } = await h.done);
+      ended = true;
+      monitor.stop();
+      await transport.close();
+      const used = process.cpuUsage(cpu0);
+      generator = generatorResult([monitor.state()], {
+        seconds: (used.user + used.system) / 1e6,
+        wallSeconds: (performance.now() - t0) / 1000,
+      });
     }
     collector.advance(seconds);
     const offeredRate =
@@ -115,6 +153,7 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
         connections: plan.connections,
       },
     });
+    if (generator) result.generator = generator;
     return {
       result,
       uncorrected: collector.uncorrected(),

@@ -1,200 +1,209 @@
 /**
- * The open-model scheduler: requests start when the profile says, whatever the target is doing,
- * and each latency is measured from that intended start (coordinated omission corrected, like
- * wrk2). Requests go over node:http keep-alive agents capped at `connections` sockets, so when the
- * target stalls, later requests wait for a socket and that wait is part of their latency.
+ * The scheduler: decides *when* a journey instance starts and hands it to the executor. Open
+ * model: every arrival of the profile, whatever the target is doing; closed model: each user loops
+ * journey → think → journey. Latency is measured from the intended start (coordinated omission
+ * corrected, like wrk2), so a stall shows in every request that should have been sent during it.
  *
- * Why not autocannon itself for the open model: an autocannon client writes its next request only
- * after the previous response (a closed loop per connection), `overallRate` only pauses clients
- * within each second, and its correction records with an expected interval of `Math.ceil(1/rate)`
- * ms, i.e. 1 ms. None of that can start a request at an arbitrary intended time. autocannon runs
- * the closed, max-throughput mode instead (see `max.ts`).
+ * Timers are late, never early, and by a millisecond or more: the loop sleeps with `setTimeout`
+ * until about a millisecond before the next arrival and then polls with `setImmediate` (I/O still
+ * runs between polls), so requests leave within a fraction of a millisecond of their intended
+ * start. An arrival the generator reaches later than the request timeout is dropped, not sent: the
+ * backlog of a generator that cannot keep up is a counter, never a queue.
  *
- * The same loop drives the closed model (`users` loops of request → think → request).
+ * With worker threads each thread runs a deterministic slice: arrival i (open) or user u (closed)
+ * belongs to slice `i mod count` (like k6 execution segments).
+ *
+ * Why not autocannon for the open model: an autocannon client writes its next request only after
+ * the previous response (a closed loop per connection), and its correction assumes a 1 ms interval.
+ * autocannon runs the closed, max-throughput mode instead (see `max.ts`).
  */
-import http from 'node:http';
-import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { sampler } from '../../sim/kernel/distributions.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
-import { causeOf, type LoadCollector } from '../collector.js';
-import { arrivalTimes, type PlannedRequest, type RequestPlan } from '../plan.js';
+import { arrivalTimes, type RequestPlan } from '../plan.js';
+import type { StartJourney } from './executor.js';
+import type { GeneratorMonitor } from './generator.js';
 
 /** Knobs of the scheduler. */
 export interface SchedulerOptions {
-  /** Per-request timeout in seconds (default 10). */
+  /** Per-request timeout in seconds (default 10): also how late an arrival may still be sent. */
   timeout?: number;
-  /** Called with the elapsed seconds at each scheduler wake-up (snapshots hook in here). */
+  /** Called with the elapsed seconds about every 50 ms (snapshots hook in here). */
   onTick?: (elapsed: number) => void;
+  /** This thread's slice of arrivals or users (default: all). */
+  slice?: { index: number; count: number };
+  /** `performance.now()` of the run's start (default: now). */
+  t0?: number;
 }
 
-/** A running schedule: `done` resolves with the elapsed seconds; `stop()` ends it early. */
+/** A running schedule: `done` resolves with the elapsed seconds; `stop()` ends it at once. */
 export interface ScheduleHandle {
   done: Promise<{ seconds: number; stopped: boolean }>;
   stop(): void;
 }
 
-/** Sends one request; calls back once with a status or an error. */
-function send(
-  agent: http.Agent,
-  base: URL,
-  r: PlannedRequest,
-  timeoutMs: number,
-  onSocket: () => void,
-  cb: (status: number, err?: unknown) => void,
-): void {
-  const mod = base.protocol === 'https:' ? https : http;
-  let finished = false;
-  const finish = (status: number, err?: unknown) => {
-    if (finished) return;
-    finished = true;
-    cb(status, err);
-  };
-  const headers: Record<string, string | number> = { ...r.headers };
-  if (r.body !== undefined) headers['content-length'] = Buffer.byteLength(r.body);
-  const req = mod.request(
-    {
-      agent,
-      protocol: base.protocol,
-      hostname: base.hostname,
-      port: base.port,
-      method: r.method,
-      path: base.pathname.replace(/\/$/, '') + r.path,
-      headers,
-    },
-    (res) => {
-      res.on('error', (e) => finish(0, e));
-      res.on('end', () => finish(res.statusCode ?? 0));
-      res.resume();
-    },
-  );
-  req.on('socket', onSocket);
-  req.setTimeout(timeoutMs, () => {
-    const e = Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
-    req.destroy(e);
-  });
-  req.on('error', (e) => finish(0, e));
-  req.end(r.body);
-}
+/** Arrivals handled per loop turn before responses get a chance to run. */
+const BATCH = 256;
 
 /**
- * Runs `plan` against `base`, recording into `collector`. Resolves once every started request
- * has finished (or, after `stop()`, at once: requests in flight are abandoned and not counted).
+ * Runs `plan`'s schedule, starting journeys with `start`. Resolves once every started journey
+ * ended, or the hard limit (schedule + timeout + 1 s) passed, or at once after `stop()`.
  */
 export function runSchedule(
   plan: RequestPlan,
-  base: URL,
-  collector: LoadCollector,
+  start: StartJourney,
+  monitor: GeneratorMonitor,
   opts: SchedulerOptions = {},
 ): ScheduleHandle {
-  const timeoutMs = (opts.timeout ?? 10) * 1000;
-  const AgentClass = base.protocol === 'https:' ? https.Agent : http.Agent;
-  const agent = new AgentClass({ keepAlive: true, maxSockets: plan.connections, scheduling: 'fifo' });
-  const t0 = performance.now();
+  const timeout = opts.timeout ?? 10;
+  const slice = opts.slice ?? { index: 0, count: 1 };
+  const t0 = opts.t0 ?? performance.now();
   const now = () => (performance.now() - t0) / 1000;
+  const sched = plan.schedule;
+  const end = Math.min(sched.duration, plan.maxDuration);
+  // Each slice's share of load.maxRequests, so N threads together never exceed it.
+  const cap =
+    Math.floor(plan.maxRequests / slice.count) + (slice.index < plan.maxRequests % slice.count ? 1 : 0);
   let stopped = false;
   let issuing = true;
   let inFlight = 0;
-  let resolve!: (v: { seconds: number; stopped: boolean }) => void;
-  const done = new Promise<{ seconds: number; stopped: boolean }>((r) => (resolve = r));
+  let started = 0;
   let lastDone = 0;
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
+  const thinks = new Set<NodeJS.Timeout>();
+  let resolve!: (v: { seconds: number; stopped: boolean }) => void;
+  const done = new Promise<{ seconds: number; stopped: boolean }>((r) => (resolve = r));
+  let lastTick = -1;
+  const tick = (t: number) => {
+    if (t - lastTick >= 0.05) {
+      lastTick = t;
+      opts.onTick?.(t);
+    }
+  };
 
   const finish = () => {
     if (timer) clearTimeout(timer);
-    agent.destroy();
-    resolve({ seconds: stopped ? now() : Math.max(lastDone, plan.schedule.duration), stopped });
+    if (immediate) clearImmediate(immediate);
+    clearTimeout(hard);
+    for (const th of thinks) clearTimeout(th);
+    thinks.clear();
+    resolve({ seconds: stopped ? now() : Math.max(Math.min(lastDone, end + timeout), end), stopped });
   };
   const maybeFinish = () => {
     if (!issuing && inFlight === 0) finish();
   };
+  // Whatever the target does, the run ends by the schedule's end + timeout + 1 s.
+  const hard = setTimeout(
+    () => {
+      issuing = false;
+      stopped = stopped || false;
+      inFlight = 0;
+      finish();
+    },
+    (end + timeout + 1) * 1000,
+  );
 
-  /** Issues `r`, intended to start at `intended` seconds; `then` runs after it finished. */
-  const issue = (r: PlannedRequest, intended: number, then?: (at: number) => void) => {
+  /** Starts journey `j` of `user` intended at `intended` seconds; `then` after it ended. */
+  const launch = (j: number, user: number, intended: number, then?: () => void) => {
     inFlight++;
-    collector.sent++;
-    let sentAt = intended;
-    send(
-      agent,
-      base,
-      r,
-      timeoutMs,
-      () => {
-        sentAt = now();
-      },
-      (status, err) => {
-        inFlight--;
-        if (stopped) return;
-        const t = now();
-        lastDone = Math.max(lastDone, t);
-        if (err !== undefined) collector.fail(r.journey, causeOf(err), t, intended);
-        else if (status >= 200 && status < 300) collector.ok(r.journey, intended, sentAt, t);
-        else collector.fail(r.journey, `status_${status}`, t, intended);
-        then?.(t);
-        maybeFinish();
-      },
-    );
+    started++;
+    monitor.dispatched(now() - intended);
+    start(j, user, intended * 1000).then(() => {
+      inFlight--;
+      if (stopped) return;
+      lastDone = Math.max(lastDone, now());
+      then?.();
+      maybeFinish();
+    });
   };
 
-  const sched = plan.schedule;
+  // Snapshots keep flowing while the last requests finish, and in the closed model all along.
+  const heartbeat = () => {
+    timer = undefined;
+    if (stopped || (!issuing && inFlight === 0)) return;
+    tick(now());
+    timer = setTimeout(heartbeat, 50);
+  };
+
   if (sched.kind === 'open') {
     const times = arrivalTimes(
       sched.phases,
       sched.spacing,
       new RandomStreams(plan.seed, 0).stream('load:arrivals'),
     );
+    let index = 0;
     let next = times.next();
-    const tick = () => {
+    // Skip to this slice's first arrival.
+    const advance = () => {
+      next = times.next();
+      index++;
+      while (!next.done && index % slice.count !== slice.index) {
+        next = times.next();
+        index++;
+      }
+    };
+    if (slice.index !== 0) {
+      index = -1;
+      advance();
+    }
+    const loop = () => {
       timer = undefined;
+      immediate = undefined;
       if (stopped) return;
       const t = now();
-      opts.onTick?.(t);
-      while (!next.done && next.value <= t && collector.sent < plan.maxRequests) {
-        issue(plan.next(), next.value);
-        next = times.next();
+      tick(t);
+      let n = 0;
+      while (!next.done && next.value <= t && started < cap && n < BATCH) {
+        const intended = next.value;
+        if (t - intended > timeout) {
+          // Reached too late to mean anything: counted as dropped, never queued.
+          monitor.intended++;
+          monitor.drop();
+          started++;
+        } else launch(plan.pick(), index, intended);
+        advance();
+        n++;
       }
-      if (next.done || collector.sent >= plan.maxRequests || t >= plan.maxDuration) {
+      if (next.done || started >= cap || next.value >= end || t >= plan.maxDuration) {
         issuing = false;
-        // Keep snapshots flowing while the last requests finish.
-        const drain = () => {
-          if (stopped || inFlight === 0) return;
-          opts.onTick?.(now());
-          timer = setTimeout(drain, 50);
-        };
-        drain();
+        heartbeat();
         maybeFinish();
         return;
       }
-      // Wake a little early (timers are late, never early) but at most every 50 ms for snapshots.
-      const wait = Math.min(50, Math.max(0, (next.value - now()) * 1000 - 1));
-      timer = setTimeout(tick, wait);
+      const wait = (next.value - now()) * 1000;
+      if (n === BATCH || wait < 1.5) immediate = setImmediate(loop);
+      else timer = setTimeout(loop, Math.min(50, wait - 1));
     };
-    tick();
+    loop();
   } else {
     const think = sched.think
-      ? sampler(sched.think, new RandomStreams(plan.seed, 0).stream('load:think'))
+      ? sampler(sched.think, new RandomStreams(plan.seed, slice.index).stream('load:think'))
       : () => 0;
-    const end = Math.min(sched.duration, plan.maxDuration);
-    let users = sched.users;
-    const loop = (at: number) => {
+    let users = 0;
+    const user = (u: number, at: number) => {
       if (stopped) return;
-      if (at >= end || collector.sent >= plan.maxRequests) {
+      if (at >= end || started >= cap) {
         users--;
         if (users === 0) issuing = false;
+        maybeFinish();
         return;
       }
       const pause = think();
-      const start = at + pause;
-      const go = () => issue(plan.next(), start, loop);
-      if (pause > 0) setTimeout(go, pause * 1000);
-      else go();
+      const intended = at + pause;
+      const go = () => launch(plan.pick(), u, intended, () => user(u, now()));
+      if (pause <= 0) go();
+      else {
+        const th = setTimeout(() => {
+          thinks.delete(th);
+          go();
+        }, pause * 1000);
+        thinks.add(th);
+      }
     };
-    const heartbeat = () => {
-      if (stopped || (!issuing && inFlight === 0)) return;
-      opts.onTick?.(now());
-      timer = setTimeout(heartbeat, 50);
-    };
-    for (let u = 0; u < sched.users; u++) loop(0);
+    for (let u = slice.index; u < sched.users; u += slice.count) users++;
+    if (users === 0) issuing = false;
+    for (let u = slice.index; u < sched.users; u += slice.count) user(u, 0);
     heartbeat();
     maybeFinish();
   }

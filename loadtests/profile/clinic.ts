@@ -155,7 +155,7 @@ async function waitForTarget(
     const url = o.target ?? LOOPBACK_URL.exec(output())?.[0];
     if (url) {
       try {
-        await assertReachable(new URL(url), 500);
+        await assertReachable(new URL(url), undefined, 500);
         return url;
       } catch (err) {
         if (!(err instanceof TargetUnreachableError)) throw err;

@@ -4,15 +4,16 @@
  */
 import { nodeHttpTransport } from './node-http.js';
 import type { TransportOptions } from './options.js';
+import { socketTransport } from './socket-pool.js';
 import type { Transport } from './transport.js';
 
-/** Implementations by name; `node` is node:http keep-alive agents. */
-export const TRANSPORTS = { node: nodeHttpTransport } as const;
+/** Implementations by name; `socket` is the raw-socket pool, `node` node:http keep-alive agents. */
+export const TRANSPORTS = { socket: socketTransport, node: nodeHttpTransport } as const;
 
 /** Names of the implementations. */
 export type TransportKind = keyof typeof TRANSPORTS;
 
 /** Opens a connection pool to `opts.url` (default: the fastest correct implementation). */
-export function openTransport(opts: TransportOptions, kind: TransportKind = 'node'): Transport {
+export function openTransport(opts: TransportOptions, kind: TransportKind = 'socket'): Transport {
   return TRANSPORTS[kind](opts);
 }

@@ -13,10 +13,14 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { nodeHttpTransport } from '../../loadtests/transport/node-http.js';
 import type { TransportOptions } from '../../loadtests/transport/options.js';
 import { pinnedLookup } from '../../loadtests/transport/pin.js';
+import { socketTransport } from '../../loadtests/transport/socket-pool.js';
 import type { SendOptions, Transport } from '../../loadtests/transport/transport.js';
 import { startServer, type TestServer } from './servers.js';
 
-const IMPLS: [string, (o: TransportOptions) => Transport][] = [['node:http', nodeHttpTransport]];
+const IMPLS: [string, (o: TransportOptions) => Transport][] = [
+  ['raw socket', socketTransport],
+  ['node:http', nodeHttpTransport],
+];
 
 const SO: SendOptions = { keepBody: true, maxBodyBytes: 1 << 20, timeoutMs: 2000 };
 const GET = { method: 'GET', path: '/x', headers: [] as [string, string][] };

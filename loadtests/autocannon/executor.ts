@@ -1,0 +1,147 @@
+/**
+ * What the scheduler starts: one journey instance, given its journey, user and intended start.
+ * The scheduler decides *when* (open model: each arrival; closed model: each user's loop); the
+ * executor decides *what*. A single-request journey runs on the transport's callback fast path
+ * (prebuilt request bytes when the request has no templates); a multi-step flow runner plugs in
+ * through the same {@link StartJourney} signature (see {@link createExecutor}).
+ */
+import { performance } from 'node:perf_hooks';
+import type { LoadCollector } from '../collector.js';
+import type { RequestPlan } from '../plan.js';
+import { type Exchange, SocketPool } from '../transport/socket-pool.js';
+import { type SendOptions, type Transport, TransportError } from '../transport/transport.js';
+import type { GeneratorMonitor } from './generator.js';
+
+/**
+ * Starts one journey instance intended to begin `intendedMs` after the run's start; resolves when
+ * it ended (successfully or not; failures are booked, never thrown).
+ */
+export type StartJourney = (journey: number, user: number, intendedMs: number) => Promise<void>;
+
+/** Everything an executor needs from the run. */
+export interface ExecutorContext {
+  plan: RequestPlan;
+  transport: Transport;
+  collector: LoadCollector;
+  monitor: GeneratorMonitor;
+  /** `performance.now()` at the run's start: intended times are relative to it. */
+  t0: number;
+  timeoutMs: number;
+  /** Response bodies longer than this fail with `body_too_large`. */
+  maxBodyBytes: number;
+  /** True once the run stopped: late completions are abandoned, not booked. */
+  stopped(): boolean;
+}
+
+/** Default bound on a response body (counted, not kept). */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** A request that waited longer than this for a connection counts in `waitedForConnection`. */
+const WAIT_MS = 10;
+
+/** The executor of a run: single requests today; `flows` returns its flow runner here for flows. */
+export function createExecutor(ctx: ExecutorContext): StartJourney {
+  return singleRequest(ctx);
+}
+
+/** Books one finished request; `sentAt` NaN means it never left (dropped, not a service error). */
+function book(
+  ctx: ExecutorContext,
+  journey: number,
+  intendedMs: number,
+  dispatchMs: number,
+  sentAt: number,
+  status: number,
+  cause: string | null,
+): void {
+  if (ctx.stopped()) return;
+  const { collector, monitor, t0 } = ctx;
+  const done = (performance.now() - t0) / 1000;
+  const intended = intendedMs / 1000;
+  if (Number.isNaN(sentAt)) {
+    if (cause === 'bad_request') {
+      monitor.sent++;
+      collector.fail(journey, cause, done, intended);
+      return;
+    }
+    collector.sent--;
+    monitor.drop();
+    return;
+  }
+  monitor.sent++;
+  if (sentAt - t0 - dispatchMs > WAIT_MS) monitor.waited++;
+  if (cause !== null) collector.fail(journey, cause, done, intended);
+  else if (status >= 200 && status < 300) collector.ok(journey, intended, (sentAt - t0) / 1000, done);
+  else collector.fail(journey, `status_${status}`, done, intended);
+}
+
+function singleRequest(ctx: ExecutorContext): StartJourney {
+  const { plan, transport } = ctx;
+  const pool = transport instanceof SocketPool ? transport : undefined;
+  // Requests without templates are the same bytes every time: build them once per journey.
+  const constant = plan.journeys.map(
+    (j) => j.path.constant && (j.body?.constant ?? true) && j.headers.every(([, t]) => t.constant),
+  );
+  const cache: (Buffer | undefined)[] = [];
+  const toOutgoing = (journey: number) => {
+    const r = plan.render(journey);
+    return { method: r.method, path: r.path, headers: Object.entries(r.headers), body: r.body };
+  };
+  const opts: SendOptions = { keepBody: false, maxBodyBytes: ctx.maxBodyBytes, timeoutMs: ctx.timeoutMs };
+
+  return (journey, _user, intendedMs) => {
+    const dispatchMs = performance.now() - ctx.t0;
+    ctx.collector.sent++;
+    if (!pool) {
+      return transport.send(toOutgoing(journey), opts).then(
+        (res) => book(ctx, journey, intendedMs, dispatchMs, res.sentAt, res.status, null),
+        (e: unknown) => {
+          const cause = e instanceof TransportError ? e.reason : 'error';
+          // node:http does not say whether a timed-out request was written; count it as sent.
+          book(
+            ctx,
+            journey,
+            intendedMs,
+            dispatchMs,
+            cause === 'bad_request' ? Number.NaN : dispatchMs + ctx.t0,
+            0,
+            cause,
+          );
+        },
+      );
+    }
+    return new Promise<void>((resolve) => {
+      let bytes = constant[journey] ? cache[journey] : undefined;
+      if (!bytes) {
+        try {
+          bytes = pool.prepare(toOutgoing(journey));
+        } catch (e) {
+          book(
+            ctx,
+            journey,
+            intendedMs,
+            dispatchMs,
+            Number.NaN,
+            0,
+            e instanceof TransportError ? e.reason : 'bad_request',
+          );
+          return resolve();
+        }
+        if (constant[journey]) cache[journey] = bytes;
+      }
+      const ex: Exchange = {
+        bytes,
+        noBody: plan.journeys[journey].method === 'HEAD',
+        keepBody: false,
+        maxBodyBytes: ctx.maxBodyBytes,
+        deadline: performance.now() + ctx.timeoutMs,
+        sentAt: Number.NaN,
+        cb: (cause, p, e) => {
+          book(ctx, journey, intendedMs, dispatchMs, e.sentAt, p?.status ?? 0, cause);
+          resolve();
+        },
+      };
+      pool.dispatch(ex);
+    });
+  };
+}
