@@ -5,20 +5,33 @@
  * assignable to it (checked below).
  */
 import type { DistSpec } from '../scenarios/distribution.js';
-import type { Call, Fault, Load, LoadRequest, LoadStage, Scenario } from '../scenarios/schema.js';
+import type {
+  Call,
+  Fault,
+  Latency,
+  Load,
+  LoadRequest,
+  LoadStage,
+  Scenario,
+  Service,
+  Store,
+} from '../scenarios/schema.js';
 
 /** A downstream call of a route (the schema's `Call`). */
 export type LoadCall = Call;
 
-/** A service as the twin serves it. */
-export interface LoadService {
+/** A service as the twin serves it: the core of the schema's `Service`, its resilience optional. */
+export interface LoadService
+  extends Partial<
+    Pick<Service, 'regions' | 'balance' | 'deadline' | 'breaker' | 'hedge' | 'shed' | 'autoscale' | 'cost'>
+  > {
   replicas: number;
   workers: number;
   queue: number;
   time: DistSpec;
   timeout?: number;
   routes?: Record<string, LoadCall[]>;
-  retry?: { attempts: number; backoff: number; jitter: 'none' | 'full' | 'equal' };
+  retry?: { attempts: number; backoff: number; jitter: 'none' | 'full' | 'equal'; budget?: number };
 }
 
 /** One phase of a load profile (the schema's `LoadStage`); rates per second, durations in seconds. */
@@ -66,9 +79,15 @@ export interface LoadScenario {
   users: {
     population?: number;
     arrivals: LoadArrivals;
-    journeys: Record<string, { weight: number; steps: string[] }>;
+    journeys: Record<string, { weight: number; steps: string[]; think?: DistSpec }>;
   };
   services: Record<string, LoadService>;
+  regions?: Record<string, { users: number }>;
+  latency?: Latency;
+  stores?: Record<string, Store>;
+  /** Present when the scenario models the P2P client (the twin does not serve it). */
+  p2p?: unknown;
+  streams?: Record<string, unknown>;
   cdn?: { origin: { time: DistSpec }; edges: Record<string, { time: DistSpec; capacity: number }> };
   faults?: LoadFault[];
   budgets?: LoadBudget[];

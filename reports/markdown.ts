@@ -83,6 +83,13 @@ export function renderMarkdown(result: RunResult, opts: MarkdownOptions = {}): s
     for (const [name, j] of js) {
       const q = p.journeys?.[name];
       if (!q) continue;
+      const why = r.notComparable?.[name];
+      if (why !== undefined) {
+        lines.push(
+          `| ${md(name)} | ${fmt(q.latency.p99)} | ${fmt(j.latency.p99)} | not comparable: ${md(why)} |`,
+        );
+        continue;
+      }
       const e = j.latency.p99 > 0 ? ((q.latency.p99 - j.latency.p99) / j.latency.p99) * 100 : Number.NaN;
       lines.push(
         `| ${md(name)} | ${fmt(q.latency.p99)} | ${fmt(j.latency.p99)} | ${Number.isFinite(e) ? `${e >= 0 ? '+' : ''}${e.toFixed(1)} %` : '–'} |`,

@@ -149,6 +149,11 @@ export interface RunResult {
   streams?: Record<string, StreamResult>;
   /** Load tests: the target and what was offered. */
   target?: { url: string; offeredRate?: number; connections?: number };
+  /**
+   * Load tests against the twin: journeys that touch a part of the scenario the twin does not serve
+   * (P2P, say), with why; their numbers are not comparable with the simulation's.
+   */
+  notComparable?: Record<string, string>;
   /** Load tests under `--profile`: the clinic tool and the path of its HTML report. */
   profile?: { tool: string; report: string };
   /** Load tests on the in-process driver: how well the generator itself kept the schedule. */

@@ -26,7 +26,7 @@ import { maskTarget } from '../../loadtests/mask.js';
 import { CLINIC_TOOLS, type ClinicTool, type ProfiledTarget } from '../../loadtests/profile/clinic.js';
 import { checkTarget } from '../../loadtests/safety.js';
 import { resolveEnv, Secrets } from '../../loadtests/template.js';
-import type { Twin } from '../../loadtests/twin/twin.js';
+import type { TwinProcess } from '../../loadtests/twin/process.js';
 import { UsageError } from '../../results/errors.js';
 import { formatRelativeError } from '../../results/relative-error.js';
 import type { RunResult } from '../../results/run-result.js';
@@ -72,10 +72,14 @@ function seconds(name: string, v: string | undefined): number | undefined {
   }
 }
 
-/** Predicted vs measured per journey, with the relative error of each. */
+/**
+ * Predicted vs measured per journey, with the relative error of each; a journey the measurement
+ * says is not comparable (`measured.notComparable`) shows why instead of an error.
+ */
 export function comparisonTable(predicted: RunResult, measured: RunResult): string {
   const rows = [['journey', 'metric', 'predicted', 'measured', 'error']];
-  const rel = formatRelativeError;
+  const rel = (p: number, m: number, name: string) =>
+    measured.notComparable?.[name] === undefined ? formatRelativeError(p, m) : 'not comparable';
   for (const [name, m] of Object.entries(measured.journeys)) {
     const p = predicted.journeys[name];
     if (!p) continue;
@@ -85,7 +89,7 @@ export function comparisonTable(predicted: RunResult, measured: RunResult): stri
         `${k} ms`,
         p.latency[k].toFixed(1),
         m.latency[k].toFixed(1),
-        rel(p.latency[k], m.latency[k]),
+        rel(p.latency[k], m.latency[k], name),
       ]);
     }
     rows.push([
@@ -93,10 +97,11 @@ export function comparisonTable(predicted: RunResult, measured: RunResult): stri
       'throughput /s',
       p.throughput.toFixed(2),
       m.throughput.toFixed(2),
-      rel(p.throughput, m.throughput),
+      rel(p.throughput, m.throughput, name),
     ]);
   }
-  return table(rows);
+  const why = Object.entries(measured.notComparable ?? {}).map(([j, r]) => `  ${j}: ${r}\n`);
+  return `${table(rows)}${why.length ? `\nnot comparable (the twin does not serve part of it):\n${why.join('')}` : ''}`;
 }
 
 async function runK6Tool(
@@ -169,11 +174,17 @@ export async function loadCommand(
   if (dashboard) selectReactProduction();
   const live = dashboard ? await import('../dashboard/load-live.js') : undefined;
 
-  let twin: Twin | undefined;
+  let twin: TwinProcess | undefined;
   if (opts.twin) {
-    const { startTwin } = await import('../../loadtests/twin/twin.js');
-    twin = await startTwin(scenario, { port, seed });
-    if (!opts.json) process.stderr.write(`twin serving ${scenario.name} at ${twin.endpoints.url}\n`);
+    // Its own process: the generator's work must not delay the twin's timers, nor the reverse.
+    const { spawnTwin } = await import('../../loadtests/twin/process.js');
+    twin = await spawnTwin(scenario, { port, seed });
+    if (!opts.json) {
+      const { describeUnserved } = await import('../../loadtests/twin/unserved.js');
+      process.stderr.write(
+        `twin serving ${scenario.name} at ${twin.endpoints.url} (process ${twin.pid})\n${describeUnserved(twin.unserved)}`,
+      );
+    }
   }
   let profiled: ProfiledTarget | undefined;
   const profileDir = join(opts.out ?? join('.backline', 'clinic'), opts.out ? 'clinic' : '');
@@ -262,16 +273,20 @@ export async function loadCommand(
     throw err;
   } finally {
     if (twin) {
-      // Service counters and fault marks belong to the measurement; read them before stopping.
-      // Only the faults that fired: a run stopped early never saw the later ones.
-      services = twin.services();
+      // Only the faults that fired: a run stopped early never saw the later ones. The service
+      // counters are the twin's last snapshot, sent as it stops.
       const now = twin.now();
       faults = twin.faults.filter((f) => f.at <= now);
       await twin.stop();
+      services = twin.services();
     }
   }
   if (services) result.services = services;
   if (faults?.length) result.faults = faults;
+  const notComparable = Object.fromEntries(
+    (twin?.unserved ?? []).flatMap((u) => u.journeys.map((j) => [j, `${u.part} is not served by the twin`])),
+  );
+  if (Object.keys(notComparable).length > 0) result.notComparable = notComparable;
   result.budgets = evaluateLoadBudgets(result, scenario.budgets ?? []);
   if (board) await board.finish(result);
   else finishProgress?.(result);

@@ -1,9 +1,12 @@
 /**
  * `backline serve <scenario> [--port N]`: the scenario as real HTTP services on 127.0.0.1 (the
- * twin). Prints the endpoints and serves until Ctrl-C or SIGTERM, then closes every server.
+ * twin). Prints the endpoints and what the twin does not serve, and serves until Ctrl-C or SIGTERM,
+ * then closes every server. A port that is taken or out of range exits 2 at once, every server it had
+ * opened closed again.
  */
 import type { Command } from 'commander';
 import { startTwin } from '../../loadtests/twin/twin.js';
+import { describeUnserved } from '../../loadtests/twin/unserved.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { EXIT } from '../exit.js';
 import { collect, intOption } from '../options.js';
@@ -39,6 +42,7 @@ export async function serveCommand(arg: string, opts: ServeCommandOptions): Prom
     for (const [name, url] of Object.entries(e.services))
       process.stdout.write(`  service ${name}: ${url}/routes/<route>\n`);
     for (const f of twin.faults) process.stdout.write(`  fault ${f.label} at ${f.at}s for ${f.for}s\n`);
+    process.stdout.write(describeUnserved(twin.unserved));
     process.stdout.write('Ctrl-C stops.\n');
   }
   await new Promise<void>((resolve) => {

@@ -1,10 +1,21 @@
 /**
- * Calls between twin services over real HTTP: one call with a timeout, retried as the callee's
- * `retry` says (attempts counts every try, the first included; backoff doubles per retry, with
- * `full` or `equal` jitter), and failures named by cause like the load driver names them.
+ * The caller's side of a twin call, run over real HTTP the way the simulator's `calls.ts` runs it:
+ * the callee's breaker (the simulator's own {@link Breaker}) may fail the call fast; a replica is
+ * chosen by the caller ({@link TwinPlacement}); the request crosses the network (the scenario's
+ * one-way latency between regions, slept on each way); the caller waits up to the callee's
+ * `timeout` (the callee is not told: it serves the abandoned request anyway); a hedged copy leaves
+ * `hedge.after` seconds into a first try without an answer and the first success wins; failures
+ * are retried by the simulator's {@link RetryPolicy} (attempts, backoff, jitter and retry budget).
  */
 import http from 'node:http';
+import type { RandomStreams } from '../../sim/kernel/random.js';
+import { Breaker } from '../../sim/resilience/breaker.js';
+import { RetryPolicy } from '../../sim/resilience/retry.js';
+import type { Network } from '../../sim/topology/network.js';
 import { causeOf } from '../collector.js';
+import type { LoadService } from '../shape.js';
+import { sleep } from './http.js';
+import type { TwinPlacement } from './placement.js';
 
 /** The outcome of a call: ok, or a status and the cause of the failure. */
 export interface CallOutcome {
@@ -13,22 +24,31 @@ export interface CallOutcome {
   cause?: string;
 }
 
-/** How a callee is reached and how hard to try. */
-export interface CallTarget {
-  port: number;
-  /** Seconds; undefined = no timeout beyond the socket's. */
-  timeout?: number;
-  retry?: { attempts: number; backoff: number; jitter: 'none' | 'full' | 'equal' };
+/** Per-service counters of what callers did, in the RunResult's service terms. */
+export interface CallCounters {
+  retries: number;
+  timeouts: number;
+  hedges: number;
+  /** Calls failed fast by an open breaker. */
+  breakerOpen: number;
 }
 
 const CAUSE_STATUS: Record<string, number> = { timeout: 504, refused: 502, reset: 502 };
 
-/** One HTTP try. */
+/** Headers a twin request carries: who the user is (hash balancing, store keys) and the journey's deadline. */
+export interface CallContext {
+  user: number;
+  /** Absolute deadline on the twin clock (seconds); Infinity when none. */
+  deadline: number;
+}
+
+/** One HTTP try against `port`, answered by the outcome the response (or its failure) means. */
 export function callOnce(
   agent: http.Agent,
   port: number,
   path: string,
   timeout?: number,
+  headers: http.OutgoingHttpHeaders = {},
 ): Promise<CallOutcome> {
   return new Promise((resolve) => {
     let settled = false;
@@ -38,7 +58,7 @@ export function callOnce(
         resolve(o);
       }
     };
-    const req = http.request({ agent, host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
+    const req = http.request({ agent, host: '127.0.0.1', port, path, method: 'GET', headers }, (res) => {
       const status = res.statusCode ?? 0;
       const cause = res.headers['x-backline-cause'];
       res.resume();
@@ -64,28 +84,146 @@ export function callOnce(
   });
 }
 
-/** Calls `path` on `target`, retrying failures (not 4xx) as configured. */
-export async function call(
-  agent: http.Agent,
-  target: CallTarget,
-  path: string,
-  rng: () => number,
-): Promise<CallOutcome & { retries: number }> {
-  const attempts = Math.max(1, target.retry?.attempts ?? 1);
-  let out: CallOutcome = { ok: false, status: 502, cause: 'error' };
-  for (let a = 0; a < attempts; a++) {
-    if (a > 0 && target.retry) {
-      const cap = target.retry.backoff * 2 ** (a - 1);
-      const wait =
-        target.retry.jitter === 'full'
-          ? rng() * cap
-          : target.retry.jitter === 'equal'
-            ? cap / 2 + (rng() * cap) / 2
-            : cap;
-      await new Promise((r) => setTimeout(r, wait * 1000));
-    }
-    out = await callOnce(agent, target.port, path, target.timeout);
-    if (out.ok || (out.status >= 400 && out.status < 500)) return { ...out, retries: a };
+/** Calls between twin services, with the callee's resilience settings applied by the caller. */
+export class Caller {
+  readonly counters: CallCounters[];
+  readonly breakers: (Breaker | undefined)[];
+  private readonly retry: (RetryPolicy | undefined)[];
+
+  constructor(
+    private readonly services: readonly (LoadService & { name: string })[],
+    private readonly placement: TwinPlacement,
+    private readonly network: Network,
+    private readonly agent: http.Agent,
+    streams: RandomStreams,
+    /** Seconds on the twin clock. */
+    private readonly now: () => number,
+  ) {
+    this.counters = services.map(() => ({ retries: 0, timeouts: 0, hedges: 0, breakerOpen: 0 }));
+    this.breakers = services.map((s) => (s.breaker ? new Breaker(s.breaker) : undefined));
+    this.retry = services.map((s) =>
+      s.retry
+        ? new RetryPolicy({ ...s.retry, budget: s.retry.budget }, streams.stream(`twin:retry:${s.name}`))
+        : undefined,
+    );
   }
-  return { ...out, retries: attempts - 1 };
+
+  /** A logical call of `route` on service `s` from region `from`, retried as the callee says. */
+  async call(
+    s: number,
+    route: string,
+    from: number,
+    ctx: CallContext,
+    timeout?: number,
+  ): Promise<CallOutcome> {
+    const pol = this.retry[s];
+    const wait = timeout ?? this.services[s].timeout;
+    let tries = 0;
+    for (;;) {
+      if (this.now() >= ctx.deadline) return { ok: false, status: 504, cause: 'deadline' };
+      const out = await this.tryWithHedge(s, route, from, ctx, wait, tries === 0);
+      tries++;
+      if (
+        out.ok ||
+        out.cause === 'breaker' ||
+        out.cause === 'deadline' ||
+        (out.status >= 400 && out.status < 500)
+      )
+        return out;
+      if (!pol?.allow(tries)) return out;
+      this.counters[s].retries++;
+      await sleep(pol.delay(tries));
+    }
+  }
+
+  /** One try, plus a hedged copy after `hedge.after` on a first try still unanswered. */
+  private tryWithHedge(
+    s: number,
+    route: string,
+    from: number,
+    ctx: CallContext,
+    timeout: number | undefined,
+    first: boolean,
+  ): Promise<CallOutcome> {
+    const br = this.breakers[s];
+    if (br && !br.allow(this.now())) {
+      this.counters[s].breakerOpen++;
+      return Promise.resolve({ ok: false, status: 503, cause: 'breaker' });
+    }
+    if (first) this.retry[s]?.deposit();
+    const main = this.attempt(s, route, from, ctx, timeout);
+    const after = this.services[s].hedge?.after;
+    if (!first || after === undefined) return main;
+    return new Promise((resolve) => {
+      let pending = 1;
+      let settled = false;
+      const onDone = (o: CallOutcome) => {
+        pending--;
+        if (settled) return;
+        if (o.ok || pending === 0) {
+          settled = true;
+          clearTimeout(timer);
+          resolve(o);
+        }
+      };
+      const timer = setTimeout(() => {
+        if (settled) return;
+        if (br && !br.allow(this.now())) {
+          this.counters[s].breakerOpen++;
+          return;
+        }
+        pending++;
+        this.counters[s].hedges++;
+        void this.attempt(s, route, from, ctx, timeout).then(onDone);
+      }, after * 1000);
+      void main.then(onDone);
+    });
+  }
+
+  /** One attempt at a replica chosen now: network there, the request, network back, bounded by the timeout. */
+  private attempt(
+    s: number,
+    route: string,
+    from: number,
+    ctx: CallContext,
+    timeout: number | undefined,
+  ): Promise<CallOutcome> {
+    const br = this.breakers[s];
+    const r = this.placement.choose(s, from, ctx.user);
+    if (r < 0) {
+      br?.record(false, this.now());
+      return Promise.resolve({ ok: false, status: 503, cause: 'unavailable' });
+    }
+    const replica = this.placement.replicas[r];
+    const left = ctx.deadline - this.now();
+    const limit = Math.min(timeout ?? Number.POSITIVE_INFINITY, left);
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (o: CallOutcome) => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        br?.record(o.ok, this.now());
+        resolve(o);
+      };
+      const timer =
+        limit < Number.POSITIVE_INFINITY
+          ? setTimeout(() => {
+              if (limit === timeout) this.counters[s].timeouts++;
+              finish({ ok: false, status: 504, cause: limit === timeout ? 'timeout' : 'deadline' });
+            }, limit * 1000)
+          : undefined;
+      const headers = {
+        'x-backline-user': String(ctx.user),
+        ...(Number.isFinite(ctx.deadline) ? { 'x-backline-deadline': String(ctx.deadline) } : {}),
+      };
+      void (async () => {
+        await sleep(this.network.delay(from, replica.region));
+        // The abandoned request is not cancelled: its answer is read and dropped (see the file comment).
+        const o = await callOnce(this.agent, replica.port, `/routes/${route}`, undefined, headers);
+        await sleep(this.network.delay(replica.region, from));
+        finish(o);
+      })();
+    });
+  }
 }

@@ -1,97 +1,112 @@
 /**
- * A service's real concurrency limit: `replicas` replicas, each with `workers` slots and a waiting
- * room of `queue` requests, balanced round-robin like the simulator's default. A request beyond
- * the waiting room is rejected at once. Replicas can be taken down (crash faults) and come back.
+ * One replica of a twin service: `workers` real slots and a waiting room of `queue` requests (no
+ * limit when the service turns shedding off), with the simulator's lifecycle (OFF → PROVISIONING →
+ * UP → DRAINING → OFF, see `sim/models/replicas.ts`). A request beyond the waiting room is rejected
+ * at once. Busy and capacity areas are kept as the simulator keeps them, so utilization means the
+ * same thing in both: busy worker-seconds over worker-seconds of replicas that were serving.
  */
 
-/** Outcome of asking for a slot. */
-export type Admit = Promise<number> | null;
+/** Not provisioned (an autoscaling slot not in use). */
+export const OFF = 0;
+/** Requested by the autoscaler, not serving yet. */
+export const PROVISIONING = 1;
+/** Serving. */
+export const UP = 2;
+/** Scaled in: takes no new requests, finishes what it holds, then goes OFF. */
+export const DRAINING = 3;
 
-interface Replica {
-  busy: number;
-  waiting: ((replica: number) => void)[];
-  up: boolean;
-}
+/** A waiting request: resolved with true when it gets a worker, false when its replica died. */
+type Waiter = (served: boolean) => void;
 
-/** Slots of one service with busy-time accounting for utilization. */
-export class Replicas {
-  private readonly reps: Replica[];
-  private next = 0;
-  private busyTotal = 0;
-  private busySince = 0;
-  private busyIntegral = 0;
-  private readonly start: number;
+/** One replica's slots, state and time integrals. */
+export class TwinReplica {
+  state = OFF;
+  /** Faults currently holding the replica down (faults nest, as in the simulator). */
+  down = 0;
+  busy = 0;
   served = 0;
-  rejected = 0;
+  /** The replica's own port (0 until it listens). */
+  port = 0;
+  private readonly waiting: Waiter[] = [];
+  private since: number;
+  private busyArea = 0;
+  private capArea = 0;
 
   constructor(
-    count: number,
+    readonly service: number,
+    readonly region: number,
     readonly workers: number,
+    /** Waiting-room size; Infinity when shedding is off. */
     readonly queue: number,
     private readonly clock: () => number,
   ) {
-    this.reps = Array.from({ length: count }, () => ({ busy: 0, waiting: [], up: true }));
-    this.busySince = clock();
-    this.start = this.busySince;
+    this.since = clock();
   }
 
-  /** Replicas currently up. */
-  get up(): number {
-    return this.reps.filter((r) => r.up).length;
+  /** Up and not held down by a fault: a balancer may pick it. */
+  routable(): boolean {
+    return this.state === UP && this.down === 0;
   }
 
-  /** Takes `count` replicas down (the last ones) or brings all back. */
-  setDown(count: number): void {
-    this.reps.forEach((r, i) => {
-      r.up = i < this.reps.length - count;
-    });
+  /** Requests at the replica: in service, waiting on calls, or queued. */
+  load(): number {
+    return this.busy + this.waiting.length;
   }
 
-  /** A slot on the next live replica: resolves with the replica index; null when rejected. */
-  acquire(): Admit {
-    const n = this.reps.length;
-    for (let k = 0; k < n; k++) {
-      const i = (this.next + k) % n;
-      const r = this.reps[i];
-      if (!r.up) continue;
-      this.next = (i + 1) % n;
-      if (r.busy < this.workers) {
-        this.account(1);
-        r.busy++;
-        return Promise.resolve(i);
-      }
-      if (r.waiting.length < this.queue) return new Promise((resolve) => r.waiting.push(resolve));
-      this.rejected++;
-      return null;
+  /** Requests in the waiting room. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /**
+   * A worker for one request: resolves true once it holds one (false when the replica died while
+   * it waited); null when the waiting room is full (rejected).
+   */
+  acquire(): Promise<boolean> | null {
+    if (this.busy < this.workers) {
+      this.account();
+      this.busy++;
+      return Promise.resolve(true);
     }
-    this.rejected++;
-    return null;
+    if (this.waiting.length >= this.queue) return null;
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  /** Frees replica `i`'s slot, handing it to the next waiting request if any. */
-  release(i: number): void {
-    const r = this.reps[i];
+  /** Frees a worker, handing it to the oldest waiting request if any. */
+  release(): void {
     this.served++;
-    const w = r.waiting.shift();
-    if (w) w(i);
+    const next = this.waiting.shift();
+    if (next) next(true);
     else {
-      this.account(-1);
-      r.busy--;
+      this.account();
+      this.busy--;
     }
   }
 
-  /** Busy share of all slots since construction (0..1). */
-  utilization(): number {
-    const now = this.clock();
-    const integral = this.busyIntegral + this.busyTotal * (now - this.busySince);
-    const elapsed = now - this.start;
-    return elapsed > 0 ? integral / (elapsed * this.reps.length * this.workers) : 0;
+  /** Changes the lifecycle state, keeping the capacity integral right. */
+  setState(state: number): void {
+    this.account();
+    this.state = state;
   }
 
-  private account(delta: number): void {
+  /** A fault takes the replica down (+1) or releases it (-1); going down fails every waiting request. */
+  setDown(delta: number): void {
+    this.account();
+    this.down = Math.max(0, this.down + delta);
+    if (this.down > 0) for (const w of this.waiting.splice(0)) w(false);
+  }
+
+  /** Busy and capacity worker-seconds so far. */
+  areas(): { busy: number; cap: number } {
+    this.account();
+    return { busy: this.busyArea, cap: this.capArea };
+  }
+
+  private account(): void {
     const now = this.clock();
-    this.busyIntegral += this.busyTotal * (now - this.busySince);
-    this.busySince = now;
-    this.busyTotal += delta;
+    const dt = now - this.since;
+    this.busyArea += this.busy * dt;
+    if (this.routable()) this.capArea += this.workers * dt;
+    this.since = now;
   }
 }

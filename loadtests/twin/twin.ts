@@ -2,28 +2,38 @@
  * The twin: a scenario served as real HTTP services on 127.0.0.1, so a real load test always has
  * a live endpoint and its measurements can be set beside the simulation's predictions.
  *
- * - every service is its own HTTP server with `replicas × workers` real slots and a waiting room
- *   (see `replicas.ts`); a request holds its slot for a service time drawn from the scenario's
- *   distribution (a timer, so the process stays free) and, thread-per-request style, while it
- *   calls the route's downstream services over real HTTP, in sequence or in parallel, with the
- *   callee's timeout and retries;
+ * - every replica of every service is its own HTTP server (`service.ts`) with `workers` real slots
+ *   and a waiting room; callers pick the replica (`placement.ts`, the simulator's balancers and
+ *   region failover) and apply the callee's breaker, timeout, hedge and retries (`calls.ts`);
+ *   one-way latency between regions is slept on each way; autoscaled services get new replica
+ *   slots after the provisioning delay (`autoscale.ts`); stores are node servers read at their
+ *   consistency level (`store.ts`); `stream`/`cdn` steps go through an in-memory LRU CDN;
+ * - each service also has a front port (`endpoints.services`) that balances like a caller in the
+ *   first region, for trying one service by hand; it closes while no replica is up;
  * - the edge (the `--port`) maps a request to its journey (by the scenario's `load.requests`
- *   paths, `/journeys/<name>` or an `x-backline-journey` header) and walks the journey's steps;
- *   `stream`/`cdn` steps go through an in-memory LRU CDN;
- * - faults fire on the wall clock from start: `crash` closes the service's listener (connection
- *   refused) or takes replicas down, `slow` adds time, `errors` fails a share with 500.
+ *   paths, `/journeys/<name>` or an `x-backline-journey` header), draws the user's region by the
+ *   scenario's shares (or takes `x-backline-region`) and walks the journey's steps;
+ * - faults fire on the wall clock from start (`faults.ts`); what the twin does not serve is listed
+ *   by `unserved.ts`.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { FaultMark, ServiceResult } from '../../results/run-result.js';
 import { sampler } from '../../sim/kernel/distributions.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 import { zipfSampler } from '../../sim/kernel/zipf.js';
-import type { LoadCall, LoadScenario, LoadService } from '../shape.js';
-import { type CallOutcome, call } from './calls.js';
+import { Network } from '../../sim/topology/network.js';
+import type { LoadScenario, LoadService } from '../shape.js';
+import { TwinScaling } from './autoscale.js';
+import { Caller, type CallOutcome } from './calls.js';
 import { LruCache } from './cdn.js';
-import { Replicas } from './replicas.js';
+import { scheduleFaults } from './faults.js';
+import { closeServer, listen, send, sleep } from './http.js';
+import { TwinPlacement } from './placement.js';
+import type { TwinReplica } from './replicas.js';
+import { replicaHandler, type ServiceState, Steps } from './service.js';
+import { TwinStore } from './store.js';
+import { type UnservedPart, unservedParts } from './unserved.js';
 
 /** Options of the twin. */
 export interface TwinOptions {
@@ -40,63 +50,78 @@ export interface TwinEndpoints {
   services: Record<string, string>;
 }
 
-interface ServiceNode {
-  name: string;
-  def: LoadService;
-  server: http.Server;
-  port: number;
-  replicas: Replicas;
-  time: () => number;
-  rng: () => number;
-  slow: number;
-  errorRate: number;
-  crashed: boolean;
-  retries: number;
-  timeouts: number;
-}
-
-const sleep = (seconds: number) => new Promise<void>((r) => setTimeout(r, seconds * 1000));
-
-function send(res: http.ServerResponse, status: number, body: string, cause?: string): void {
-  if (res.headersSent || res.destroyed) return;
-  res.statusCode = status;
-  res.setHeader('content-type', 'application/json');
-  if (cause) res.setHeader('x-backline-cause', cause);
-  res.end(body);
-}
-
-async function listen(server: http.Server, port: number): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    const onError = (e: Error) => reject(e);
-    server.once('error', onError);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
-}
+type Named = LoadService & { name: string };
 
 /** A running twin. */
 export class Twin {
-  readonly endpoints: TwinEndpoints;
-  readonly faults: FaultMark[] = [];
+  endpoints: TwinEndpoints = { url: '', services: {} };
+  faults: FaultMark[] = [];
+  /** Parts of the scenario the twin does not serve. */
+  readonly unserved: UnservedPart[];
   private readonly t0 = performance.now();
+  private readonly servers: http.Server[] = [];
+  private readonly replicaServers = new Map<TwinReplica, http.Server>();
+  private readonly fronts: http.Server[] = [];
+  private readonly frontPorts: number[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
+  private readonly stores = new Map<string, TwinStore>();
+  private readonly agent = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  private readonly defs: Named[];
+  private readonly serviceIndex: Map<string, number>;
+  private readonly streams: RandomStreams;
+  private readonly network: Network;
+  private readonly placement: TwinPlacement;
+  private readonly caller: Caller;
+  private readonly states: ServiceState[];
+  private readonly scaling: TwinScaling;
+  private readonly replicasOverTime: [number, number][][];
+  readonly cdn: LruCache | undefined;
+  private steps!: Steps;
   private stopped = false;
+  /** The edge's draws: user ids, user regions, think times per journey. */
+  private readonly draws: { user: () => number; region: () => number; think: Map<string, () => number> };
 
   private constructor(
     private readonly scenario: LoadScenario,
-    private readonly nodes: Map<string, ServiceNode>,
-    private readonly edge: http.Server,
-    private readonly agent: http.Agent,
-    edgePort: number,
-    readonly cdn: LruCache | undefined,
+    seed: number,
   ) {
-    this.endpoints = {
-      url: `http://127.0.0.1:${edgePort}`,
-      services: Object.fromEntries([...nodes.values()].map((n) => [n.name, `http://127.0.0.1:${n.port}`])),
+    this.unserved = unservedParts(scenario);
+    this.streams = new RandomStreams(seed, 0);
+    const regions = Object.keys(scenario.regions ?? {});
+    const names = regions.length > 0 ? regions : ['default'];
+    this.network = new Network(
+      names,
+      scenario.latency ?? { intra: 0, jitter: 0, pairs: [] },
+      this.streams.stream('twin:network'),
+    );
+    this.defs = Object.entries(scenario.services).map(([name, def]) => ({ ...def, name }));
+    this.serviceIndex = new Map(this.defs.map((s, i) => [s.name, i]));
+    const clock = () => this.now();
+    this.placement = new TwinPlacement(this.defs, names, this.network, this.streams, clock);
+    this.caller = new Caller(this.defs, this.placement, this.network, this.agent, this.streams, clock);
+    this.states = this.defs.map((s) => ({
+      routes: s.routes ?? {},
+      time: sampler(s.time, this.streams.stream(`twin:service:${s.name}`)),
+      deadline: s.deadline,
+      slow: 0,
+      errorRate: 0,
+      rng: this.streams.stream(`twin:faults:${s.name}`),
+      rejected: 0,
+      expired: 0,
+    }));
+    this.replicasOverTime = this.defs.map(() => []);
+    this.scaling = new TwinScaling(this.defs, this.placement, clock, (s) => this.noteReplicas(s));
+    this.draws = {
+      user: this.streams.stream('twin:users'),
+      region: this.streams.stream('twin:regions'),
+      think: new Map(
+        Object.entries(scenario.users.journeys).flatMap(([n, j]) =>
+          j.think ? [[n, sampler(j.think, this.streams.stream(`twin:think:${n}`))] as const] : [],
+        ),
+      ),
     };
+    const edgeDef = scenario.cdn ? Object.values(scenario.cdn.edges)[0] : undefined;
+    this.cdn = edgeDef ? new LruCache(Math.floor(edgeDef.capacity / 4e6)) : undefined;
   }
 
   /** Seconds since the twin started (the fault timeline's clock). */
@@ -104,206 +129,228 @@ export class Twin {
     return (performance.now() - this.t0) / 1000;
   }
 
-  /** Starts every service and the edge; resolves once all listen. */
+  /** Starts every server; resolves once all listen. On failure every server opened is closed again. */
   static async start(scenario: LoadScenario, opts: TwinOptions = {}): Promise<Twin> {
-    const seed = opts.seed ?? scenario.seed;
-    const streams = new RandomStreams(seed, 0);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
-    const nodes = new Map<string, ServiceNode>();
-    const clock = () => performance.now() / 1000;
-    for (const [name, def] of Object.entries(scenario.services)) {
-      const node: ServiceNode = {
-        name,
-        def,
-        server: http.createServer(),
-        port: 0,
-        replicas: new Replicas(def.replicas, def.workers, def.queue, clock),
-        time: sampler(def.time, streams.stream(`twin:service:${name}`)),
-        rng: streams.stream(`twin:faults:${name}`),
-        slow: 0,
-        errorRate: 0,
-        crashed: false,
-        retries: 0,
-        timeouts: 0,
-      };
-      node.server.keepAliveTimeout = 60_000;
-      nodes.set(name, node);
+    const twin = new Twin(scenario, opts.seed ?? scenario.seed);
+    try {
+      await twin.open(opts.port ?? 0);
+    } catch (err) {
+      await twin.stop();
+      throw err;
     }
-    const cdnDef = scenario.cdn;
-    const edgeDef = cdnDef ? Object.values(cdnDef.edges)[0] : undefined;
-    const meanItem = 4e6;
-    const cdn = edgeDef ? new LruCache(Math.floor(edgeDef.capacity / meanItem)) : undefined;
-    const edge = http.createServer();
-    edge.keepAliveTimeout = 60_000;
-    const callRng = streams.stream('twin:retry');
-    const routeRng = streams.stream('twin:routes');
-    const items = scenario.catalog
-      ? zipfSampler(
-          Math.max(1, Math.floor(scenario.catalog.items)),
-          scenario.catalog.popularity.kind === 'zipf' ? scenario.catalog.popularity.s : 1,
-          streams.stream('twin:items'),
-        )
-      : () => 1;
-    const cdnEdgeTime = edgeDef ? sampler(edgeDef.time, streams.stream('twin:cdn:edge')) : () => 0;
-    const cdnOriginTime = cdnDef ? sampler(cdnDef.origin.time, streams.stream('twin:cdn:origin')) : () => 0;
-
-    /** A content step through the CDN: the item from the path, else a Zipf draw. */
-    const content = async (path: string): Promise<CallOutcome> => {
-      if (!cdn) return { ok: true, status: 200 };
-      const key = /\/(\d+)(?:\/|$)/.exec(path)?.[1] ?? String(items());
-      await sleep(cdn.touch(key) ? cdnEdgeTime() : cdnEdgeTime() + cdnOriginTime());
-      return { ok: true, status: 200 };
-    };
-
-    /** One call of a route or journey step: `svc`, `svc.route`, `cdn`, `stream`, `stores.x`. */
-    const step = async (target: string, path: string, timeout?: number): Promise<CallOutcome> => {
-      if (target === 'cdn' || target === 'stream') return content(path);
-      const [svc, route] = target.split('.', 2);
-      const node = nodes.get(svc);
-      if (!node) return { ok: true, status: 200 };
-      const out = await call(
-        agent,
-        { port: node.port, timeout: timeout ?? node.def.timeout, retry: node.def.retry },
-        `/routes/${route ?? ''}`,
-        callRng,
+    if (opts.faults !== false) {
+      const { timers, marks } = scheduleFaults(
+        scenario.faults ?? [],
+        {
+          serviceIndex: twin.serviceIndex,
+          states: twin.states,
+          placement: twin.placement,
+          network: twin.network,
+          stores: twin.stores,
+          setDown: (r, d) => twin.setDown(r, d),
+        },
+        () => twin.stopped,
       );
-      node.retries += out.retries;
-      if (out.cause === 'timeout') node.timeouts++;
-      return out;
-    };
-
-    const runCalls = async (calls: readonly LoadCall[]): Promise<CallOutcome> => {
-      for (const c of calls) {
-        if ('parallel' in c) {
-          const outs = await Promise.all(c.parallel.map((p) => runCalls([p])));
-          const bad = outs.find((o) => !o.ok);
-          if (bad) return bad;
-          continue;
-        }
-        if ((c.p ?? 1) < 1 && routeRng() >= (c.p ?? 1)) continue;
-        const out = await step(c.call, '', c.timeout);
-        if (!out.ok) return out;
-      }
-      return { ok: true, status: 200 };
-    };
-
-    for (const node of nodes.values()) {
-      node.server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-        req.resume();
-        const route = /^\/routes\/([^/?]*)/.exec(req.url ?? '')?.[1] ?? '';
-        const admit = node.replicas.acquire();
-        if (!admit) return send(res, 503, '{"error":"rejected"}', 'rejected');
-        void admit.then(async (replica) => {
-          try {
-            await sleep(node.time() + node.slow);
-            if (node.errorRate > 0 && node.rng() < node.errorRate) {
-              return send(res, 500, '{"error":"fault"}', 'fault');
-            }
-            const calls = node.def.routes?.[route];
-            const out = calls ? await runCalls(calls) : { ok: true, status: 200 };
-            if (out.ok) send(res, 200, '{"ok":true}');
-            else send(res, out.status, `{"error":${JSON.stringify(out.cause ?? 'error')}}`, out.cause);
-          } finally {
-            node.replicas.release(replica);
-          }
-        });
-      });
-      node.port = await listen(node.server, 0);
+      twin.timers.push(...timers);
+      twin.faults = marks;
     }
-
-    const journeyNames = Object.keys(scenario.users.journeys);
-    const matchers = journeyNames.map((name) => ({
-      name,
-      re: pathPattern(scenario.load?.requests?.[name]?.path),
-    }));
-    edge.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-      req.resume();
-      const url = req.url ?? '/';
-      const path = url.split('?')[0];
-      const header = req.headers['x-backline-journey'];
-      const name =
-        (typeof header === 'string' && journeyNames.includes(header) ? header : undefined) ??
-        /^\/journeys\/([^/?]+)/.exec(path)?.[1] ??
-        matchers.find((m) => m.re?.test(path))?.name;
-      const journey = name ? scenario.users.journeys[name] : undefined;
-      if (!journey) return send(res, 404, '{"error":"no journey matches this request"}', 'not_found');
-      void (async () => {
-        for (const s of journey.steps) {
-          const out = await step(s, path);
-          if (!out.ok)
-            return send(res, out.status, `{"error":${JSON.stringify(out.cause ?? 'error')}}`, out.cause);
-        }
-        send(res, 200, `{"journey":${JSON.stringify(name)}}`);
-      })();
-    });
-    const edgePort = await listen(edge, opts.port ?? 0);
-    const twin = new Twin(scenario, nodes, edge, agent, edgePort, cdn);
-    if (opts.faults !== false) twin.schedule();
     return twin;
   }
 
-  /** Arms the fault timeline. */
-  private schedule(): void {
-    for (const f of this.scenario.faults ?? []) {
-      const node = 'target' in f ? this.nodes.get(String(f.target)) : undefined;
-      if (!node) continue;
-      const apply = (on: boolean) => {
-        if (this.stopped) return;
-        if (f.kind === 'crash')
-          void this.crash(node, on ? ((f as { count?: number }).count ?? node.def.replicas) : 0);
-        else if (f.kind === 'slow') node.slow = on ? (f as { add: number }).add : 0;
-        else if (f.kind === 'errors') node.errorRate = on ? (f as { rate: number }).rate : 0;
-      };
-      this.timers.push(setTimeout(() => apply(true), f.at * 1000));
-      this.timers.push(setTimeout(() => apply(false), (f.at + f.for) * 1000));
-      this.faults.push({ at: f.at, for: f.for, label: `${f.kind} ${node.name}` });
+  private async open(edgePort: number): Promise<void> {
+    const s = this.scenario;
+    for (const [name, def] of Object.entries(s.stores ?? {}))
+      this.stores.set(name, await TwinStore.start(name, def, this.agent, this.streams));
+    this.steps = new Steps(
+      this.caller,
+      this.serviceIndex,
+      { content: (path) => this.content(path), stores: this.stores },
+      this.streams.stream('twin:routes'),
+      () => this.now(),
+    );
+    this.scaling.begin();
+    for (const r of this.placement.replicas) {
+      const server = this.serve(
+        http.createServer(replicaHandler(this.states[r.service], r, this.steps, () => this.now())),
+      );
+      this.replicaServers.set(r, server);
+      r.port = await listen(server, 0);
     }
+    for (let si = 0; si < this.defs.length; si++) {
+      const front = this.serve(http.createServer((req, res) => this.front(si, req, res)));
+      this.fronts.push(front);
+      this.frontPorts.push(await listen(front, 0));
+      this.noteReplicas(si);
+    }
+    const edge = this.serve(http.createServer((req, res) => this.edge(req, res)));
+    const port = await listen(edge, edgePort);
+    this.endpoints = {
+      url: `http://127.0.0.1:${port}`,
+      services: Object.fromEntries(
+        this.defs.map((sv, i) => [sv.name, `http://127.0.0.1:${this.frontPorts[i]}`]),
+      ),
+    };
   }
 
-  /** Takes `count` replicas of `node` down; all of them closes its port (connection refused). */
-  private async crash(node: ServiceNode, count: number): Promise<void> {
-    node.replicas.setDown(Math.min(count, node.def.replicas));
-    const all = count >= node.def.replicas;
-    if (all && !node.crashed) {
-      node.crashed = true;
-      node.server.close();
-      node.server.closeAllConnections();
-    } else if (!all && node.crashed) {
-      node.crashed = false;
-      await listen(node.server, node.port);
+  private serve(server: http.Server): http.Server {
+    server.keepAliveTimeout = 60_000;
+    this.servers.push(server);
+    return server;
+  }
+
+  /** A service's front port: the replica a caller in the first region would get. */
+  private front(s: number, req: http.IncomingMessage, res: http.ServerResponse): void {
+    const user = Number(req.headers['x-backline-user'] ?? 0) || 0;
+    const r = this.placement.choose(s, 0, user);
+    if (r < 0) {
+      req.resume();
+      send(res, 503, '{"error":"unavailable"}', 'unavailable');
+      return;
     }
+    this.replicaServers.get(this.placement.replicas[r])?.emit('request', req, res);
+  }
+
+  private content = async (path: string): Promise<CallOutcome> => {
+    const cdn = this.scenario.cdn;
+    if (!cdn || !this.cdn) return { ok: true, status: 200 };
+    this.cdnTime ??= {
+      edge: sampler(Object.values(cdn.edges)[0].time, this.streams.stream('twin:cdn:edge')),
+      origin: sampler(cdn.origin.time, this.streams.stream('twin:cdn:origin')),
+      items: this.scenario.catalog
+        ? zipfSampler(
+            Math.max(1, Math.floor(this.scenario.catalog.items)),
+            this.scenario.catalog.popularity.kind === 'zipf' ? this.scenario.catalog.popularity.s : 1,
+            this.streams.stream('twin:items'),
+          )
+        : () => 1,
+    };
+    const t = this.cdnTime;
+    const key = /\/(\d+)(?:\/|$)/.exec(path)?.[1] ?? String(t.items());
+    await sleep(this.cdn.touch(key) ? t.edge() : t.edge() + t.origin());
+    return { ok: true, status: 200 };
+  };
+  private cdnTime: { edge: () => number; origin: () => number; items: () => number } | undefined;
+
+  private edge(req: http.IncomingMessage, res: http.ServerResponse): void {
+    req.resume();
+    const s = this.scenario;
+    const path = (req.url ?? '/').split('?')[0];
+    const journeys = s.users.journeys;
+    const header = req.headers['x-backline-journey'];
+    const name =
+      (typeof header === 'string' && Object.hasOwn(journeys, header) ? header : undefined) ??
+      /^\/journeys\/([^/?]+)/.exec(path)?.[1] ??
+      this.matchers().find((m) => m.re?.test(path))?.name;
+    const journey = name && Object.hasOwn(journeys, name) ? journeys[name] : undefined;
+    if (!journey) {
+      send(res, 404, '{"error":"no journey matches this request"}', 'not_found');
+      return;
+    }
+    const user =
+      Number(req.headers['x-backline-user']) || Math.floor(this.draws.user() * (s.users.population ?? 1e6));
+    const from = this.regionOf(req.headers['x-backline-region']);
+    const think = this.draws.think.get(name as string);
+    void (async () => {
+      const ctx = { user, deadline: Number.POSITIVE_INFINITY };
+      for (const [i, step] of journey.steps.entries()) {
+        if (i > 0 && think) await sleep(think());
+        const out = await this.steps.step(step, from, ctx, path);
+        if (!out.ok)
+          return send(res, out.status, `{"error":${JSON.stringify(out.cause ?? 'error')}}`, out.cause);
+      }
+      send(res, 200, `{"journey":${JSON.stringify(name)}}`);
+    })();
+  }
+
+  private matcherCache: { name: string; re: RegExp | undefined }[] | undefined;
+  private matchers(): { name: string; re: RegExp | undefined }[] {
+    this.matcherCache ??= Object.keys(this.scenario.users.journeys).map((name) => ({
+      name,
+      re: pathPattern(this.scenario.load?.requests?.[name]?.path),
+    }));
+    return this.matcherCache;
+  }
+
+  /** The user's region: the header when it names one, else drawn by the scenario's shares. */
+  private regionOf(header: string | string[] | undefined): number {
+    const regions = this.network.regions;
+    const named = typeof header === 'string' ? regions.indexOf(header) : -1;
+    if (named >= 0) return named;
+    const shares = regions.map((r) => this.scenario.regions?.[r]?.users ?? 1 / regions.length);
+    let x = this.draws.region();
+    for (let i = 0; i < shares.length; i++) {
+      x -= shares[i];
+      if (x < 0) return i;
+    }
+    return shares.length - 1;
+  }
+
+  /** A fault takes replica `r` down or releases it: its port closes (connection refused) or reopens. */
+  private setDown(r: TwinReplica, delta: number): void {
+    const was = r.routable();
+    r.setDown(delta);
+    const server = this.replicaServers.get(r);
+    if (server && was && r.down > 0) void closeServer(server);
+    else if (server && r.down === 0 && !server.listening)
+      void listen(server, r.port).catch(() =>
+        listen(server, 0).then((p) => {
+          r.port = p;
+        }),
+      );
+    this.noteReplicas(r.service);
+    const front = this.fronts[r.service];
+    const any = this.placement.of(r.service).some((x) => x.routable());
+    if (front && !any && front.listening) void closeServer(front);
+    else if (front && any && !front.listening) void listen(front, this.frontPorts[r.service]);
+  }
+
+  private noteReplicas(s: number): void {
+    const n = this.placement.of(s).filter((r) => r.routable()).length;
+    const series = this.replicasOverTime[s];
+    if (series.at(-1)?.[1] !== n) series.push([Math.round(this.now() * 1000) / 1000, n]);
   }
 
   /** Per-service counters since start, in the RunResult's service shape. */
   services(): Record<string, ServiceResult> {
     const out: Record<string, ServiceResult> = {};
-    for (const n of this.nodes.values()) {
-      out[n.name] = {
-        replicas: n.def.replicas,
-        workers: n.def.workers,
-        utilization: Math.round(n.replicas.utilization() * 1e6) / 1e6,
-        queue: 0,
-        served: n.replicas.served,
-        rejected: n.replicas.rejected,
-        retries: n.retries,
-        timeouts: n.timeouts,
+    this.defs.forEach((sv, i) => {
+      const reps = this.placement.of(i);
+      const areas = reps.map((r) => r.areas());
+      const busy = areas.reduce((a, x) => a + x.busy, 0);
+      const cap = areas.reduce((a, x) => a + x.cap, 0);
+      const c = this.caller.counters[i];
+      const br = this.caller.breakers[i];
+      out[sv.name] = {
+        replicas: reps.filter((r) => r.routable()).length,
+        workers: sv.workers,
+        utilization: cap > 0 ? Math.round((busy / cap) * 1e6) / 1e6 : 0,
+        queue: reps.reduce((a, r) => a + r.queued, 0),
+        served: reps.reduce((a, r) => a + r.served, 0),
+        rejected: this.states[i].rejected,
+        retries: c.retries,
+        timeouts: c.timeouts,
+        hedges: c.hedges,
+        shed: this.states[i].rejected + c.breakerOpen,
+        ...(br
+          ? {
+              breaker: br.transitions.map(
+                ([t, st]) => [Math.round(t * 1000) / 1000, st] as [number, typeof st],
+              ),
+            }
+          : {}),
+        ...(sv.autoscale ? { replicasOverTime: this.replicasOverTime[i] } : {}),
       };
-    }
+    });
     return out;
   }
 
   /** Stops every server and timer; resolves when all are closed. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.scaling.stop();
     for (const t of this.timers) clearTimeout(t);
     this.agent.destroy();
-    const close = (s: http.Server) =>
-      new Promise<void>((r) => {
-        if (!s.listening) return r();
-        s.close(() => r());
-        s.closeAllConnections();
-      });
-    await Promise.all([close(this.edge), ...[...this.nodes.values()].map((n) => close(n.server))]);
+    await Promise.all([...this.servers.map(closeServer), ...[...this.stores.values()].map((s) => s.stop())]);
   }
 }
 

@@ -19,6 +19,11 @@ export function predictedSection(r: RunResult, p: RunResult): string {
       rows.push(`<tr><td>${esc(name)}</td><td colspan="7">not in the predicted result</td></tr>`);
       return;
     }
+    const why = r.notComparable?.[name];
+    if (why !== undefined) {
+      rows.push(`<tr><td>${esc(name)}</td><td colspan="7">not comparable: ${esc(why)}</td></tr>`);
+      return;
+    }
     rows.push(
       `<tr><td>${esc(name)}</td><td>${esc(fmt(q.latency.p50))}</td><td>${esc(fmt(m.latency.p50))}</td><td>${esc(relErr(q.latency.p50, m.latency.p50))}</td><td>${esc(fmt(q.latency.p99))}</td><td>${esc(fmt(m.latency.p99))}</td><td>${esc(relErr(q.latency.p99, m.latency.p99))}</td><td>${esc(relErr(q.throughput, m.throughput))}</td></tr>`,
     );

@@ -72,8 +72,8 @@ describe('the twin', () => {
     expect(j.errors.refused).toBeGreaterThan(35);
     expect(j.errors.refused).toBeLessThan(60);
     expect(j.count - (j.errors.refused ?? 0) - (j.errors.reset ?? 0)).toBeGreaterThan(22);
-    // Through the edge the same window shows as 502s (the edge itself stays up).
-    expect(edge.result.journeys.play.errors.status_502).toBeGreaterThan(35);
+    // Through the edge the caller knows no replica is up: 503 `unavailable` at once, as simulated.
+    expect(edge.result.journeys.play.errors.status_503).toBeGreaterThan(35);
     expect(twin.faults).toEqual([{ at: 0.5, for: 1, label: 'crash gateway' }]);
   });
 });
