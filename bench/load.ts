@@ -12,6 +12,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import { startLoad } from '../loadtests/autocannon/driver.js';
 import type { LoadScenario } from '../loadtests/shape.js';
+import { requestFlow } from '../scenarios/load-section.js';
 
 const SERVER = `
 const http = require('node:http');
@@ -42,8 +43,9 @@ function scenario(url: string, rate: number, seconds: number): LoadScenario {
       connections: 50,
       maxRequests: 100_000_000,
       maxDuration: 600,
+      feeds: {},
       profile: [{ kind: 'hold', rate, for: seconds }],
-      requests: { req: { method: 'GET', path: '/', headers: {} } },
+      requests: { req: requestFlow('GET /') },
     },
   };
 }

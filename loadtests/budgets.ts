@@ -12,7 +12,10 @@ export function evaluateLoadBudgets(result: RunResult, budgets: readonly LoadBud
   const kind = (b: LoadBudget) => (b as { kind?: string }).kind;
   // A journey budget stays even when the journey sent nothing: that is "no data", never a pass.
   const mine = budgets.filter(
-    (b) => kind(b) === 'journey' || (kind(b) === undefined && b.subject in result.journeys),
+    (b) =>
+      kind(b) === 'journey' ||
+      kind(b) === 'step' ||
+      (kind(b) === undefined && b.subject in result.journeys),
   );
   return evaluateBudgets(
     result,
@@ -22,7 +25,7 @@ export function evaluateLoadBudgets(result: RunResult, budgets: readonly LoadBud
       metric: b.metric,
       op: b.op,
       limit: b.limit,
-      kind: 'journey',
+      kind: kind(b) === 'step' ? 'step' : 'journey',
       passWithoutData: (b as { passWithoutData?: boolean }).passWithoutData,
     })),
   );

@@ -6,21 +6,30 @@
  */
 import { UsageError } from '../results/errors.js';
 import type { DistSpec } from '../scenarios/distribution.js';
+import { encodeTarget } from '../scenarios/load-http.js';
+import { LoadSchema } from '../scenarios/load-section.js';
+import type { FlowStep, RequestStep } from '../scenarios/schema.js';
 import { RandomStreams, type Rng } from '../sim/kernel/random.js';
+import type { LoadScenario, LoadSpec, ProfilePhase, RequestSpec } from './shape.js';
 import {
-  LOAD_DEFAULTS,
-  type LoadScenario,
-  type LoadSpec,
-  type ProfilePhase,
-  type RequestSpec,
-} from './shape.js';
-import { compileTemplate, resolveEnv, Secrets, type Template, templateSources } from './template.js';
+  compileTemplate,
+  mapLiterals,
+  resolveEnv,
+  Secrets,
+  type Template,
+  type TemplateSources,
+  templateSources,
+} from './template.js';
 
-/** One journey's request, compiled. */
+/** One journey: its flow, and its first request compiled for single-request drivers. */
 export interface PlannedJourney {
   name: string;
   /** Share of arrivals (weights normalised). */
   share: number;
+  /** The journey's flow as validated (a single request is a one-step flow). */
+  steps: FlowStep[];
+  /** True when the journey needs the flow executor (several steps, think, checks, captures, variables). */
+  flow: boolean;
   spec: RequestSpec;
   method: string;
   path: Template;
@@ -66,6 +75,12 @@ export interface RequestPlan {
   journeys: PlannedJourney[];
   schedule: OpenSchedule | ClosedSchedule;
   secrets: Secrets;
+  /** Seeded template sources (shared with the flow executor, so one seed gives one request sequence). */
+  sources: TemplateSources;
+  /** Steps each virtual user runs once before its first journey. */
+  session?: FlowStep[];
+  /** True when any journey is a flow or there is a session: the flow executor must run it. */
+  flows: boolean;
   /** The next request (journey chosen by weight, templates rendered). */
   next(): PlannedRequest;
   /** The next journey chosen by weight (what `next` renders). */
@@ -87,17 +102,14 @@ export interface PlanOptions {
 
 /** The `load` section with contract defaults, or a default derived from the scenario. */
 export function loadSpecOf(s: LoadScenario, opts: PlanOptions = {}): LoadSpec {
-  const l = s.load;
+  // Without a `load` section the schema's own defaults apply (one source of defaults).
+  const l = s.load ?? LoadSchema.parse({ target: '' });
   const base: LoadSpec = {
-    target: opts.target ?? l?.target ?? '',
-    allow: l?.allow ?? LOAD_DEFAULTS.allow,
-    tool: l?.tool ?? LOAD_DEFAULTS.tool,
-    connections: opts.connections ?? l?.connections ?? LOAD_DEFAULTS.connections,
-    maxRequests: l?.maxRequests ?? LOAD_DEFAULTS.maxRequests,
-    maxDuration: l?.maxDuration ?? LOAD_DEFAULTS.maxDuration,
-    profile: l?.profile?.length ? l.profile : profileFromArrivals(s),
-    closed: l?.closed ?? closedFromArrivals(s),
-    requests: l?.requests ?? {},
+    ...l,
+    target: opts.target ?? l.target,
+    connections: opts.connections ?? l.connections,
+    profile: l.profile.length ? l.profile : profileFromArrivals(s),
+    closed: l.closed ?? closedFromArrivals(s),
   };
   if (opts.rate !== undefined) {
     base.profile = [{ kind: 'hold', rate: opts.rate, for: opts.duration ?? profileLength(base.profile) }];
@@ -128,10 +140,45 @@ export function profileFromArrivals(s: LoadScenario): ProfilePhase[] {
       ].filter((p) => p.for > 0) as ProfilePhase[];
     }
     case 'diurnal':
-      return [{ kind: 'hold', rate: (a as { mean?: number }).mean ?? 0, for: d }];
+      return diurnalProfile(
+        (a as { mean?: number }).mean ?? 0,
+        (a as { amplitude?: number }).amplitude ?? 0,
+        (a as { period?: number }).period ?? 86_400,
+        d,
+      );
     default:
       return [];
   }
+}
+
+/** Ramps per period of a diurnal wave: chords of the sine deviate from it by at most 1 - cos(π/48) ≈ 0.2 %. */
+const DIURNAL_SEGMENTS = 48;
+
+/**
+ * The simulation's diurnal rate `mean·(1 + amplitude·sin(2πt/period))`, clamped at 0, as ramps
+ * between points `period/48` apart over `duration` (the load plan used to hold the mean instead).
+ */
+export function diurnalProfile(
+  mean: number,
+  amplitude: number,
+  period: number,
+  duration: number,
+): ProfilePhase[] {
+  const rate = (t: number) => Math.max(0, mean * (1 + amplitude * Math.sin((2 * Math.PI * t) / period)));
+  const step = period / DIURNAL_SEGMENTS;
+  const out: ProfilePhase[] = [];
+  for (let t = 0; t < duration - 1e-9; t += step) {
+    const over = Math.min(step, duration - t);
+    out.push({ kind: 'ramp', from: rate(t), to: rate(t + over), over });
+  }
+  return out;
+}
+
+/** The highest offered rate of a profile (per second): the one peak every driver sizes for. */
+export function peakRate(phases: readonly ProfilePhase[]): number {
+  let peak = 0;
+  for (const p of phases) peak = Math.max(peak, p.kind === 'ramp' ? Math.max(p.from, p.to) : p.rate);
+  return peak;
 }
 
 function closedFromArrivals(s: LoadScenario): LoadSpec['closed'] {
@@ -244,21 +291,25 @@ export function buildPlan(s: LoadScenario, opts: PlanOptions = {}): RequestPlan 
   const sources = templateSources(seed, { population: s.users.population, catalog: s.catalog });
   const encodePath = (v: string) => encodeURIComponent(v);
   const totalWeight = names.reduce((a, n) => a + s.users.journeys[n].weight, 0);
+  const session = load.session && load.session.length > 0 ? load.session : undefined;
   const journeys: PlannedJourney[] = names.map((name) => {
-    const spec: RequestSpec = load.requests[name] ?? {
-      method: 'GET',
-      path: `/journeys/${name}`,
-      headers: {},
-    };
-    if (!spec.path.startsWith('/')) throw new UsageError(`load.requests.${name}: path must start with /`);
+    const steps: FlowStep[] = load.requests[name] ?? [defaultRequest(name)];
+    const spec = steps.find((x): x is RequestStep => x.kind === 'request') ?? defaultRequest(name);
+    // Flow templates (`{{token}}`, `{{feed.x.y}}`) only render per virtual user: the first request
+    // is compiled here for single-request drivers only when the journey is not a flow.
+    const flow = session !== undefined || isFlow(steps);
+    const compile = (text: string, encode?: (v: string) => string) =>
+      flow ? constantTemplate(text) : compileTemplate(text, sources, secrets, encode);
     return {
       name,
       share: s.users.journeys[name].weight / totalWeight,
+      steps,
+      flow,
       spec,
       method: spec.method.toUpperCase(),
-      path: compileTemplate(spec.path, sources, secrets, encodePath),
-      headers: Object.entries(spec.headers ?? {}).map(([k, v]) => [k, compileTemplate(v, sources, secrets)]),
-      body: spec.body === undefined ? undefined : compileTemplate(spec.body, sources, secrets),
+      path: compile(mapLiterals(spec.path, encodeTarget), encodePath),
+      headers: Object.entries(spec.headers ?? {}).map(([k, v]) => [k, compile(v)]),
+      body: spec.body === undefined ? undefined : compile(spec.body),
     };
   });
   for (const name of Object.keys(load.requests)) {
@@ -312,8 +363,39 @@ export function buildPlan(s: LoadScenario, opts: PlanOptions = {}): RequestPlan 
     journeys,
     schedule,
     secrets,
+    sources,
+    session,
+    flows: journeys.some((j) => j.flow),
     render,
     pick: choose,
     next: () => render(choose()),
   };
+}
+
+/** The request a journey without a `load.requests` entry sends. */
+function defaultRequest(name: string): RequestStep {
+  return {
+    kind: 'request',
+    name: `get /journeys/${name}`,
+    method: 'GET',
+    path: `/journeys/${name}`,
+    headers: {},
+    capture: [],
+    check: [],
+  };
+}
+
+const FLOW_TEMPLATE = /\{\{\s*(feed\.|[A-Za-z_][A-Za-z0-9_]*\s*\}\})/;
+
+/** Whether a journey needs the flow executor rather than one request per arrival. */
+function isFlow(steps: readonly FlowStep[]): boolean {
+  if (steps.length !== 1 || steps[0].kind !== 'request') return true;
+  const r = steps[0];
+  if (r.capture.length > 0 || r.check.length > 0 || r.json !== undefined) return true;
+  return [r.path, r.body ?? '', ...Object.values(r.headers)].some((t) => FLOW_TEMPLATE.test(t));
+}
+
+/** A stand-in for a flow's first request in single-request drivers (which refuse flows). */
+function constantTemplate(source: string): Template {
+  return { source, constant: true, render: () => source };
 }

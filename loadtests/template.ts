@@ -1,7 +1,7 @@
 /**
  * Request templates: `{{user.id}}`, `{{catalog.item}}` (Zipf-sampled like the simulation),
- * `{{faker.music.songName}}` (any faker call, seeded) and `${env.NAME}` (a secret from the
- * environment). Compiled once into parts so rendering a request is a join, not a parse.
+ * `{{faker.music.songName}}` (any faker call, seeded), `${env.NAME}` (a secret from the
+ * environment) and, in flows, a virtual user's captured `{{token}}` and `{{feed.accounts.user}}`. Compiled once into parts so rendering a request is a join, not a parse.
  *
  * Secrets are substituted only into the bytes sent; {@link Secrets.redact} removes their values
  * from anything that might be written (error messages, results), so they never reach a report.
@@ -49,6 +49,11 @@ export class Secrets {
     return v;
   }
 
+  /** Records `value` (a secret feed column) for redaction. */
+  remember(value: string): void {
+    if (value.length > 0) this.values.add(value);
+  }
+
   /** `text` with every secret value replaced by `***`. */
   redact(text: string): string {
     let out = text;
@@ -57,14 +62,68 @@ export class Secrets {
   }
 }
 
-type Part = string | (() => string);
+/** A virtual user's own values: captured variables and the feed rows it drew. */
+export interface RenderContext {
+  vars: Map<string, string>;
+  rows: Map<string, readonly string[]>;
+}
+
+/** What flow templates may name besides the seeded sources: variables and feed columns. */
+export interface TemplateScope {
+  /** Variable names a template may use (captured earlier in the flow or in the session). */
+  vars: ReadonlySet<string>;
+  /** Column names of each feed. */
+  feeds: ReadonlyMap<string, readonly string[]>;
+}
+
+/** A template could not be rendered for this user; `cause` is the counted error cause. */
+export class RenderError extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RenderError';
+  }
+}
+
+type Part = string | ((ctx?: RenderContext) => string);
 
 /** A compiled template: `render()` gives the next concrete text. */
 export interface Template {
   readonly source: string;
   /** True when rendering gives the same text every time. */
   readonly constant: boolean;
-  render(): string;
+  /** The text for one request; flow templates read `ctx` (a user's variables and feed rows). */
+  render(ctx?: RenderContext): string;
+}
+
+/** A part reading a virtual user's variable or feed column, or undefined when `name` is neither. */
+function scoped(
+  name: string,
+  scope: TemplateScope | undefined,
+  encode: (s: string) => string,
+): Part | undefined {
+  if (scope === undefined) return undefined;
+  const feed = /^feed\.([A-Za-z0-9_-]+)\.(.+)$/.exec(name);
+  if (feed) {
+    const columns = scope.feeds.get(feed[1]);
+    if (columns === undefined) throw new UsageError(`unknown feed \`${feed[1]}\` in {{${name}}}`);
+    const col = columns.indexOf(feed[2]);
+    if (col < 0) throw new UsageError(`feed \`${feed[1]}\` has no column \`${feed[2]}\``);
+    const f = feed[1];
+    return (ctx) => {
+      const row = ctx?.rows.get(f);
+      if (row === undefined) throw new RenderError('feed_exhausted', `no row of feed ${f} for this user`);
+      return encode(row[col]);
+    };
+  }
+  if (!scope.vars.has(name)) return undefined;
+  return (ctx) => {
+    const v = ctx?.vars.get(name);
+    if (v === undefined) throw new RenderError(`capture:${name}`, `variable ${name} was never captured`);
+    return encode(v);
+  };
 }
 
 const TOKEN = /\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}|\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -97,6 +156,7 @@ export function compileTemplate(
   sources: TemplateSources,
   secrets: Secrets,
   encode: (s: string) => string = (s) => s,
+  scope?: TemplateScope,
 ): Template {
   const parts: Part[] = [];
   let last = 0;
@@ -108,14 +168,16 @@ export function compileTemplate(
       continue;
     }
     const name = m[1];
-    if (name === 'user.id') parts.push(() => String(sources.userId()));
+    const own = scoped(name, scope, encode);
+    if (own !== undefined) parts.push(own);
+    else if (name === 'user.id') parts.push(() => String(sources.userId()));
     else if (name === 'catalog.item') parts.push(() => String(sources.catalogItem()));
     else if (name.startsWith('faker.')) {
       const call = fakerCall(sources.faker, name.split('.').slice(1));
       parts.push(() => encode(call()));
     } else {
       throw new UsageError(
-        `unknown template \`{{${name}}}\`; use {{user.id}}, {{catalog.item}}, {{faker.<module>.<call>}} or \${env.NAME}`,
+        `unknown template \`{{${name}}}\`; use {{user.id}}, {{catalog.item}}, {{faker.<module>.<call>}}, {{feed.<name>.<column>}}, a captured {{variable}} or \${env.NAME}`,
       );
     }
   }
@@ -134,12 +196,26 @@ export function compileTemplate(
   return {
     source,
     constant,
-    render: () => {
+    render: (ctx) => {
       let out = '';
-      for (const p of merged) out += typeof p === 'string' ? p : p();
+      for (const p of merged) out += typeof p === 'string' ? p : p(ctx);
       return out;
     },
   };
+}
+
+/**
+ * `source` with `encode` applied to its literal text only, placeholders kept as written (so a path's
+ * literal characters are percent-encoded once while `{{track}}` still renders).
+ */
+export function mapLiterals(source: string, encode: (s: string) => string): string {
+  let out = '';
+  let last = 0;
+  for (const m of source.matchAll(TOKEN)) {
+    out += encode(source.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + encode(source.slice(last));
 }
 
 /** The names of `${env.NAME}` secrets used in `source`. */

@@ -14,6 +14,7 @@ import { contentSection } from './html/content.js';
 import { header } from './html/header.js';
 import { intervalSection } from './html/intervals.js';
 import { predictedSection } from './html/predicted.js';
+import { stepsSection } from './html/steps.js';
 import { sweepSection } from './html/sweep.js';
 import { budgetSection, faultsSection, journeySection, servicesSection } from './html/tables.js';
 import { timelineSection } from './html/timeline.js';
@@ -58,6 +59,7 @@ export function renderHtml(result: RunResult, opts: HtmlOptions = {}): string {
     header(r, p),
     budgetSection(r),
     journeySection(r),
+    stepsSection(r),
     cdfSection(r, p),
     p ? predictedSection(r, p) : '',
     intervalSection(r),

@@ -7,7 +7,7 @@
  * measured (a journey none of whose requests completed) is not a pass: it carries `noData`, and
  * `results/verdict.ts` makes the run fail (exit 3) unless the budget says `or no data`.
  */
-import type { BudgetResult, Interval, RunResult } from './run-result.js';
+import type { BudgetResult, CheckCount, Interval, RunResult, StepResult } from './run-result.js';
 
 /**
  * A budget to check, as the scenario loader produces it (structural, so `results/` needs nothing
@@ -35,16 +35,54 @@ interface Measured {
   missing?: string;
   /** Nothing was measured to judge by, e.g. `no requests completed for journey play`. */
   noData?: string;
+  /** Said after the expression when the budget fails (which check failed most). */
+  detail?: string;
 }
 
 const LATENCY = new Set(['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'max']);
 const missing = (why: string): Measured => ({ value: Number.NaN, missing: why });
 const noData = (why: string): Measured => ({ value: Number.NaN, noData: why });
 
+/** The pass rate of checks, naming the worst failing check (the one a person should look at). */
+function checkRate(c: CheckCount | undefined, steps: readonly StepResult[], what: string): Measured {
+  if (!c || c.pass + c.fail === 0) return noData(`${what} ran no checks`);
+  let worst: string | undefined;
+  let most = 0;
+  for (const s of steps)
+    for (const [name, k] of Object.entries(s.checks ?? {}))
+      if (k.fail > most) {
+        most = k.fail;
+        worst = `check ${name} of ${s.name} failed ${k.fail} of ${k.pass + k.fail}`;
+      }
+  return { value: c.pass / (c.pass + c.fail), detail: worst };
+}
+
+/** `play[get /v1/tracks]`: a step of a load flow. */
+function step(r: RunResult, subject: string, metric: string): Measured {
+  const m = /^([^[]+)\[(.+)\]$/.exec(subject);
+  const j = m ? r.journeys[m[1]] : undefined;
+  const s = j?.steps?.find((x) => x.name === m?.[2]);
+  if (!m || !s) return missing(`no flow step \`${subject}\` in the result`);
+  if (s.count === 0) return noData(`no requests completed for step ${subject}`);
+  if (LATENCY.has(metric)) return { value: s.latency[metric as keyof typeof s.latency] };
+  if (metric === 'errors') return { value: Object.values(s.errors).reduce((a, b) => a + b, 0) / s.count };
+  if (metric === 'checks') {
+    let pass = 0;
+    let fail = 0;
+    for (const c of Object.values(s.checks ?? {})) {
+      pass += c.pass;
+      fail += c.fail;
+    }
+    return checkRate(pass + fail > 0 ? { pass, fail } : undefined, [s], `step ${subject}`);
+  }
+  return missing(`flow steps have no metric \`${metric}\``);
+}
+
 function journey(r: RunResult, name: string, metric: string): Measured {
   const j = r.journeys[name];
   // A load result lists only journeys that sent something: absent means nothing completed.
   if (!j || !(j.count > 0)) return noData(`no requests completed for journey ${name}`);
+  if (metric === 'checks') return checkRate(j.checks, j.steps ?? [], `journey ${name}`);
   if (LATENCY.has(metric)) {
     // Percentiles are of successful journeys; with none, a 0 ms p99 would pass on nothing.
     const failed = Object.values(j.errors ?? {}).reduce((a, n) => a + n, 0);
@@ -165,6 +203,8 @@ function measure(r: RunResult, b: BudgetSpec): Measured {
   switch (kind) {
     case 'journey':
       return journey(r, b.subject, b.metric);
+    case 'step':
+      return step(r, b.subject, b.metric);
     case 'service':
       return service(r, b.subject, b.metric);
     case 'store':
@@ -232,6 +272,7 @@ export function evaluateBudgets(result: RunResult, budgets: readonly BudgetSpec[
       out.ci = m.ci;
       out.pass = intervalVerdict(m.ci, bud.op, bud.limit);
     } else out.pass = holds(m.value, bud.op, bud.limit);
+    if (out.pass === false && m.detail) out.expr = `${bud.expr} (${m.detail})`;
     return out;
   });
 }

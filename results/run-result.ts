@@ -25,6 +25,40 @@ export interface JourneyResult {
   sumSeconds: number;
   /** 95 % intervals over replications (present when there were at least two). */
   ci?: { mean: Interval; p50: Interval; p99: Interval; throughput: Interval };
+  /** Load flows: each request step of the journey, in flow order. */
+  steps?: StepResult[];
+  /** Load flows: every check of the journey added up (k6's `checks` rate is pass / (pass + fail)). */
+  checks?: CheckCount;
+}
+
+/** How often a check passed and failed. */
+export interface CheckCount {
+  pass: number;
+  fail: number;
+}
+
+/** One request step of a load flow. */
+export interface StepResult {
+  /** `name:` as written, else `<method> <path before its first template>` (`get /v1/tracks`). */
+  name: string;
+  /** Responses plus failures that never got one. */
+  count: number;
+  /** Responses by status code. */
+  statuses: Record<string, number>;
+  /** Failures by cause: `check:<name>`, `capture:<name>`, `bad_request`, `timeout`… */
+  errors: Record<string, number>;
+  /** Latency of every response, from the step's start to its last byte. */
+  latency: LatencySummary;
+  hdr: string;
+  /** Per check (by its key as written: `status`, `json.results`…). */
+  checks?: Record<string, CheckCount>;
+}
+
+/** Responses per status code (and unanswered requests per cause) in each interval. */
+export interface StatusTimeline {
+  interval: number;
+  t: number[];
+  codes: Record<string, number[]>;
 }
 
 /** One service's outcome. */
@@ -147,6 +181,10 @@ export interface RunResult {
   p2p?: P2pResult;
   stores?: Record<string, StoreResult>;
   streams?: Record<string, StreamResult>;
+  /** Load flows: the session's steps (run once per virtual user before its first journey). */
+  session?: { steps: StepResult[]; checks?: CheckCount };
+  /** Load flows: status codes over time. */
+  statusTimeline?: StatusTimeline;
   /** Load tests: the target and what was offered. */
   target?: { url: string; offeredRate?: number; connections?: number };
   /**

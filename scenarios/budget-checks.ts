@@ -10,7 +10,10 @@ import { didYouMean, listOf } from './suggest.js';
 /** Which kinds of subject a budget's subject name can be, in order of preference. */
 export function subjectKinds(subject: string, value: Rec): SubjectKind[] {
   const kinds: SubjectKind[] = [];
-  if (Object.hasOwn(recordOf(recordOf(value.users).journeys), subject)) kinds.push('journey');
+  const journeys = recordOf(recordOf(value.users).journeys);
+  if (Object.hasOwn(journeys, subject)) kinds.push('journey');
+  const step = /^([^[]+)\[.+\]$/.exec(subject);
+  if (step && Object.hasOwn(journeys, step[1])) kinds.push('step');
   if (Object.hasOwn(recordOf(value.services), subject)) kinds.push('service');
   if (Object.hasOwn(recordOf(value.stores), subject)) kinds.push('store');
   if (Object.hasOwn(recordOf(value.streams), subject)) kinds.push('stream');
@@ -27,6 +30,7 @@ export function budgetKind(subject: string, metric: string, value: Rec): Subject
 
 const PLURAL: Record<SubjectKind, string> = {
   journey: 'journeys',
+  step: 'flow steps',
   service: 'services',
   store: 'stores',
   stream: 'streams',

@@ -12,13 +12,15 @@ import { ValueError } from './value-error.js';
 export type MetricUnit = 'ms' | 's' | 'share' | 'rate' | 'count' | 'money';
 
 /** What a budget can be about. */
-export type SubjectKind = 'journey' | 'service' | 'store' | 'stream' | 'p2p' | 'cdn' | 'cost';
+export type SubjectKind = 'journey' | 'step' | 'service' | 'store' | 'stream' | 'p2p' | 'cdn' | 'cost';
 
 const LATENCY = { p50: 'ms', p90: 'ms', p95: 'ms', p99: 'ms', p999: 'ms', mean: 'ms', max: 'ms' } as const;
 
 /** The metrics of each kind of subject and their units. */
 export const METRICS: Record<SubjectKind, Record<string, MetricUnit>> = {
-  journey: { ...LATENCY, errors: 'share', throughput: 'rate' },
+  journey: { ...LATENCY, errors: 'share', throughput: 'rate', checks: 'share' },
+  /** A request step of a load flow: `play[get /v1/tracks].p99`. */
+  step: { ...LATENCY, errors: 'share', checks: 'share' },
   service: { utilization: 'share', queue: 'count', rejected: 'count', cost: 'money' },
   store: { ...LATENCY, cv: 'count', unavailable: 'count' },
   stream: { 'lag.p99': 's', 'lag.mean': 's', 'lag.max': 's' },
@@ -62,6 +64,9 @@ export interface Budget {
 export function splitBudgetKey(key: string): { subject: string; metric: string } | undefined {
   const k = key.trim();
   if (k === 'cost') return { subject: 'cost', metric: 'cost' };
+  // A flow step: `play[get /v1/tracks].p99` (the step name may hold dots).
+  const step = /^([^.[\]]+\[[^\]]+\])\.(.+)$/.exec(k);
+  if (step) return { subject: step[1], metric: step[2] };
   const dot = k.indexOf('.');
   if (dot <= 0 || dot === k.length - 1) return undefined;
   return { subject: k.slice(0, dot), metric: k.slice(dot + 1) };

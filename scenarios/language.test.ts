@@ -209,9 +209,31 @@ describe('the DESIGN.md example', () => {
         { kind: 'ramp', from: 0, to: 500, over: 60 },
         { kind: 'hold', rate: 500, for: 300 },
       ],
+      feeds: {},
+      // A request line is a one-step flow named after its method and path prefix.
       requests: {
-        play: { method: 'GET', path: '/v1/tracks/{{catalog.item}}/play', headers: {} },
-        search: { method: 'GET', path: '/v1/search?q={{faker.music.songName}}', headers: {} },
+        play: [
+          {
+            kind: 'request',
+            name: 'get /v1/tracks',
+            method: 'GET',
+            path: '/v1/tracks/{{catalog.item}}/play',
+            headers: {},
+            capture: [],
+            check: [],
+          },
+        ],
+        search: [
+          {
+            kind: 'request',
+            name: 'get /v1/search',
+            method: 'GET',
+            path: '/v1/search?q={{faker.music.songName}}',
+            headers: {},
+            capture: [],
+            check: [],
+          },
+        ],
       },
     });
   });
@@ -250,13 +272,19 @@ load:
       { kind: 'ramp', from: 1000, to: 2000, over: 60 },
     ]);
     expect(s.load?.closed).toEqual({ users: 50, think: { kind: 'exp', mean: 1 } });
-    expect(s.load?.requests.go).toEqual({
-      method: 'POST',
-      path: '/v1/go',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: the template stays as text for the load drivers.
-      headers: { 'x-token': '${env.TOKEN}' },
-      body: '{}',
-    });
+    expect(s.load?.requests.go).toEqual([
+      {
+        kind: 'request',
+        name: 'post /v1/go',
+        capture: [],
+        check: [],
+        method: 'POST',
+        path: '/v1/go',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the template stays as text for the load drivers.
+        headers: { 'x-token': '${env.TOKEN}' },
+        body: '{}',
+      },
+    ]);
   });
 
   it('resolves a replay file against the scenario folder, and reports a missing one', () => {
@@ -319,7 +347,7 @@ describe('mistakes are located with suggestions', () => {
         `${f}:26:11  this fault starts at 660s, after the run ends (duration 600s)`,
         `${f}:27:5  this fault crashes 9 of \`stores.playlists\`, which has only 4`,
         `${f}:29:3  unknown subject \`paly\` in budget \`paly.p99\`; did you mean \`play\`?`,
-        `${f}:30:3  \`utilization\` is not a metric of journey \`play\`; journeys have \`p50\`, \`p90\`, \`p95\`, \`p99\`, \`p999\`, \`mean\`, \`max\`, \`errors\`, \`throughput\``,
+        `${f}:30:3  \`utilization\` is not a metric of journey \`play\`; journeys have \`p50\`, \`p90\`, \`p95\`, \`p99\`, \`p999\`, \`mean\`, \`max\`, \`errors\`, \`throughput\`, \`checks\``,
         `${f}:31:3  \`p99\` is not a metric of service \`gateway\`; services have \`utilization\`, \`queue\`, \`rejected\`, \`cost\``,
         `${f}:32:3  budget \`p2p.server_share\` needs a \`p2p\` section`,
         `${f}:34:11  target host \`10.0.0.1\` is not loopback and not in \`load.allow\`; add it there to allow traffic to it`,

@@ -1,10 +1,13 @@
 /**
  * The `load` section: how a real load test drives live endpoints. Rates and bounds are resolved
- * here; request templates (`{{catalog.item}}`, `${env.TOKEN}`) stay as text for the load drivers.
+ * here; request templates (`{{catalog.item}}`, `{{token}}`, `${env.TOKEN}`) stay as text for the
+ * load drivers. Journeys are flows of steps (`load-steps.ts`) drawing rows from feeds (`load-feeds.ts`).
  */
 import { z } from 'zod';
 import { parseRateRange } from './arrivals.js';
 import { choice, count, dist, duration, named, names, section } from './fields.js';
+import { FeedSchema } from './load-feeds.js';
+import { FlowSchema } from './load-steps.js';
 import { parseDuration, parseRate } from './units.js';
 import { ValueError } from './value-error.js';
 
@@ -14,16 +17,9 @@ export type LoadStage =
   | { kind: 'hold'; rate: number; for: number }
   | { kind: 'spike'; rate: number; for: number };
 
-/** One request a journey sends. */
-export interface LoadRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-/** HTTP methods a request line may use. */
-export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+export type { Feed } from './load-feeds.js';
+export type { FlowStep, LoadRequest, RequestStep, ThinkStep } from './load-steps.js';
+export { firstRequest, METHODS, requestFlow } from './load-steps.js';
 
 const stageText = z.union([z.string(), z.number()]);
 
@@ -73,48 +69,6 @@ const StageSchema = section('stage', {
   }
 });
 
-/** `GET /v1/tracks/{{catalog.item}}/play` → method and path. */
-function parseRequestLine(line: string): LoadRequest {
-  const m = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(line);
-  if (m === null)
-    throw new ValueError(`bad request \`${line}\`: expected \`METHOD /path\`, e.g. \`GET /v1/search\``);
-  const method = m[1].toUpperCase();
-  if (!(METHODS as readonly string[]).includes(method))
-    throw new ValueError(
-      `bad request \`${line}\`: unknown method \`${m[1]}\`; expected one of ${METHODS.join(', ')}`,
-    );
-  if (!m[2].startsWith('/')) throw new ValueError(`bad request \`${line}\`: the path must start with \`/\``);
-  return { method, path: m[2], headers: {} };
-}
-
-const RequestText = z.string().transform((line, ctx): LoadRequest => {
-  try {
-    return parseRequestLine(line);
-  } catch (e) {
-    if (!(e instanceof ValueError)) throw e;
-    ctx.addIssue({ code: 'custom', message: e.message, input: line });
-    return z.NEVER;
-  }
-});
-
-const RequestObject = section('request', {
-  method: choice('method', METHODS).default('GET'),
-  path: z
-    .string({ error: 'expected a path like `/v1/search`' })
-    .startsWith('/', { error: 'the path must start with `/`' }),
-  headers: z
-    .record(z.string(), z.string({ error: 'expected a header value' }), {
-      error: 'expected a mapping of headers',
-    })
-    .default({}),
-  body: z.string({ error: 'expected the body as text' }).optional(),
-});
-
-/** A request as a line (`GET /path`) or the long form `{ method, path, headers, body }`. */
-const RequestSchema = z.union([RequestText, RequestObject], {
-  error: 'expected a request like `GET /v1/search` or `{ method: POST, path: /v1/x, body: ... }`',
-});
-
 /** The `load` section. */
 export const LoadSchema = section('load', {
   /** Base URL of the system under test (may be `${env.TARGET}`). */
@@ -132,7 +86,12 @@ export const LoadSchema = section('load', {
     users: count('users', { integer: true, min: 1, max: 1e6 }),
     think: dist('think', 'duration'),
   }).optional(),
-  requests: named('request', RequestSchema).default({}),
+  /** Data files rows are drawn from: `{{feed.<name>.<column>}}`. */
+  feeds: named('feed', FeedSchema).default({}),
+  /** Steps each virtual user runs once, before its first journey (log in, keep the token). */
+  session: FlowSchema.optional(),
+  /** Per journey: a flow of steps (a single request is a one-step flow). */
+  requests: named('request', FlowSchema).default({}),
 });
 
 /** The load section of a scenario. */

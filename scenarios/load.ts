@@ -9,6 +9,7 @@ import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import { ScenarioError, type ScenarioIssue } from '../results/errors.js';
 import { isPath, resolveScenario } from './catalog.js';
 import { describeIssue, type PathIssue } from './issues.js';
+import { resolveLoadRefs } from './load-refs.js';
 import { applyOverride, covers, type Override, parseOverride } from './overrides.js';
 import { locate, startOf } from './positions.js';
 import { type Scenario, ScenarioSchema } from './schema.js';
@@ -145,6 +146,15 @@ function finish(
       at.depth === path.length && !overrides.some((o) => covers(o, path)) ? startOf(at.key) : undefined;
     return offset === undefined ? b : { ...b, ...position(offset) };
   });
+  if (scenario.load) {
+    const raw = (data as { load?: { requests?: Record<string, unknown>; session?: unknown } }).load;
+    const { load, issues } = resolveLoadRefs(scenario.load, file, (flow) =>
+      Array.isArray(flow === '' ? raw?.session : raw?.requests?.[flow]),
+    );
+    if (issues.length > 0)
+      throw new ScenarioError(issues.map((p) => place(doc, p, file, overrides, position)));
+    scenario = { ...scenario, load };
+  }
   const arrivals = scenario.users.arrivals;
   if (arrivals.kind !== 'replay') return { ...scenario, budgets };
   const csv = isAbsolute(arrivals.file) ? arrivals.file : resolve(dirname(file), arrivals.file);

@@ -23,7 +23,7 @@ export type { Budget, BudgetOp, MetricUnit, SubjectKind } from './budgets.js';
 export type { Catalog, Cdn, P2p } from './content.js';
 export type { DistSpec } from './distribution.js';
 export type { Fault } from './faults.js';
-export type { Load, LoadRequest, LoadStage } from './load-section.js';
+export type { Feed, FlowStep, Load, LoadRequest, LoadStage, RequestStep, ThinkStep } from './load-section.js';
 export { checkReferences } from './references.js';
 export type { Latency, LatencyPair } from './regions.js';
 export type { Call } from './route.js';

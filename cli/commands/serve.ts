@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { startTwin } from '../../loadtests/twin/twin.js';
 import { describeUnserved } from '../../loadtests/twin/unserved.js';
 import { loadScenario } from '../../scenarios/load.js';
+import { firstRequest } from '../../scenarios/load-section.js';
 import { EXIT } from '../exit.js';
 import { collect, intOption } from '../options.js';
 
@@ -34,7 +35,7 @@ export async function serveCommand(arg: string, opts: ServeCommandOptions): Prom
     const journeys = Object.keys(scenario.users.journeys);
     process.stdout.write(`twin of ${scenario.name} on ${e.url}\n`);
     for (const j of journeys) {
-      const r = scenario.load?.requests?.[j];
+      const r = firstRequest(scenario.load?.requests?.[j]);
       process.stdout.write(
         `  journey ${j}: ${r ? `${r.method} ${e.url}${r.path}` : `GET ${e.url}/journeys/${j}`}\n`,
       );

@@ -10,13 +10,16 @@ import { UsageError } from '../../results/errors.js';
 import type { LatencySummary } from '../../results/histogram.js';
 import type { RunResult } from '../../results/run-result.js';
 import { hashScenario, LoadCollector, type LoadSnapshot } from '../collector.js';
+import { type FlowStart, flowExecutor } from '../flow/executor.js';
+import { setupFlows } from '../flow/program.js';
+import { addFlowResults } from '../flow/results.js';
 import { maskTarget } from '../mask.js';
 import { buildPlan, expectedArrivals, type PlanOptions, type RequestPlan, rateAt } from '../plan.js';
 import { assertReachable } from '../reachable.js';
 import { checkTarget } from '../safety.js';
 import type { LoadScenario } from '../shape.js';
 import { openTransport } from '../transport/open.js';
-import { createExecutor, MAX_BODY_BYTES } from './executor.js';
+import { createExecutor, type ExecutorContext, MAX_BODY_BYTES } from './executor.js';
 import { GeneratorMonitor, generatorResult } from './generator.js';
 import { runMax } from './max.js';
 import { runSchedule } from './scheduler.js';
@@ -77,6 +80,12 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
     if (!plan.target) {
       throw new UsageError('no load target: set `load.target` in the scenario, pass --target, or use --twin');
     }
+    // Flows are compiled (feeds read, templates checked) before any traffic, so mistakes exit 2 first.
+    const flows = plan.flows ? setupFlows(plan, scenario.load?.feeds ?? {}) : undefined;
+    if (flows && opts.mode === 'max')
+      throw new UsageError(
+        'load --max sends single requests; this scenario has flows (steps, checks, captures): run it without --max',
+      );
     const { url, addresses } = await checkTarget(plan.target, plan.allow);
     await assertReachable(url, addresses[0]);
     const collector = new LoadCollector(plan.journeys.map((j) => j.name));
@@ -95,6 +104,7 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
     let seconds: number;
     let stopped: boolean;
     let generator: RunResult['generator'];
+    let flowStart: FlowStart | undefined;
     if (opts.mode === 'max') {
       const h = runMax(plan, url, collector, sched.duration, onTick);
       this.stopFn = h.stop;
@@ -107,7 +117,7 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       let ended = false;
-      const start = createExecutor({
+      const ctx: ExecutorContext = {
         plan,
         transport,
         collector,
@@ -116,11 +126,14 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
         timeoutMs: timeout * 1000,
         maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
         stopped: () => ended,
-      });
+      };
+      flowStart = flows ? flowExecutor(flows, ctx, url.hostname) : undefined;
+      const start = flowStart?.start ?? createExecutor(ctx);
       const h = runSchedule(plan, start, monitor, { timeout, onTick, t0 });
       this.stopFn = () => {
         // Stop sending at once and abort what is in flight: nothing leaves after Ctrl-C.
         ended = true;
+        flowStart?.stop();
         h.stop();
         void transport.close();
       };
@@ -154,6 +167,7 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
       },
     });
     if (generator) result.generator = generator;
+    if (flowStart) addFlowResults(result, flowStart.run.stats);
     return {
       result,
       uncorrected: collector.uncorrected(),

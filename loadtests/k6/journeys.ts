@@ -4,6 +4,7 @@
  * plugs in through {@link JourneyRenderer} and writes its statements with the same helpers
  * (`lit`/`key` for every scenario value, {@link TemplateJs} for templates, the script's `send()`).
  */
+import { firstRequest, type LoadRequest } from '../../scenarios/load-section.js';
 import type { LoadScenario } from '../shape.js';
 import { lit, num } from './literal.js';
 import type { TemplateJs } from './template-js.js';
@@ -17,7 +18,11 @@ export type JourneyRenderer = (name: string, s: LoadScenario, t: TemplateJs) => 
 
 /** A journey that is one request of `load.requests` (or `GET /journeys/<name>` when unlisted). */
 export const requestJourney: JourneyRenderer = (name, s, t) => {
-  const r = s.load?.requests?.[name] ?? { method: 'GET', path: `/journeys/${name}`, headers: {} };
+  const r: LoadRequest = firstRequest(s.load?.requests?.[name]) ?? {
+    method: 'GET',
+    path: `/journeys/${name}`,
+    headers: {},
+  };
   const headers = Object.entries(r.headers ?? {})
     .map(([k, v]) => `[${lit(k)}]: ${t.expr(v)}`)
     .join(', ');

@@ -264,10 +264,12 @@ export class Twin {
 
   private matcherCache: { name: string; re: RegExp | undefined }[] | undefined;
   private matchers(): { name: string; re: RegExp | undefined }[] {
-    this.matcherCache ??= Object.keys(this.scenario.users.journeys).map((name) => ({
-      name,
-      re: pathPattern(this.scenario.load?.requests?.[name]?.path),
-    }));
+    // Every request step of a journey's flow maps to that journey.
+    this.matcherCache ??= Object.keys(this.scenario.users.journeys).flatMap((name) =>
+      (this.scenario.load?.requests?.[name] ?? []).flatMap((step) =>
+        step.kind === 'request' ? [{ name, re: pathPattern(step.path) }] : [],
+      ),
+    );
     return this.matcherCache;
   }
 

@@ -27,6 +27,7 @@ function scenario(
       maxRequests: 1_000_000,
       maxDuration: 60,
       profile: [{ kind: 'hold', rate: 100, for: 1 }],
+      feeds: {},
       requests: {},
       ...load,
     },

@@ -11,6 +11,7 @@ import { maskTarget } from '../../loadtests/mask.js';
 import type { LoadBudget, LoadScenario } from '../../loadtests/shape.js';
 import { resolveEnv, Secrets } from '../../loadtests/template.js';
 import { typecheck } from './k6-module.js';
+import { requestFlow } from '../../scenarios/load-section.js';
 import { startServer } from './servers.js';
 
 const fixture = (f: string) =>
@@ -44,18 +45,17 @@ const scenario: LoadScenario = {
     connections: 50,
     maxRequests: 1_000_000,
     maxDuration: 600,
+    feeds: {},
     profile: [
       { kind: 'ramp', from: 0, to: 500, over: 60 },
       { kind: 'hold', rate: 500, for: 300 },
     ],
     requests: {
-      play: {
-        method: 'GET',
-        path: '/v1/tracks/{{catalog.item}}/play',
+      play: requestFlow('GET /v1/tracks/{{catalog.item}}/play', {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: `${env.NAME}` is the scenario's secret syntax, not JS
         headers: { authorization: 'Bearer ${env.API_TOKEN}' },
-      },
-      search: { method: 'GET', path: '/v1/search?q={{faker.music.songName}}&u={{user.id}}', headers: {} },
+      }),
+      search: requestFlow('GET /v1/search?q={{faker.music.songName}}&u={{user.id}}'),
     },
   },
 };

@@ -4,6 +4,7 @@ import { isLoopback } from '../../loadtests/safety.js';
 import type { LoadScenario, ProfilePhase } from '../../loadtests/shape.js';
 import { compileTemplate, Secrets, templateSources } from '../../loadtests/template.js';
 import { pathPattern } from '../../loadtests/twin/twin.js';
+import { requestFlow } from '../../scenarios/load-section.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 
 const base: LoadScenario = {
@@ -24,23 +25,17 @@ const base: LoadScenario = {
     connections: 10,
     maxRequests: 1000,
     maxDuration: 60,
+    feeds: {},
     profile: [
       { kind: 'ramp', from: 0, to: 100, over: 10 },
       { kind: 'hold', rate: 100, for: 5 },
     ],
     requests: {
-      play: {
-        method: 'get',
-        path: '/v1/tracks/{{catalog.item}}/play',
+      play: requestFlow('get /v1/tracks/{{catalog.item}}/play', {
         // biome-ignore lint/suspicious/noTemplateCurlyInString: `${env.NAME}` is the scenario's secret syntax, not JS
         headers: { authorization: 'Bearer ${env.BL_TOKEN}' },
-      },
-      search: {
-        method: 'POST',
-        path: '/v1/search?q={{faker.music.songName}}',
-        headers: {},
-        body: '{"user":{{user.id}}}',
-      },
+      }),
+      search: requestFlow('POST /v1/search?q={{faker.music.songName}}', { body: '{"user":{{user.id}}}' }),
     },
   },
 };

@@ -4,6 +4,7 @@ import { startLoad } from '../../loadtests/autocannon/driver.js';
 import type { LoadScenario } from '../../loadtests/shape.js';
 import { startTwin, type Twin } from '../../loadtests/twin/twin.js';
 import { loadScenario } from '../../scenarios/load.js';
+import { requestFlow } from '../../scenarios/load-section.js';
 import { simulateSync } from '../../sim/run.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/twin-light.yaml', import.meta.url));
@@ -58,8 +59,9 @@ describe('the twin', () => {
         connections: 10,
         maxRequests: 1000,
         maxDuration: 10,
+        feeds: {},
         profile: [{ kind: 'hold', rate: 50, for: 2.2 }],
-        requests: { play: { method: 'GET', path: '/routes/play', headers: {} } },
+        requests: { play: requestFlow('GET /routes/play') },
       },
     };
     const [o, edge] = await Promise.all([

@@ -1,0 +1,34 @@
+/**
+ * Feed rows handed to virtual users: each new virtual user draws one row of every feed, so its
+ * session and journeys use the same account. `sequential` hands rows out in order (wrapping),
+ * `random` draws them from a seeded stream, `unique` gives each row to one user only; past the last
+ * row `exhausted: stop` refuses new users (their journeys fail with cause `feed_exhausted`, nothing
+ * is sent) and `exhausted: recycle` starts over.
+ */
+
+import type { FeedData } from '../../scenarios/load-feeds.js';
+import type { Feed } from '../../scenarios/schema.js';
+import type { Rng } from '../../sim/kernel/random.js';
+
+/** One feed's rows and where the next draw comes from. */
+export class FeedCursor {
+  private next = 0;
+
+  constructor(
+    readonly name: string,
+    readonly feed: Feed,
+    readonly data: FeedData,
+    private readonly rng: Rng,
+  ) {}
+
+  /** The next row, or undefined when a `unique` feed with `exhausted: stop` has run out. */
+  take(): readonly string[] | undefined {
+    const rows = this.data.rows;
+    if (this.feed.order === 'random') return rows[Math.floor(this.rng() * rows.length)];
+    if (this.next >= rows.length) {
+      if (this.feed.order === 'unique' && this.feed.exhausted === 'stop') return undefined;
+      this.next = 0;
+    }
+    return rows[this.next++];
+  }
+}
