@@ -51,6 +51,26 @@ describe('Kernel', () => {
     expect(k.cancel(c)).toBe(false);
   });
 
+  it('keeps handles exact past 2^53: generations wrap, so cancel still hits the right event', () => {
+    const k = new Kernel(16);
+    const fired: number[] = [];
+    const h = k.on((a) => fired.push(a));
+    // Force the generation a slot reaches after 2^27 - 1 reuses (hundreds of millions of events).
+    const gens = (k as unknown as { sGen: Float64Array }).sGen;
+    gens.fill(2 ** 27 - 1);
+    for (let i = 0; i < 4; i++) k.schedule(1, h, i);
+    k.run();
+    fired.length = 0;
+    // The same four slots again: unwrapped, their handles would be 2^53 + slot and round.
+    const handles = [10, 11, 12, 13].map((a) => k.schedule(1, h, a));
+    expect(handles.every((x) => Number.isSafeInteger(x))).toBe(true);
+    expect(k.cancel(handles[1])).toBe(true);
+    expect(k.cancel(handles[3])).toBe(true);
+    expect(k.cancel(handles[1])).toBe(false);
+    k.run();
+    expect(fired.sort()).toEqual([10, 12]);
+  });
+
   it('run(until) stops before later events and leaves the clock at until', () => {
     const k = new Kernel();
     const fired: number[] = [];

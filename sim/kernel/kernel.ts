@@ -25,6 +25,12 @@ export type Handler = (arg: number) => void;
 
 /** Slots per generation in an event handle; bounds the number of pending events at 2^26. */
 const SLOTS = 2 ** 26;
+/**
+ * Generations wrap here (as `sim/topology/frames.ts` does), so a handle `gen·2^26 + slot` stays
+ * below 2^53 and exact: unwrapped, a slot reused 2^27 times (a few hundred million events on one
+ * hot slot) gave handles that round, and `cancel()` missed or hit the wrong event.
+ */
+const GEN_MOD = 2 ** 27;
 const CANCELLED = -1;
 /**
  * Bounds on the events one horizon move should bring to the near heap (see `moveHorizon`). Long
@@ -341,7 +347,8 @@ export class Kernel {
   }
 
   private release(slot: number): void {
-    this.sGen[slot]++;
+    const gen = this.sGen[slot] + 1;
+    this.sGen[slot] = gen === GEN_MOD ? 0 : gen;
     this.freeSlots[this.freeTop++] = slot;
   }
 

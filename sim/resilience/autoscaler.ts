@@ -1,7 +1,9 @@
 /**
  * Target-tracking autoscaling (the rule of Kubernetes' HPA and AWS target tracking): every `every`
  * seconds, measure the utilization of the replicas serving over the last interval and ask for
- * `ceil(serving × utilization / target)` replicas, clamped to [min, max]. New replicas serve after
+ * `ceil(serving × utilization / target)` replicas, clamped to [min, max], where `serving` counts
+ * the replicas that served through the interval (their time average): one that became ready at the
+ * very check carried none of the measured load. New replicas serve after
  * `provision` seconds (and are paid from the request). Scaling out is never delayed; scaling in waits
  * until `cooldown` seconds have passed since the last change, so a dip right after a scale-out does
  * not undo it (HPA's scale-down stabilisation).
@@ -31,7 +33,7 @@ export class Autoscaler {
 
   /**
    * How many replicas the group should have (serving plus provisioning), given `serving` replicas
-   * that were `utilization` busy, `current` replicas in total (serving plus provisioning) at `now`.
+   * on average through the window that were `utilization` busy, `current` replicas in total (serving plus provisioning) at `now`.
    * Returns `current` when nothing should change.
    */
   decide(serving: number, utilization: number, current: number, now: number): number {

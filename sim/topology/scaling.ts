@@ -14,7 +14,7 @@ import type { ServiceMeter } from './service-meter.js';
 export class Scaling {
   /** When each replica being provisioned will serve. */
   private readonly readyAt: Float64Array;
-  /** Per group: busy area, capacity area at the last evaluation. */
+  /** Per group: busy area, capacity area and time at the last evaluation. */
   private readonly mark: Float64Array;
   private readonly hScale: number;
   private readonly hProvisioned: number;
@@ -27,7 +27,7 @@ export class Scaling {
     private readonly duration: number,
   ) {
     this.readyAt = new Float64Array(place.pool.size);
-    this.mark = new Float64Array(place.groups * 2);
+    this.mark = new Float64Array(place.groups * 3);
     this.hScale = kernel.on((g) => this.evaluate(g));
     this.hProvisioned = kernel.on((r) => this.provisioned(r));
   }
@@ -51,6 +51,9 @@ export class Scaling {
       }
       const sc = this.place.scalers[g];
       if (sc) k.schedule(sc.opts.every, this.hScale, g);
+      this.mark[3 * g] = this.meter.grpBusy.at(g, now);
+      this.mark[3 * g + 1] = this.meter.grpCap.at(g, now);
+      this.mark[3 * g + 2] = now;
     }
   }
 
@@ -69,11 +72,20 @@ export class Scaling {
     if (now + sc.opts.every <= this.duration) k.schedule(sc.opts.every, this.hScale, g);
     const busy = meter.grpBusy.at(g, now);
     const cap = meter.grpCap.at(g, now);
-    const dBusy = busy - this.mark[2 * g];
-    const dCap = cap - this.mark[2 * g + 1];
-    this.mark[2 * g] = busy;
-    this.mark[2 * g + 1] = cap;
+    const dBusy = busy - this.mark[3 * g];
+    const dCap = cap - this.mark[3 * g + 1];
+    const dt = now - this.mark[3 * g + 2];
+    this.mark[3 * g] = busy;
+    this.mark[3 * g + 1] = cap;
+    this.mark[3 * g + 2] = now;
     const util = dCap > 0 ? dBusy / dCap : 0;
+    // The HPA rule scales the replicas whose load was measured: those serving through the window,
+    // here their time average (worker-seconds of capacity ÷ window ÷ workers). A replica that
+    // became ready at this very instant served none of the window; counting it as if its capacity
+    // had carried the measured utilization doubled every scale-out when provision is a multiple
+    // of `every` (a load needing 8 replicas peaked at 12).
+    const workers = this.services[this.place.groupService[g]].workers;
+    const measured = dt > 0 && workers > 0 ? dCap / (dt * workers) : 0;
     const pool = this.place.pool;
     const slots = this.place.balancers[g].slots;
     let serving = 0;
@@ -84,7 +96,7 @@ export class Scaling {
       else if (st === PROVISIONING) provisioning++;
     }
     const current = serving + provisioning;
-    const want = sc.decide(serving, util, current, now);
+    const want = sc.decide(measured, util, current, now);
     const s = this.place.groupService[g];
     if (want > current) {
       let need = want - current;

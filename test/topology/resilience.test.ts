@@ -112,6 +112,38 @@ describe('circuit breaker', () => {
 });
 
 describe('autoscaling', () => {
+  it('peaks where the HPA rule says: a load needing 8 replicas gets 8, not 12 (provision = 2 × every)', () => {
+    // 1 worker × exp(100 ms) = 10 req/s per replica, target 50 % = 5 req/s each. λ steps from
+    // 20/s (4 replicas) to 40/s at t = 300 s: ceil(40 / 5) = 8. At 315 the 4 saturated replicas ask
+    // for ceil(4 × 1.0 / 0.5) = 8; those are ready at 345, the very instant of a check whose window
+    // (330..345) saw only the first 4 at ~100 %. Counting the 4 new ones as measured gave
+    // ceil(8 × u / 0.5) ≈ 12–16 (peak 12 on main); the backlog of 300..345 may justify one or two more.
+    const opts: TopologyOptions = {
+      duration: 900,
+      warmup: 0,
+      users: {
+        arrivals: { kind: 'spike', base: 20, peak: 40, at: 300, for: 1e9 },
+        journeys: [{ name: 'j', weight: 1, steps: ['api'] }],
+      },
+      services: [
+        {
+          name: 'api',
+          replicas: 4,
+          workers: 1,
+          queue: 10_000,
+          time: exp(0.1),
+          balance: 'least-conn',
+          autoscale: { min: 2, max: 40, target: 0.5, every: 15, provision: 30, cooldown: 60 },
+        },
+      ],
+    };
+    const series = runOnce(opts).replicasOverTime[0];
+    const peak = Math.max(...series.map(([, n]) => n));
+    expect(peak).toBeGreaterThanOrEqual(8);
+    expect(peak).toBeLessThanOrEqual(10);
+    expect(series.filter(([at]) => at >= 600).every(([, n]) => n >= 7 && n <= 10)).toBe(true);
+  });
+
   it('follows a step in load to its target within 1 + provision/every intervals', () => {
     // 1 worker × exp(100 ms) = 10 req/s per replica; target 50 %. λ: 50/s → 100/s at t = 300 s,
     // so the right count steps from 10 to 20. The first evaluation after the step (t = 315) sees
