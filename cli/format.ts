@@ -1,11 +1,16 @@
 /**
  * Plain-text tables of a RunResult for the terminal.
  */
+import { escapeControl } from '../results/escape.js';
 import type { Interval, RunResult } from '../results/run-result.js';
 
-/** A table with left-aligned first column and right-aligned others. */
-export function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+/**
+ * A table with left-aligned first column and right-aligned others. Cells are escaped: names may
+ * come from a result file anyone wrote, and must not drive the terminal.
+ */
+export function table(cells: string[][]): string {
+  const rows = cells.map((r) => r.map(escapeControl));
+  const widths = rows[0].map((_, c) => rows.reduce((w, r) => Math.max(w, r[c].length), 0));
   return rows
     .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '))
     .join('\n');

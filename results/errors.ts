@@ -2,6 +2,7 @@
  * Typed errors with stable codes. Library code throws these; only `cli/` turns them into messages
  * and exit codes (see `cli/exit.ts`).
  */
+import { escapeControl } from './escape.js';
 
 /** Stable error codes. The CLI maps `E_SCENARIO`/`E_USAGE` to exit 2 and `E_RUN` to exit 3. */
 export type ErrorCode = 'E_SCENARIO' | 'E_USAGE' | 'E_RUN' | 'E_TARGET' | 'E_IO';
@@ -33,9 +34,14 @@ export class ScenarioError extends BacklineError {
   }
 }
 
-/** `file:line:col  message`, the format every scenario mistake is reported in. */
+/**
+ * `file:line:col  message`, the format every scenario mistake is reported in; one line whatever
+ * the scenario's text holds (control characters escaped, see `escape.ts`).
+ */
 export function formatIssue(i: ScenarioIssue): string {
-  return i.line > 0 ? `${i.file}:${i.line}:${i.col}  ${i.message}` : `${i.file}  ${i.message}`;
+  const file = escapeControl(i.file);
+  const message = escapeControl(i.message);
+  return i.line > 0 ? `${file}:${i.line}:${i.col}  ${message}` : `${file}  ${message}`;
 }
 
 /** Bad command-line usage (unknown option value, unparsable `--set`). */

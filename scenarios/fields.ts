@@ -4,6 +4,7 @@
  * the loader shows these messages verbatim next to `file:line:col`.
  */
 import { z } from 'zod';
+import { quoteName } from '../results/escape.js';
 import { type Arrivals, parseArrivals } from './arrivals.js';
 import { type DistSpec, type DistUnit, parseDist } from './distribution.js';
 import { didYouMean, listOf } from './suggest.js';
@@ -153,10 +154,35 @@ export function section<T extends z.ZodRawShape>(label: string, shape: T) {
 /** Names usable in references such as `gateway.play`: no dots, no spaces. */
 const NAME = /^[A-Za-z0-9_-]+$/;
 
+/** The longest name accepted: names key every table, report and metric label. */
+export const MAX_NAME_LENGTH = 128;
+
+/**
+ * Names every JavaScript object already has (`__proto__`, `constructor`, `toString`…) plus
+ * `prototype`: as a key of a result's `journeys` or `services` they would be dropped, or found on
+ * objects that never declared them.
+ */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'prototype',
+]);
+
+/** Why `name` cannot name a `what`, or undefined when it can. */
+export function nameProblem(what: string, name: string): string | undefined {
+  if (name.length > MAX_NAME_LENGTH)
+    return `${what} name \`${quoteName(name, 32)}\` is longer than the limit of ${MAX_NAME_LENGTH} characters`;
+  if (!NAME.test(name))
+    return `bad ${what} name \`${quoteName(name)}\`: use only letters, digits, \`_\` and \`-\``;
+  if (RESERVED_NAMES.has(name))
+    return `\`${name}\` cannot name a ${what}: every JavaScript object has a property of that name`;
+  return undefined;
+}
+
 /** A mapping from user-chosen names (services, journeys) to values of one schema. */
 export function named<V extends z.ZodType>(what: string, value: V) {
-  const key = z.string().regex(NAME, {
-    error: (iss) => `bad ${what} name \`${String(iss.input)}\`: use only letters, digits, \`_\` and \`-\``,
+  const key = z.string().check((ctx) => {
+    const problem = nameProblem(what, ctx.value);
+    if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
   });
   return z.record(key, value, { error: `expected a mapping of ${what} names` });
 }

@@ -12,6 +12,7 @@ import { describeIssue, type PathIssue } from './issues.js';
 import { resolveLoadRefs } from './load-refs.js';
 import { applyOverride, covers, type Override, parseOverride } from './overrides.js';
 import { locate, startOf } from './positions.js';
+import { reservedKeyIssues } from './reserved-keys.js';
 import { type Scenario, ScenarioSchema } from './schema.js';
 import { ValueError } from './value-error.js';
 import { quoteCalls } from './yaml-calls.js';
@@ -87,6 +88,7 @@ function parseUnsafe(text: string, file: string, overrideArgs: readonly string[]
       issues.push({ file: overrideLabel(raw), line: 0, col: 0, message: e.message });
     }
   }
+  issues.push(...reservedKeyIssues(doc, file, position));
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { ScenarioError } from '../../results/errors.js';
+import { escapeControl } from '../../results/escape.js';
 import { capacityWarnings, offeredLoad } from '../../scenarios/capacity.js';
 import { isPath } from '../../scenarios/catalog.js';
 import { loadScenario, resolveScenario } from '../../scenarios/load.js';
@@ -50,7 +51,7 @@ export async function validateCommand(arg: string, opts: ValidateCommandOptions)
     return EXIT.pass;
   }
   const lines = [`ok: ${scenario.name} (${plural(services, 'service')}, ${plural(journeys, 'journey')})`];
-  for (const w of warnings) lines.push(`warning: ${w}`);
+  for (const w of warnings) lines.push(`warning: ${escapeControl(w)}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return EXIT.pass;
 }
