@@ -1,5 +1,6 @@
 /** The one-journey scenario the load benchmarks send: `GET /` at a constant rate. */
 import type { LoadScenario } from '../loadtests/shape.js';
+import { requestFlow } from '../scenarios/load-section.js';
 
 /** `rate` requests/s of `GET /` for `seconds` against `url` over `connections`. */
 export function benchScenario(url: string, rate: number, seconds: number, connections = 50): LoadScenario {
@@ -17,7 +18,8 @@ export function benchScenario(url: string, rate: number, seconds: number, connec
       maxRequests: 100_000_000,
       maxDuration: 600,
       profile: [{ kind: 'hold', rate, for: seconds }],
-      requests: { req: { method: 'GET', path: '/', headers: {} } },
+      feeds: {},
+      requests: { req: requestFlow('GET /') },
     },
   };
 }

@@ -13,9 +13,7 @@ export function evaluateLoadBudgets(result: RunResult, budgets: readonly LoadBud
   // A journey budget stays even when the journey sent nothing: that is "no data", never a pass.
   const mine = budgets.filter(
     (b) =>
-      kind(b) === 'journey' ||
-      kind(b) === 'step' ||
-      (kind(b) === undefined && b.subject in result.journeys),
+      kind(b) === 'journey' || kind(b) === 'step' || (kind(b) === undefined && b.subject in result.journeys),
   );
   return evaluateBudgets(
     result,

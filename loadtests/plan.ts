@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../results/errors.js';
 import type { DistSpec } from '../scenarios/distribution.js';
-import { encodeTarget } from '../scenarios/load-http.js';
+import { encodeTarget, headerValueProblem } from '../scenarios/load-http.js';
 import { LoadSchema } from '../scenarios/load-section.js';
 import type { FlowStep, RequestStep } from '../scenarios/schema.js';
 import { RandomStreams, type Rng } from '../sim/kernel/random.js';
@@ -308,7 +308,7 @@ export function buildPlan(s: LoadScenario, opts: PlanOptions = {}): RequestPlan 
       spec,
       method: spec.method.toUpperCase(),
       path: compile(mapLiterals(spec.path, encodeTarget), encodePath),
-      headers: Object.entries(spec.headers ?? {}).map(([k, v]) => [k, compile(v)]),
+      headers: Object.entries(spec.headers ?? {}).map(([k, v]) => [k, checkedHeader(name, k, compile(v))]),
       body: spec.body === undefined ? undefined : compile(spec.body),
     };
   });
@@ -398,4 +398,17 @@ function isFlow(steps: readonly FlowStep[]): boolean {
 /** A stand-in for a flow's first request in single-request drivers (which refuse flows). */
 function constantTemplate(source: string): Template {
   return { source, constant: true, render: () => source };
+}
+
+/**
+ * A header whose value is fixed once `${env.X}` is read is checked at plan time, so `load --max`
+ * (autocannon, which writes headers as given) can never send CR/LF from a secret: exit 2 instead.
+ * The message quotes the template, never the value.
+ */
+function checkedHeader(journey: string, name: string, t: Template): Template {
+  if (t.constant && headerValueProblem(t.render()) !== undefined)
+    throw new UsageError(
+      `load.requests.${journey}: header \`${name}: ${t.source}\` has CR, LF, NUL or non-ASCII characters once expanded`,
+    );
+  return t;
 }

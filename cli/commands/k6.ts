@@ -37,7 +37,10 @@ export async function k6Command(arg: string, opts: K6CommandOptions): Promise<nu
           'closes its JSON output only when it exits)',
       );
     const parallelism = intOption('parallelism', opts.parallelism, 1) ?? 1;
-    const requests = Object.values(scenario.load?.requests ?? {});
+    // Every request of every flow (and the session) may name `${env.X}` secrets.
+    const requests = [...Object.values(scenario.load?.requests ?? {}), scenario.load?.session ?? []]
+      .flat()
+      .flatMap((r) => (r.kind === 'request' ? [r] : []));
     const env = requests.flatMap((r) =>
       [r.path, r.body ?? '', ...Object.values(r.headers ?? {})].flatMap(envNames),
     );

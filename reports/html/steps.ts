@@ -35,7 +35,9 @@ function table(title: string, steps: readonly StepResult[], checks: CheckCount |
         `<tr><td>${esc(s.name)}</td><td>${esc(s.count.toLocaleString('en-US'))}</td><td>${esc(pairs(s.statuses)) || '–'}</td><td>${esc(pairs(s.errors)) || '–'}</td><td>${checksCell(s)}</td><td>${esc(fmt(s.latency.p50))}</td><td>${esc(fmt(s.latency.p99))}</td><td>${esc(fmt(s.latency.max))}</td></tr>`,
     )
     .join('');
-  const total = checks ? ` <small>checks ${esc(rate(checks))} of ${esc((checks.pass + checks.fail).toLocaleString('en-US'))}</small>` : '';
+  const total = checks
+    ? ` <small>checks ${esc(rate(checks))} of ${esc((checks.pass + checks.fail).toLocaleString('en-US'))}</small>`
+    : '';
   return `<h3>${esc(title)}${total}</h3><table><thead><tr><th>step</th><th>count</th><th>status codes</th><th>errors</th><th>checks</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 

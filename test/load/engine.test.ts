@@ -24,6 +24,7 @@ function scenario(target: string, load: Partial<NonNullable<LoadScenario['load']
       maxRequests: 1_000_000,
       maxDuration: 60,
       profile: [{ kind: 'hold', rate: 100, for: 1 }],
+      feeds: {},
       requests: {},
       ...load,
     },

@@ -40,16 +40,24 @@ function hostileScenario(v: string, i: number): LoadScenario {
       maxRequests: 1000,
       maxDuration: 60,
       profile: [{ kind: 'hold', rate: 10, for: 5 }],
+      feeds: {},
+      // Built by hand, not through the schema: the hostile values are what validation would refuse.
       requests: {
-        [`j${i}${v}`]: {
-          method: `get${v}`,
-          path: `/p/${v}`,
-          headers: { [v]: v, 'x-plain': `a${v}b` },
-          body: v,
-        },
+        [`j${i}${v}`]: [
+          {
+            kind: 'request',
+            name: 'hostile',
+            method: `get${v}`,
+            path: `/p/${v}`,
+            headers: { [v]: v, 'x-plain': `a${v}b` },
+            body: v,
+            capture: [],
+            check: [],
+          },
+        ],
       },
     },
-  } as LoadScenario;
+  } as unknown as LoadScenario;
 }
 
 describe('k6 script escaping', () => {

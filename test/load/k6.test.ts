@@ -10,8 +10,8 @@ import { k6Script } from '../../loadtests/k6/script.js';
 import { maskTarget } from '../../loadtests/mask.js';
 import type { LoadBudget, LoadScenario } from '../../loadtests/shape.js';
 import { resolveEnv, Secrets } from '../../loadtests/template.js';
-import { typecheck } from './k6-module.js';
 import { requestFlow } from '../../scenarios/load-section.js';
+import { typecheck } from './k6-module.js';
 import { startServer } from './servers.js';
 
 const fixture = (f: string) =>

@@ -57,6 +57,7 @@ async function overheadMs(): Promise<number> {
       maxRequests: 1000,
       maxDuration: 10,
       profile: [{ kind: 'hold', rate: 40, for: 3 }],
+      feeds: {},
       requests: {},
     },
   };
