@@ -1,0 +1,195 @@
+/**
+ * The twin runs the simulator's service behaviours over real HTTP: breakers, stores read at their
+ * consistency level, regions with one-way latency and failover, autoscaling after the provisioning
+ * delay, hedging; and says what it does not serve.
+ */
+import http from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LoadScenario, LoadService } from '../../loadtests/shape.js';
+import { startTwin, type Twin } from '../../loadtests/twin/twin.js';
+import { unservedParts } from '../../loadtests/twin/unserved.js';
+import { loadScenario } from '../../scenarios/load.js';
+
+let twins: Twin[] = [];
+afterEach(async () => {
+  await Promise.all(twins.map((t) => t.stop()));
+  twins = [];
+});
+
+const ms = (v: number) => ({ kind: 'const' as const, value: v / 1000 });
+const svc = (o: Partial<LoadService>): LoadService => ({
+  replicas: 1,
+  workers: 64,
+  queue: 100,
+  time: ms(10),
+  ...o,
+});
+
+async function twinOf(s: Partial<LoadScenario> & Pick<LoadScenario, 'services' | 'users'>): Promise<Twin> {
+  const t = await startTwin({ name: 't', seed: 1, duration: 60, ...s });
+  twins.push(t);
+  return t;
+}
+
+interface Answer {
+  status: number;
+  cause?: string;
+  ms: number;
+  at: number;
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
+function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    http.get(url, { agent, headers }, (res) => {
+      res.resume();
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          cause: res.headers['x-backline-cause'] as string | undefined,
+          ms: performance.now() - t0,
+          at: t0,
+        }),
+      );
+    });
+  });
+}
+
+/** `count` requests at `rate`/s, all answered. */
+async function paced(count: number, rate: number, send: () => Promise<Answer>): Promise<Answer[]> {
+  const out: Promise<Answer>[] = [];
+  for (let i = 0; i < count; i++) {
+    out.push(send());
+    await new Promise((r) => setTimeout(r, 1000 / rate));
+  }
+  return Promise.all(out);
+}
+
+describe('the complete twin', () => {
+  it('opens the callee breaker under failures, fails fast, probes and closes again', async () => {
+    const twin = await twinOf({
+      users: {
+        arrivals: { kind: 'poisson', rate: 1 },
+        journeys: { home: { weight: 1, steps: ['gateway.home'] } },
+      },
+      services: {
+        gateway: svc({ routes: { home: [{ call: 'recs', p: 1 }] } }),
+        recs: svc({ breaker: { failures: 0.5, window: 1, open: 0.5, minRequests: 5, probes: 1 } }),
+      },
+      faults: [{ at: 0, for: 1.2, kind: 'errors', target: 'recs', rate: 1 }],
+    });
+    const answers = await paced(100, 50, () => get(`${twin.endpoints.url}/journeys/home`));
+    const recs = twin.services().recs;
+    const causes = answers.map((a) => a.cause ?? 'ok');
+    expect(causes.filter((c) => c === 'breaker').length).toBeGreaterThan(10);
+    expect(causes.filter((c) => c === 'error').length).toBeGreaterThanOrEqual(5);
+    // After the fault the breaker closed again and calls succeed.
+    expect(causes.slice(-10)).toEqual(Array(10).fill('ok'));
+    const states = (recs.breaker ?? []).map(([, s]) => s);
+    expect(states.slice(0, 2)).toEqual(['open', 'half-open']);
+    expect(states.at(-1)).toBe('closed');
+    // Fail-fast calls never reached recs.
+    expect(recs.served).toBeLessThan(100 - 10);
+    expect(recs.shed).toBe(causes.filter((c) => c === 'breaker').length);
+  });
+
+  it('reads a store at quorum: the second answer of three; unavailable with two nodes down', async () => {
+    const twin = await twinOf({
+      users: {
+        arrivals: { kind: 'poisson', rate: 1 },
+        journeys: { read: { weight: 1, steps: ['stores.kv'] } },
+      },
+      services: { client: svc({ time: ms(0) }) },
+      stores: {
+        kv: {
+          shards: 3,
+          vnodes: 1,
+          replication: 3,
+          consistency: 'quorum',
+          key: 'user',
+          time: { kind: 'uniform', min: 0.05, max: 0.25 },
+        },
+      },
+      faults: [{ at: 1.5, for: 10, kind: 'crash', target: 'stores.kv', count: 2 }],
+    });
+    const ok = await paced(40, 40, () => get(`${twin.endpoints.url}/journeys/read`));
+    expect(ok.every((a) => a.status === 200)).toBe(true);
+    // The median of three uniform(50, 250) draws: 150 ms on average, never below 50.
+    const mean = ok.reduce((a, x) => a + x.ms, 0) / ok.length;
+    expect(mean).toBeGreaterThan(120);
+    expect(mean).toBeLessThan(200);
+    await new Promise((r) => setTimeout(r, 700));
+    const down = await paced(10, 40, () => get(`${twin.endpoints.url}/journeys/read`));
+    expect(down.map((a) => a.cause)).toEqual(Array(10).fill('unavailable'));
+  });
+
+  it('sleeps the one-way latency between regions and fails a region over to the nearest', async () => {
+    const twin = await twinOf({
+      regions: { a: { users: 0.5 }, b: { users: 0.5 } },
+      latency: { intra: 0, jitter: 0, pairs: [{ a: 'a', b: 'b', oneWay: 0.15 }] },
+      users: { arrivals: { kind: 'poisson', rate: 1 }, journeys: { j: { weight: 1, steps: ['api'] } } },
+      services: { api: svc({ time: ms(20) }) },
+      faults: [{ at: 1, for: 10, kind: 'outage', region: 'b' }],
+    });
+    const local = await get(`${twin.endpoints.url}/journeys/j`, { 'x-backline-region': 'b' });
+    expect(local.ms).toBeLessThan(120);
+    await new Promise((r) => setTimeout(r, 1200));
+    const away = await get(`${twin.endpoints.url}/journeys/j`, { 'x-backline-region': 'b' });
+    // Two ocean crossings of 150 ms plus the service's 20 ms.
+    expect(away.status).toBe(200);
+    expect(away.ms).toBeGreaterThan(320);
+    expect(away.ms).toBeLessThan(520);
+    const home = await get(`${twin.endpoints.url}/journeys/j`, { 'x-backline-region': 'a' });
+    expect(home.ms).toBeLessThan(120);
+  });
+
+  it('scales out after the provisioning delay, not before', async () => {
+    const twin = await twinOf({
+      users: { arrivals: { kind: 'poisson', rate: 1 }, journeys: { j: { weight: 1, steps: ['api'] } } },
+      services: {
+        api: svc({
+          workers: 2,
+          time: ms(100),
+          autoscale: { min: 1, max: 6, target: 0.5, every: 0.5, provision: 0.6, cooldown: 10 },
+        }),
+      },
+    });
+    await paced(60, 30, () => get(`${twin.endpoints.url}/journeys/j`));
+    const series = twin.services().api.replicasOverTime ?? [];
+    expect(series[0]).toEqual([expect.any(Number), 1]);
+    const firstOut = series.find(([, n]) => n > 1);
+    // Decided at the first check (0.5 s), serving 0.6 s later.
+    expect(firstOut?.[0]).toBeGreaterThanOrEqual(1.05);
+    expect(Math.max(...series.map(([, n]) => n))).toBeGreaterThan(2);
+  });
+
+  it('hedges a try still unanswered after `hedge.after`, and the first answer wins', async () => {
+    const twin = await twinOf({
+      users: { arrivals: { kind: 'poisson', rate: 1 }, journeys: { j: { weight: 1, steps: ['leaf'] } } },
+      services: {
+        leaf: svc({
+          replicas: 2,
+          // median 20 ms, p99 400 ms
+          time: { kind: 'lognormal', mu: Math.log(0.02), sigma: Math.log(20) / 2.326 },
+          hedge: { after: 0.05 },
+        }),
+      },
+    });
+    const answers = await paced(80, 40, () => get(`${twin.endpoints.url}/journeys/j`));
+    const leaf = twin.services().leaf;
+    const slow = answers.filter((a) => a.ms > 60).length;
+    expect(leaf.hedges).toBeGreaterThan(3);
+    expect(leaf.hedges).toBeLessThanOrEqual(slow + 5);
+    expect(leaf.served).toBeGreaterThanOrEqual(80);
+  });
+
+  it('names what it does not serve and the journeys that touch it', () => {
+    const parts = unservedParts(loadScenario('spotify', []));
+    const by = Object.fromEntries(parts.map((p) => [p.part, p.journeys]));
+    expect(by.p2p).toEqual(['play']);
+    expect(by['streams.plays']).toEqual([]);
+    expect(by.cdn).toEqual([]);
+    expect(unservedParts(loadScenario('breaker', []))).toEqual([]);
+  });
+});
