@@ -7,6 +7,7 @@
 
 import { distMean } from '../math/moments.js';
 import { peakRate } from './arrivals.js';
+import { describeBadRow, readReplayFile } from './replay-file.js';
 import type { Call } from './route.js';
 import type { Scenario } from './schema.js';
 
@@ -100,6 +101,14 @@ export function explainLoad(o: OfferedLoad): string {
  */
 export function capacityWarnings(s: Scenario): string[] {
   const out: string[] = [];
+  const a = s.users.arrivals;
+  if (a.kind === 'replay') {
+    const rows = readReplayFile(a.file);
+    if (rows.firstBad)
+      out.push(
+        `replay file ${a.file}: ${rows.bad} unparsable row(s) skipped of ${rows.bad + rows.times.length}; first ${describeBadRow(rows.firstBad)}`,
+      );
+  }
   for (const o of offeredLoad(s)) {
     if (!(o.rho >= 1)) continue;
     const rho = Number.isFinite(o.rho) ? o.rho.toFixed(2) : '∞';

@@ -3,15 +3,17 @@
  * {@link ScenarioError} listing every problem as `file:line:col  message`. It never throws anything
  * else: unexpected failures are wrapped, so callers can rely on a single error type.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import { ScenarioError, type ScenarioIssue } from '../results/errors.js';
 import { isPath, resolveScenario } from './catalog.js';
+import { checkInputFile, MAX_SCENARIO_BYTES } from './input-file.js';
 import { describeIssue, type PathIssue } from './issues.js';
 import { resolveLoadRefs } from './load-refs.js';
 import { applyOverride, covers, type Override, parseOverride } from './overrides.js';
 import { locate, startOf } from './positions.js';
+import { replayProblem } from './replay-file.js';
 import { reservedKeyIssues } from './reserved-keys.js';
 import { type Scenario, ScenarioSchema } from './schema.js';
 import { ValueError } from './value-error.js';
@@ -160,8 +162,9 @@ function finish(
   const arrivals = scenario.users.arrivals;
   if (arrivals.kind !== 'replay') return { ...scenario, budgets };
   const csv = isAbsolute(arrivals.file) ? arrivals.file : resolve(dirname(file), arrivals.file);
-  if (!existsSync(csv)) {
-    const p: PathIssue = { path: ['users', 'arrivals'], message: `replay file not found: ${csv}` };
+  const problem = replayProblem(csv);
+  if (problem !== undefined) {
+    const p: PathIssue = { path: ['users', 'arrivals'], message: problem };
     throw new ScenarioError([place(doc, p, file, overrides, position)]);
   }
   return { ...scenario, budgets, users: { ...scenario.users, arrivals: { kind: 'replay', file: csv } } };
@@ -199,8 +202,10 @@ export function loadScenario(pathOrName: string, overrides: readonly string[] = 
     const file = isPath(pathOrName) || rel.startsWith('..') ? resolved : rel;
     let text: string;
     try {
+      checkInputFile(resolved, 'scenario file', MAX_SCENARIO_BYTES);
       text = readFileSync(resolved, 'utf8');
     } catch (e) {
+      if (e instanceof ValueError) throw new ScenarioError([{ file, line: 0, col: 0, message: e.message }]);
       const code = (e as NodeJS.ErrnoException).code;
       const message =
         code === 'ENOENT'

@@ -8,8 +8,8 @@
  * topology engine (`models/topology.ts`). Both report through the same views, so `run.ts` does not
  * care which one ran.
  */
-import { readFileSync } from 'node:fs';
 import type { FaultMark, ServiceResult } from '../results/run-result.js';
+import { readReplayFile } from '../scenarios/replay-file.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { buildContent, type Content, hasContent } from './content/content.js';
 import { sampler } from './kernel/distributions.js';
@@ -21,7 +21,6 @@ import { Requests } from './queueing/requests.js';
 import { Service } from './queueing/service.js';
 import { niceInterval, type TimelineRecorder } from './queueing/timeline.js';
 import { Users } from './queueing/users.js';
-import { parseReplayCsv } from './topology/arrivals.js';
 import type { ArrivalOptions, TopologyOptions } from './topology/options.js';
 import { Topology } from './topology/topology.js';
 import type { Tracer } from './topology/tracer.js';
@@ -82,7 +81,7 @@ export function isPlainNetwork(scenario: Scenario): boolean {
 export function topologyOptions(scenario: Scenario): TopologyOptions {
   const a = scenario.users.arrivals;
   const arrivals: ArrivalOptions =
-    a.kind === 'replay' ? { kind: 'replay', times: parseReplayCsv(readFileSync(a.file, 'utf8')) } : a;
+    a.kind === 'replay' ? { kind: 'replay', times: readReplayFile(a.file).times } : a;
   return {
     duration: scenario.duration,
     warmup: scenario.warmup,

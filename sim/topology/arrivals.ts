@@ -72,15 +72,3 @@ export class ArrivalProcess {
     return Number.POSITIVE_INFINITY;
   }
 }
-
-/** Parses a replay CSV: one timestamp in seconds per line (first column); a header line is skipped. */
-export function parseReplayCsv(text: string): Float64Array {
-  const out: number[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const cell = line.split(',')[0]?.trim();
-    if (!cell) continue;
-    const t = Number(cell);
-    if (Number.isFinite(t)) out.push(t);
-  }
-  return Float64Array.from(out).sort();
-}

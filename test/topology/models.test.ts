@@ -3,12 +3,13 @@
  * processes, population, closed users, timeouts and deadlines.
  */
 import { describe, expect, it } from 'vitest';
+import { parseReplayRows } from '../../scenarios/replay-file.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 import { Autoscaler } from '../../sim/resilience/autoscaler.js';
 import { Balancer } from '../../sim/resilience/balancer.js';
 import { Breaker } from '../../sim/resilience/breaker.js';
 import { RetryPolicy } from '../../sim/resilience/retry.js';
-import { ArrivalProcess, parseReplayCsv } from '../../sim/topology/arrivals.js';
+import { ArrivalProcess } from '../../sim/topology/arrivals.js';
 import type { ArrivalOptions, TopologyOptions } from '../../sim/topology/options.js';
 import { Population, PREMIUM } from '../../sim/topology/population.js';
 import { ReplicaPool, UP } from '../../sim/topology/replicas.js';
@@ -180,7 +181,7 @@ describe('arrivals', () => {
   });
 
   it('replay walks the CSV timestamps in order, header and blank lines skipped', () => {
-    const times = parseReplayCsv('t,user\n0.5,a\n\n0.1,b\n2,c\n');
+    const times = parseReplayRows('t,user\n0.5,a\n\n0.1,b\n2,c\n').times;
     expect([...times]).toEqual([0.1, 0.5, 2]);
     const p = new ArrivalProcess({ kind: 'replay', times }, rng());
     expect([p.next(0), p.next(0.1), p.next(0.5), p.next(2)]).toEqual([0.1, 0.5, 2, Number.POSITIVE_INFINITY]);

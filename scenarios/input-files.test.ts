@@ -1,0 +1,85 @@
+/**
+ * Files a scenario is or names are read only when they are regular files of bounded size:
+ * `validate /dev/zero` and `replay(/dev/urandom)` are refused, a huge file is refused with its
+ * size limit named; a replay file with no parsable rows is refused quoting the first bad line, and
+ * unparsable rows are counted in a warning instead of skipped in silence.
+ */
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ScenarioError } from '../results/errors.js';
+import { capacityWarnings } from './capacity.js';
+import { loadScenario } from './load.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'backline-inputs-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function errorOf(load: () => unknown): string {
+  try {
+    load();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScenarioError);
+    return (e as ScenarioError).message;
+  }
+  throw new Error('expected a ScenarioError');
+}
+
+function withReplay(csv: string): string {
+  const file = join(tmp, `s-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(
+    file,
+    [
+      'name: r',
+      'duration: 60s',
+      'users:',
+      `  arrivals: 'replay(${csv})'`,
+      '  journeys:',
+      '    req: { steps: [server] }',
+      'services:',
+      '  server: { workers: 4, time: exp(10ms) }',
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
+
+describe('input files', () => {
+  it('refuses a character device as the scenario (validate /dev/zero would read forever)', () => {
+    expect(errorOf(() => loadScenario('/dev/zero'))).toBe(
+      '/dev/zero  scenario file /dev/zero is a character device, not a regular file',
+    );
+  });
+
+  it('refuses a scenario file over 16 MiB and names the limit', () => {
+    const big = join(tmp, 'big.yaml');
+    writeFileSync(big, '');
+    truncateSync(big, 17 * 2 ** 20);
+    expect(errorOf(() => loadScenario(big))).toContain('is 17 MiB; the limit is 16 MiB');
+  });
+
+  it('refuses replay(/dev/urandom), located at the arrivals', () => {
+    const msg = errorOf(() => loadScenario(withReplay('/dev/urandom')));
+    expect(msg).toMatch(/:4:\d+ {2}replay file \/dev\/urandom is a character device, not a regular file$/);
+  });
+
+  it('refuses a replay file with no parsable rows, quoting the first bad line', () => {
+    const csv = join(tmp, 'bad.csv');
+    writeFileSync(csv, 'time\nsoon\nlater\n');
+    expect(errorOf(() => loadScenario(withReplay(csv)))).toContain(
+      `replay file ${csv} has no parsable rows (arrival times in seconds, one per line); first bad line 2: \`soon\``,
+    );
+    const empty = join(tmp, 'empty.csv');
+    writeFileSync(empty, '\n\n');
+    expect(errorOf(() => loadScenario(withReplay(empty)))).toContain('has no parsable rows');
+  });
+
+  it('counts unparsable rows in a warning instead of skipping them in silence', () => {
+    const csv = join(tmp, 'some.csv');
+    writeFileSync(csv, 't\n0.5\n1.5\nNaN\n2\n-3\n');
+    const s = loadScenario(withReplay(csv));
+    expect(capacityWarnings(s)).toContain(
+      `replay file ${csv}: 2 unparsable row(s) skipped of 5; first line 4: \`NaN\``,
+    );
+  });
+});
