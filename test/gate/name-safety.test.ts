@@ -4,10 +4,10 @@
  * scenario text is escaped in messages, so an OSC sequence in a key cannot retitle the terminal.
  */
 import { describe, expect, it } from 'vitest';
-import { reportError } from '../cli/exit.js';
-import { ScenarioError } from '../results/errors.js';
-import { escapeControl } from '../results/escape.js';
-import { parseScenario } from './load.js';
+import { reportError } from '../../cli/exit.js';
+import { ScenarioError } from '../../results/errors.js';
+import { escapeControl } from '../../results/escape.js';
+import { parseScenario } from '../../scenarios/load.js';
 
 const scenario = (journey: string, service = 'server') =>
   [
