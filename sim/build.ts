@@ -1,12 +1,12 @@
 /**
  * Scenario → model graph for one replication.
  *
- * Two engines sit behind one {@link Model}: scenarios that are plain queueing networks (Poisson
- * arrivals, one region, journeys of service steps, services without routes, resilience, autoscaling
- * or faults) run on the foundation's stations (`station.ts`, `service.ts`, `journeys.ts`), the lean
- * path the queueing validation and the kernel benchmark measure; everything else runs on the
- * topology engine (`models/topology.ts`). Both report through the same views, so `run.ts` does not
- * care which one ran.
+ * One engine, the topology engine (`topology/`), runs every scenario. When a scenario is a plain
+ * queueing network (what `queueing/fast-path.ts` allows: Poisson arrivals, one region, journeys of
+ * service steps, services without routes, resilience, autoscaling or faults) the build takes a fast
+ * path on the stations (`queueing/`), which gives identical results for less work; the queueing
+ * validation and the kernel benchmark measure it. Both report through the same views, so `run.ts`
+ * does not care which one ran.
  */
 import type { FaultMark, ServiceResult } from '../results/run-result.js';
 import { readReplayFile } from '../scenarios/replay-file.js';
@@ -15,6 +15,7 @@ import { buildContent, type Content, hasContent } from './content/content.js';
 import { sampler } from './kernel/distributions.js';
 import { Kernel } from './kernel/kernel.js';
 import { RandomStreams } from './kernel/random.js';
+import { fastPathAccepts } from './queueing/fast-path.js';
 import { type JourneyStats, Journeys } from './queueing/journeys.js';
 import { plainTimeline, type Ticker } from './queueing/plain-timeline.js';
 import { Requests } from './queueing/requests.js';
@@ -57,26 +58,6 @@ export interface Model {
   content?: Content;
 }
 
-/** Whether `scenario` is a plain queueing network the foundation's stations run exactly. */
-export function isPlainNetwork(scenario: Scenario): boolean {
-  const s = scenario as Partial<Scenario> & Scenario;
-  if (Object.keys(s.regions ?? {}).length > 1) return false;
-  if (s.latency && (s.latency.intra > 0 || s.latency.pairs.length > 0)) return false;
-  if (s.users.arrivals.kind !== 'poisson' || (s.users.population ?? 0) > 0) return false;
-  if ((s.faults ?? []).length > 0) return false;
-  for (const j of Object.values(s.users.journeys)) {
-    if (j.think) return false;
-    if (!j.steps.every((step) => Object.hasOwn(s.services, step.split('.')[0]))) return false;
-  }
-  for (const svc of Object.values(s.services)) {
-    if (Object.keys(svc.routes ?? {}).length > 0) return false;
-    if (svc.retry || svc.breaker || svc.hedge || svc.autoscale || svc.timeout || svc.deadline) return false;
-    if (svc.cost !== undefined || svc.shed === false || (svc.regions?.length ?? 0) > 1) return false;
-    if ((svc.balance ?? 'round-robin') !== 'round-robin') return false;
-  }
-  return true;
-}
-
 /** The topology engine's options for `scenario` (units are already seconds, shares, rates). */
 export function topologyOptions(scenario: Scenario): TopologyOptions {
   const a = scenario.users.arrivals;
@@ -117,13 +98,25 @@ export function advance(model: Model, until: number): void {
 }
 
 /**
- * Builds the model of `scenario` for replication `replication` with master seed `seed`. A `tracer`
- * gets the topology engine's spans; plain networks (the stations engine) write none, since switching
- * engines to trace them would change the result.
+ * Which engine runs a scenario: `auto` lets {@link build} take the stations fast path when it
+ * accepts the scenario; `topology` forces the general engine (the cross-check of the two).
  */
-export function build(scenario: Scenario, seed: number, replication: number, tracer?: Tracer): Model {
-  return isPlainNetwork(scenario) && !hasContent(scenario)
-    ? buildPlain(scenario, seed, replication)
+export type Engine = 'auto' | 'topology';
+
+/**
+ * Builds the model of `scenario` for replication `replication` with master seed `seed`. A `tracer`
+ * gets the topology engine's spans; the stations fast path writes none (tracing does not switch
+ * engines, so a traced run gives the same result as an untraced one).
+ */
+export function build(
+  scenario: Scenario,
+  seed: number,
+  replication: number,
+  tracer?: Tracer,
+  engine: Engine = 'auto',
+): Model {
+  return engine === 'auto' && fastPathAccepts(scenario)
+    ? buildStations(scenario, seed, replication)
     : buildTopology(topologyOptions(scenario), seed, replication, scenario, tracer);
 }
 
@@ -164,7 +157,7 @@ export function buildTopology(
   };
 }
 
-function buildPlain(scenario: Scenario, seed: number, replication: number): Model {
+function buildStations(scenario: Scenario, seed: number, replication: number): Model {
   const kernel = new Kernel(4096);
   const streams = new RandomStreams(seed, replication);
   const requests = new Requests(1024);
@@ -213,14 +206,24 @@ function buildPlain(scenario: Scenario, seed: number, replication: number): Mode
     serving: () => svc.replicas.length,
     utilization: (now) => svc.utilization(now),
     meanQueue: (now) => svc.meanQueue(now),
-    report: (now) => ({
-      name: svc.name,
-      replicas: svc.replicas.length,
-      workers: scenario.services[svc.name].workers,
-      utilization: svc.utilization(now),
-      queue: svc.meanQueue(now),
-      ...svc.counts(),
-    }),
+    report: (now) => {
+      const counts = svc.counts();
+      return {
+        name: svc.name,
+        replicas: svc.replicas.length,
+        workers: scenario.services[svc.name].workers,
+        utilization: svc.utilization(now),
+        queue: svc.meanQueue(now),
+        ...counts,
+        // What the topology engine reports of features the fast path does not run: none happened,
+        // and every rejection is a shed request (a full waiting room).
+        retries: 0,
+        timeouts: 0,
+        hedges: 0,
+        shed: counts.rejected,
+        replicasOverTime: [[0, svc.replicas.length]],
+      };
+    },
   }));
   return { kernel, journeys, services: views, timeline: ticker.recorder, ticker, faults: [] };
 }

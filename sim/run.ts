@@ -13,7 +13,7 @@ import { LatencyHistogram, round } from '../results/histogram.js';
 import type { FaultMark, JourneyResult, RunResult, ServiceResult, Timeline } from '../results/run-result.js';
 import { scenarioHash } from '../scenarios/hash.js';
 import type { Scenario } from '../scenarios/schema.js';
-import { advance, build, type Model, type ServiceOut } from './build.js';
+import { advance, build, type Engine, type Model, type ServiceOut } from './build.js';
 import { type ContentRaw, combineContent } from './content/content-results.js';
 import { RandomStreams } from './kernel/random.js';
 import type { TimelineRecorder } from './queueing/timeline.js';
@@ -34,6 +34,8 @@ export interface SimOptions {
    * traced; sampling draws from a stream of its own, so the result is the same with or without.
    */
   traceSample?: number;
+  /** `topology` forces the general engine where the stations fast path would run (cross-checks). */
+  engine?: Engine;
 }
 
 /** A live view of a running simulation, emitted between slices. */
@@ -116,7 +118,7 @@ export class SimRun extends EventEmitter<{ snapshot: [SimSnapshot] }> {
     let events = 0;
     for (let rep = 0; rep < n && !this.stopRequested; rep++) {
       const tracer = rep === 0 && this.traces ? new Tracer(this.traces, CAUSES) : undefined;
-      const model = build(scenario, seed, rep, tracer);
+      const model = build(scenario, seed, rep, tracer, opts.engine);
       const out = await runSliced(scenario, model, opts.sliceEvents, async () => {
         this.emit('snapshot', snapshot(scenario, model, rep, n, events + model.kernel.fired));
         await yieldToLoop();
@@ -137,8 +139,13 @@ export function simulate(scenario: Scenario, opts: SimOptions = {}): SimRun {
 }
 
 /** Runs one replication to the end, synchronously (benchmarks, workers, tests). */
-export function runReplication(scenario: Scenario, seed: number, replication: number): ReplicationOutput {
-  const model = build(scenario, seed, replication);
+export function runReplication(
+  scenario: Scenario,
+  seed: number,
+  replication: number,
+  engine: Engine = 'auto',
+): ReplicationOutput {
+  const model = build(scenario, seed, replication, undefined, engine);
   advance(model, scenario.duration);
   return collect(scenario, model, false);
 }
@@ -148,7 +155,7 @@ export function simulateSync(scenario: Scenario, opts: SimOptions = {}): RunResu
   const seed = opts.seed ?? scenario.seed;
   const n = opts.replications ?? scenario.replications;
   const outs: ReplicationOutput[] = [];
-  for (let rep = 0; rep < n; rep++) outs.push(runReplication(scenario, seed, rep));
+  for (let rep = 0; rep < n; rep++) outs.push(runReplication(scenario, seed, rep, opts.engine));
   return combine(scenario, outs, seed);
 }
 

@@ -14,8 +14,7 @@
  * {@link Content.request}. Completion comes back through {@link ContentHooks.done} with the caller's
  * token, so the per-request path allocates nothing.
  *
- * The result shapes and their pooling across replications are in `content-results.ts`; the
- * content-only driver without services is `simulate-content.ts`.
+ * The result shapes and their pooling across replications are in `content-results.ts`.
  */
 import type { Fault, Scenario } from '../../scenarios/schema.js';
 import { cumulative } from '../kernel/cumulative.js';

@@ -4,7 +4,8 @@ import { buildContent, hasContent } from '../../sim/content/content.js';
 import { combineContent } from '../../sim/content/content-results.js';
 import { Kernel } from '../../sim/kernel/kernel.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
-import { simulateContent } from '../../sim/simulate-content.js';
+import { simulateSync } from '../../sim/run.js';
+import { backline } from '../cli.js';
 
 const BASE = `
 name: content-test
@@ -47,9 +48,9 @@ describe('content integration', () => {
     expect(c.producersOf('gateway.play')).toEqual([0]);
   });
 
-  it('plays, reads and produces through the engine hooks and reports every content section', () => {
+  it('plays, reads and produces through the engine and reports every content section', () => {
     const s = parseScenario(BASE, 'base.yaml');
-    const r = simulateContent(s, new RandomStreams(s.seed), new Kernel());
+    const r = simulateSync(s);
     expect(r.p2p?.plays).toBeGreaterThan(2500);
     const shares = (r.p2p?.serverShare ?? 0) + (r.p2p?.peerShare ?? 0) + (r.p2p?.cacheShare ?? 0);
     expect(shares).toBeCloseTo(1, 5);
@@ -60,28 +61,31 @@ describe('content integration', () => {
     expect(r.streams?.plays.lagMessages.max).toBeLessThan(20);
     // All 6 nodes down for 10 s of 60: about a sixth of the reads fail as unavailable.
     const reads = r.journeys.read.count;
-    expect(r.stores?.playlists.unavailable).toBe(r.journeys.read.errors);
-    expect(r.journeys.read.errors / reads).toBeGreaterThan(0.12);
-    expect(r.journeys.read.errors / reads).toBeLessThan(0.22);
+    expect(r.journeys.read.errors).toEqual({ unavailable: r.stores?.playlists.unavailable });
+    expect(r.journeys.read.errorRate).toBeGreaterThan(0.12);
+    expect(r.journeys.read.errorRate).toBeLessThan(0.22);
+    expect(reads).toBeGreaterThan(2500);
   });
 
   it('is deterministic: the same seed gives the same results', () => {
-    const s = parseScenario(BASE, 'base.yaml');
-    const a = simulateContent(s, new RandomStreams(9), new Kernel());
-    const b = simulateContent(s, new RandomStreams(9), new Kernel());
-    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    const s = parseScenario(BASE, 'base.yaml', ['duration=30s']);
+    const a = JSON.stringify(simulateSync(s, { seed: 9 }));
+    expect(JSON.stringify(simulateSync(s, { seed: 9 }))).toBe(a);
+    expect(JSON.stringify(simulateSync(s, { seed: 10 }))).not.toBe(a);
   });
 
   it('the catalog scenarios load and their content runs', () => {
     for (const name of ['cdn-zipf', 'hot-shard', 'consumer-lag', 'spotify-2010', 'spotify']) {
       expect(hasContent(loadScenario(name))).toBe(true);
     }
-    const lag = loadScenario('consumer-lag');
-    const r = simulateContent(lag, new RandomStreams(lag.seed), new Kernel());
+    const cli = backline(['sim', 'consumer-lag', '--json', '--no-history', '--replications', '1']);
+    expect(cli.code).toBe(0);
+    const r = JSON.parse(cli.stdout);
     // Two of four consumers down from 2 m to 3 m: lag peaks near 9 000 messages, then drains.
-    expect(r.streams?.plays.lagMessages.max).toBeGreaterThan(7000);
-    expect(r.streams?.plays.lagMessages.max).toBeLessThan(11_000);
-    expect(r.streams?.plays.consumed).toBeGreaterThan((r.streams?.plays.produced ?? 0) - 50);
+    expect(r.streams.plays.lagMessages.max).toBeGreaterThan(7000);
+    expect(r.streams.plays.lagMessages.max).toBeLessThan(11_000);
+    expect(r.streams.plays.consumed).toBeGreaterThan(r.streams.plays.produced - 50);
+    expect(r.streams.plays.produced).toBeGreaterThan(120_000); // 350/s for 6 minutes
   });
 
   it('pools replications: counts add, shares come from the pooled bytes', () => {

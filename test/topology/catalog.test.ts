@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../scenarios/load.js';
-import { isPlainNetwork } from '../../sim/build.js';
+import { fastPathAccepts } from '../../sim/queueing/fast-path.js';
 import { simulate, simulateSync } from '../../sim/run.js';
 
 const NAMES = ['retry-storm', 'region-failover', 'autoscale-lag', 'breaker', 'fanout-tail'];
@@ -14,9 +14,9 @@ describe('topology catalog', () => {
     for (const name of NAMES) {
       const s = loadScenario(name);
       expect(s.about?.length ?? 0).toBeGreaterThan(20);
-      expect(isPlainNetwork(s)).toBe(false);
+      expect(fastPathAccepts(s)).toBe(false);
     }
-    expect(isPlainNetwork(loadScenario('mmc'))).toBe(true);
+    expect(fastPathAccepts(loadScenario('mmc'))).toBe(true);
   });
 
   it('retry-storm stays down after the fault without budgets and recovers with them', () => {
