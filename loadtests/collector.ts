@@ -3,10 +3,8 @@
  * corrected) and from the actual send (uncorrected, for comparison), errors by cause, a per-second
  * timeline, and live snapshots. Turns into a `RunResult` of kind `load`.
  */
-import { createHash } from 'node:crypto';
 import { LatencyHistogram, round } from '../results/histogram.js';
 import type { JourneyResult, RunResult, Timeline } from '../results/run-result.js';
-import { canonicalJson } from '../scenarios/hash.js';
 
 /** A live view of a running load test (same idea as the simulator's `SimSnapshot`). */
 export interface LoadSnapshot {
@@ -201,11 +199,6 @@ export class LoadCollector {
     if (meta.partial) r.partial = true;
     return r;
   }
-}
-
-/** Same fingerprint as `scenarioHash` for a validated scenario: SHA-256 of its canonical JSON. */
-export function hashScenario(s: unknown): string {
-  return createHash('sha256').update(canonicalJson(s)).digest('hex').slice(0, 16);
 }
 
 function sum(o: Record<string, number>): number {

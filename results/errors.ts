@@ -5,7 +5,7 @@
 import { escapeControl } from './escape.js';
 
 /** Stable error codes. The CLI maps `E_SCENARIO`/`E_USAGE` to exit 2 and `E_RUN` to exit 3. */
-export type ErrorCode = 'E_SCENARIO' | 'E_USAGE' | 'E_RUN' | 'E_TARGET' | 'E_IO';
+export type ErrorCode = 'E_SCENARIO' | 'E_USAGE' | 'E_RUN';
 
 /** Base class of every error backline throws on purpose. */
 export class BacklineError extends Error {

@@ -21,7 +21,6 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import type { LoadOutcome, LoadRun } from '../../loadtests/autocannon/driver.js';
 import { evaluateLoadBudgets } from '../../loadtests/budgets.js';
-import { hashScenario } from '../../loadtests/collector.js';
 import { maskTarget } from '../../loadtests/mask.js';
 import { CLINIC_TOOLS, type ClinicTool, type ProfiledTarget } from '../../loadtests/profile/clinic.js';
 import { checkTarget } from '../../loadtests/safety.js';
@@ -30,7 +29,7 @@ import type { TwinProcess } from '../../loadtests/twin/process.js';
 import { UsageError } from '../../results/errors.js';
 import { formatRelativeError } from '../../results/relative-error.js';
 import type { RunResult } from '../../results/run-result.js';
-import { loadScenario, type Scenario } from '../../scenarios/load.js';
+import { loadScenario, type Scenario, scenarioHash } from '../../scenarios/load.js';
 import { parseDuration } from '../../scenarios/units.js';
 import type { LoadDashboard } from '../dashboard/load-live.js';
 import { verdictExit } from '../exit.js';
@@ -123,7 +122,7 @@ async function runK6Tool(
     target,
     display,
     scenario: scenario.name,
-    hash: hashScenario(scenario),
+    hash: scenarioHash(scenario),
   });
   for (const i of issues) process.stderr.write(`${i.file}:${i.line}  ${i.message}\n`);
   return result;

@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { UsageError } from '../../results/errors.js';
 import type { LatencySummary } from '../../results/histogram.js';
 import type { RunResult } from '../../results/run-result.js';
-import { hashScenario, LoadCollector, type LoadSnapshot } from '../collector.js';
+import { scenarioHash } from '../../scenarios/hash.js';
+import { LoadCollector, type LoadSnapshot } from '../collector.js';
 import { type FlowStart, flowExecutor } from '../flow/executor.js';
 import { setupFlows } from '../flow/program.js';
 import { addFlowResults } from '../flow/results.js';
@@ -155,7 +156,7 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
         : undefined;
     const result = collector.result({
       scenario: scenario.name,
-      scenarioHash: hashScenario(scenario),
+      scenarioHash: scenarioHash(scenario),
       seed: plan.seed,
       tool: 'autocannon',
       seconds,
