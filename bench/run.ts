@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { benchContent } from './content.js';
 import { benchDashboard } from './dashboard.js';
+import { benchFlows } from './flows.js';
 import { benchLoad } from './load.js';
 import { benchMmc } from './mmc.js';
 import { benchStartup } from './startup.js';
@@ -56,5 +57,7 @@ if (want('content')) {
 }
 
 if (want('load-driver')) line(await benchLoad());
+
+if (want('flows')) line(await benchFlows());
 
 if (want('startup')) line({ ...benchStartup(), loadAverage: loadavg()[0] });

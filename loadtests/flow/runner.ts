@@ -145,7 +145,8 @@ export class FlowRunner {
         keepBody: s.keepBody,
         maxBodyBytes: this.opts.maxBodyBytes,
         timeoutMs: this.opts.timeoutMs,
-        signal: this.opts.signal,
+        // No per-request abort listener (it cost 40 % of requests/s with 50 users in flight):
+        // stopping closes the transport, which aborts every request in flight.
       });
     } catch (e) {
       if (e instanceof TransportError) return fail(e.reason, false);
