@@ -2,7 +2,7 @@
  * Import directions (docs/architecture.md), enforced in `npm run lint`.
  * Each rule names a folder and what it must not import.
  */
-const ours = '^(math|scenarios|sim|loadtests|results|reports|cli|bench|test)/';
+const ours = '^(math|scenarios|sim|loadtests|results|reports|metrics|cli|bench|test)/';
 module.exports = {
   forbidden: [
     {
@@ -87,9 +87,22 @@ module.exports = {
       },
     },
     {
+      name: 'metrics-only-results-loadtests',
+      comment: 'The exporters read results and snapshot types; they never drive a run.',
+      severity: 'error',
+      from: { path: '^metrics/' },
+      to: { path: ours, pathNot: '^(results|loadtests|metrics)/' },
+    },
+    {
+      name: 'only-cli-imports-metrics',
+      severity: 'error',
+      from: { path: ours, pathNot: '^(cli|metrics|test|bench)/' },
+      to: { path: '^metrics/' },
+    },
+    {
       name: 'library-not-test-or-bench',
       severity: 'error',
-      from: { path: '^(math|scenarios|sim|loadtests|results|reports|cli)/' },
+      from: { path: '^(math|scenarios|sim|loadtests|results|reports|cli|metrics)/' },
       to: { path: '^(test|bench)/' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },

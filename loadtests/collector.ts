@@ -24,6 +24,8 @@ export interface LoadSnapshot {
     causes: Record<string, number>;
     p50: number;
     p99: number;
+    /** The live latency histogram (a reference, for exporters: read it at once, never keep it). */
+    latency?: LatencyHistogram;
   }[];
 }
 
@@ -152,6 +154,7 @@ export class LoadCollector {
         causes: { ...j.errors },
         p50: j.corrected.percentileMs(50),
         p99: j.corrected.percentileMs(99),
+        latency: j.corrected,
       })),
     };
   }

@@ -47,7 +47,15 @@ export interface SimSnapshot {
   duration: number;
   /** Kernel events fired so far, all replications. */
   events: number;
-  journeys: { name: string; count: number; errors: number; p50: number; p99: number }[];
+  /** `latency` is the live histogram (a reference, for exporters: read it at once, never keep it). */
+  journeys: {
+    name: string;
+    count: number;
+    errors: number;
+    p50: number;
+    p99: number;
+    latency?: LatencyHistogram;
+  }[];
   services: { name: string; replicas: number; utilization: number; queue: number }[];
   /** Content figures so far, when the scenario models CDN, P2P or streams (the dashboard's content row). */
   cdn?: RunResult['cdn'];
@@ -218,6 +226,7 @@ function snapshot(scenario: Scenario, model: Model, rep: number, reps: number, e
       errors: sumValues(s.errors),
       p50: s.latency.percentileMs(50),
       p99: s.latency.percentileMs(99),
+      latency: s.latency,
     })),
     services: model.services.map((svc) => ({
       name: svc.name,

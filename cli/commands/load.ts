@@ -34,13 +34,14 @@ import { parseDuration } from '../../scenarios/units.js';
 import type { LoadDashboard } from '../dashboard/load-live.js';
 import { verdictExit } from '../exit.js';
 import { formatSummary, table } from '../format.js';
+import { type MetricsFlags, metricsOptions, startExporter } from '../metrics-flags.js';
 import { collect, intOption } from '../options.js';
 import { attachLoadProgress } from '../progress.js';
 import { defaultOutDir, writeReportsKeeping } from '../write-reports.js';
 import { selectReactProduction, underCi } from './run.js';
 
 /** Options of `load`. */
-export interface LoadCommandOptions {
+export interface LoadCommandOptions extends MetricsFlags {
   json?: boolean;
   seed?: string;
   set: string[];
@@ -209,6 +210,7 @@ export async function loadCommand(
   const target = raw === undefined ? undefined : resolveEnv(raw, secrets);
   if (!target)
     throw new UsageError('no load target: set `load.target` in the scenario, pass --target, or use --twin');
+  const exporter = await startExporter(opts, { kind: 'load', scenario: scenario.name });
   const t0 = performance.now();
   let result: RunResult;
   let outcome: LoadOutcome | undefined;
@@ -233,6 +235,7 @@ export async function loadCommand(
         timeout,
         mode: opts.max ? 'max' : 'scenario',
       });
+      exporter?.follow(run);
       if (live) {
         board = live.mountLoadDashboard(run, {
           scenario,
@@ -269,6 +272,7 @@ export async function loadCommand(
     // Give the terminal back before the error is printed (an unreachable target, say).
     await board?.cancel();
     profiled?.kill();
+    await exporter?.close(0);
     throw err;
   } finally {
     if (twin) {
@@ -287,6 +291,7 @@ export async function loadCommand(
   );
   if (Object.keys(notComparable).length > 0) result.notComparable = notComparable;
   result.budgets = evaluateLoadBudgets(result, scenario.budgets ?? []);
+  exporter?.finish(result);
   if (board) await board.finish(result);
   else finishProgress?.(result);
   // After the dashboard's last frame: clinic's analysis takes seconds and says so on stderr.
@@ -337,14 +342,14 @@ export async function loadCommand(
   if (opts.json) for (const p of paths) process.stderr.write(`wrote ${p}\n`);
   else if (paths.length) process.stdout.write(`reports:\n${paths.map((p) => `  ${p}\n`).join('')}`);
   if (profileReport) process.stderr.write(`clinic ${profile} report: ${profileReport}\n`);
+  await exporter?.close();
   if (error) throw error;
   return verdictExit(result);
 }
 
 /** Registers `load`. */
 export function register(program: Command): void {
-  program
-    .command('load')
+  metricsOptions(program.command('load'))
     .description(
       'load-test live endpoints from a scenario (autocannon in-process or k6), optionally its twin',
     )

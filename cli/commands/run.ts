@@ -11,13 +11,14 @@ import { loadScenario } from '../../scenarios/load.js';
 import { simulate } from '../../sim/run.js';
 import { EXIT, verdictExit } from '../exit.js';
 import { formatSummary } from '../format.js';
+import { type MetricsFlags, metricsOptions, startExporter } from '../metrics-flags.js';
 import { intOption, scenarioOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
 import { defaultOutDir, writeReportsKeeping } from '../write-reports.js';
 import { type HistoryFlag, historyOptions, recordRun } from './history.js';
 
 /** Options of `run`. */
-export interface RunCommandOptions {
+export interface RunCommandOptions extends MetricsFlags {
   json?: boolean;
   seed?: string;
   replications?: string;
@@ -56,7 +57,9 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
   // Ink loads before the run starts, so the first snapshots are not simulated unseen.
   if (dashboard) selectReactProduction();
   const live = dashboard ? await import('../dashboard/live.js') : undefined;
+  const exporter = await startExporter(opts, { kind: 'sim', scenario: scenario.name });
   const run = simulate(scenario, { seed, replications });
+  exporter?.follow(run);
   const t0 = performance.now();
   let finish: (r: RunResult) => void | Promise<void> = () => {};
   if (live) {
@@ -76,6 +79,7 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
     process.off('SIGINT', onSigint);
   }
   await finish(result);
+  exporter?.finish(result);
 
   const outDir = opts.out ?? defaultOutDir(scenario.name, result);
   const code = verdictExit(result);
@@ -98,6 +102,7 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
     process.stdout.write(`${result.partial ? 'stopped early after' : 'finished in'} ${seconds}s; reports:\n`);
     for (const p of paths) process.stdout.write(`  ${p}\n`);
   }
+  await exporter?.close();
   if (error) throw error;
   return code;
 }
@@ -106,10 +111,12 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
 export function register(program: Command): void {
   historyOptions(
     scenarioOptions(
-      program
-        .command('run')
-        .description('simulate a scenario with a live dashboard, write the reports and check the budgets')
-        .argument('<scenario>', 'scenario file or catalog name'),
+      metricsOptions(
+        program
+          .command('run')
+          .description('simulate a scenario with a live dashboard, write the reports and check the budgets')
+          .argument('<scenario>', 'scenario file or catalog name'),
+      ),
     ),
   )
     .option('--no-dashboard', 'print plain progress lines instead of the live dashboard')

@@ -8,12 +8,13 @@ import { loadScenario } from '../../scenarios/load.js';
 import { simulate } from '../../sim/run.js';
 import { EXIT, verdictExit } from '../exit.js';
 import { formatSummary } from '../format.js';
+import { type MetricsFlags, metricsOptions, startExporter } from '../metrics-flags.js';
 import { intOption, scenarioOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
 import { type HistoryFlag, historyOptions, recordRun } from './history.js';
 
 /** Options of `sim`. */
-export interface SimCommandOptions {
+export interface SimCommandOptions extends MetricsFlags {
   json?: boolean;
   seed?: string;
   replications?: string;
@@ -48,7 +49,9 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
   }
   const scenario = loadScenario(arg, opts.set);
   for (const w of capacityWarnings(scenario)) process.stderr.write(`warning: ${w}\n`);
+  const exporter = await startExporter(opts, { kind: 'sim', scenario: scenario.name });
   const run = simulate(scenario, { seed, replications, traceSample });
+  exporter?.follow(run);
   // Progress on stderr: rewritten in place on a terminal, a plain line every few seconds elsewhere.
   const progressDone = opts.json
     ? undefined
@@ -62,6 +65,7 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
   const result = await run.result;
   process.off('SIGINT', onSigint);
   progressDone?.(result);
+  exporter?.finish(result);
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
   // The renderers (d3) load only when reports are asked for, keeping start-up fast.
   const { paths: reports, error } =
@@ -85,6 +89,7 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
     exitCode: error ? EXIT.run : code,
     outDir: opts.out,
   });
+  await exporter?.close();
   if (error) throw error;
   return code;
 }
@@ -93,10 +98,12 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
 export function register(program: Command): void {
   historyOptions(
     scenarioOptions(
-      program
-        .command('sim')
-        .description('simulate a scenario (path or catalog name) and print a summary')
-        .argument('<scenario>', 'scenario file or catalog name'),
+      metricsOptions(
+        program
+          .command('sim')
+          .description('simulate a scenario (path or catalog name) and print a summary')
+          .argument('<scenario>', 'scenario file or catalog name'),
+      ),
     )
       .option('--out <dir>', 'also write the reports (result.json, report.html, junit.xml, summary.md) here')
       .option(
