@@ -4,7 +4,9 @@
  * Every data mark is a `<path class="series">` (lines, bands, bars, cells), which is what the
  * browser test checks for; hover text uses native SVG `<title>` tooltips.
  */
+
 import { area, curveStepAfter, format, interpolateYlOrRd, line, scaleLinear, scaleLog } from 'd3';
+import { extentOf } from '../results/extent.js';
 import { escapeHtml as esc } from './escape.js';
 
 /** Colours of successive series (Tableau 10, readable on white and in print). */
@@ -76,8 +78,9 @@ function finite(p: readonly number[]): boolean {
 }
 
 function extent(values: number[], log: boolean, min?: number, max?: number): [number, number] {
-  let lo = min ?? Math.min(...values);
-  let hi = max ?? Math.max(...values);
+  const [vlo, vhi] = extentOf(values);
+  let lo = min ?? vlo;
+  let hi = max ?? vhi;
   if (!log) {
     if (min === undefined) lo = Math.min(0, lo);
     if (max === undefined) hi = hi + (hi - lo) * 0.05;
@@ -303,8 +306,7 @@ export interface HeatmapSpec {
 export function heatmap(spec: HeatmapSpec): string {
   const all = spec.values.flat().filter(Number.isFinite);
   if (all.length === 0 || spec.xs.length === 0 || spec.ys.length === 0) return '';
-  const lo = Math.min(...all);
-  const hi = Math.max(...all);
+  const [lo, hi] = extentOf(all);
   const f = spec.format ?? fmt;
   const left = 110;
   const cw = Math.max(24, Math.min(90, (W - left - M.right) / spec.xs.length));

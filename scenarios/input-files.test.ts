@@ -83,3 +83,37 @@ describe('input files', () => {
     );
   });
 });
+
+describe('sizes that validate must run', () => {
+  const base = (arrivals: string, extra = '') =>
+    [
+      'name: big',
+      'duration: 60s',
+      'users:',
+      `  arrivals: '${arrivals}'`,
+      '  journeys:',
+      '    req: { steps: [server] }',
+      'services:',
+      '  server: { workers: 4, time: exp(10ms) }',
+      extra,
+    ].join('\n');
+  const load = (text: string) => {
+    const file = join(tmp, `size-${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(file, text);
+    return loadScenario(file);
+  };
+
+  it('refuses closed(users: 1e9) with the limit named; 1e6 validates', () => {
+    expect(errorOf(() => load(base('closed(users: 1e9, think: exp(1s))')))).toContain(
+      'users must be at most 1e6, got 1e9',
+    );
+    expect(load(base('closed(users: 1e6, think: exp(1s))')).users.arrivals).toMatchObject({ users: 1e6 });
+  });
+
+  it('refuses a store of 1e6 shards × 100 vnodes with the ring limit named', () => {
+    const store = 'stores:\n  kv: { shards: 1000000, vnodes: 100, time: exp(1ms) }\n';
+    expect(errorOf(() => load(base('poisson(10/s)', store)))).toContain(
+      '1000000 shards × 100 vnodes make a hash ring of 100000000 points; the limit is 1e7',
+    );
+  });
+});

@@ -428,7 +428,7 @@ describe('absurd sizes are refused with a message, not an out-of-memory crash', 
     [
       'a closed population beyond memory',
       ['users.arrivals=closed(users: 2G, think: exp(1s))'],
-      'bad arrivals `closed(users: 2G, think: exp(1s))`: users must be at most 1e9, got 2G: per-user state would not fit in memory',
+      'bad arrivals `closed(users: 2G, think: exp(1s))`: users must be at most 1e6, got 2G: per-user state would not fit in memory',
     ],
   ];
   it.each(cases)('%s', (_, sets, message) => {

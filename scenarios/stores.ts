@@ -7,6 +7,8 @@ import { choice, count, dist, names, section } from './fields.js';
 
 /** Shards beyond this are refused: the hash ring would not fit in memory. */
 export const MAX_SHARDS = 1e6;
+/** Points of one hash ring (shards × vnodes): 1e7 is 120 MB of ring per replication. */
+export const MAX_RING_POINTS = 1e7;
 
 /** A sharded store. */
 export const StoreSchema = section('store', {
@@ -25,11 +27,11 @@ export const StoreSchema = section('store', {
   time: dist('time', 'duration'),
   regions: names('regions', '[eu-west, us-east]').optional(),
 }).superRefine((s, ctx) => {
-  if (s.vnodes * s.shards > 1e8)
+  if (s.vnodes * s.shards > MAX_RING_POINTS)
     ctx.addIssue({
       code: 'custom',
       path: ['vnodes'],
-      message: `${s.shards} shards × ${s.vnodes} vnodes make a hash ring of more than 1e8 points; use fewer vnodes`,
+      message: `${s.shards} shards × ${s.vnodes} vnodes make a hash ring of ${s.shards * s.vnodes} points; the limit is 1e7 (12 bytes a point, per replication) — use fewer vnodes`,
     });
 });
 

@@ -2,6 +2,7 @@
  * Latency CDFs per journey, decoded from the HDR histograms a result carries, with the predicted
  * result's curve dashed beside the measured one.
  */
+import { extentOf } from '../../results/extent.js';
 import { LatencyHistogram } from '../../results/histogram.js';
 import type { JourneyResult, RunResult } from '../../results/run-result.js';
 import { lineChart, type Series } from '../charts.js';
@@ -32,7 +33,8 @@ export function cdfSection(r: RunResult, p?: RunResult): string {
     const measured = cdfPoints(j);
     const predicted = p ? cdfPoints(p.journeys?.[name]) : [];
     const xs = [...measured, ...predicted].map((pt) => pt[0]).filter((x) => x > 0);
-    const wide = xs.length > 0 && Math.max(...xs) / Math.min(...xs) > 20;
+    const [lo, hi] = extentOf(xs);
+    const wide = xs.length > 0 && hi / lo > 20;
     const series: Series[] = [{ name: p ? `${name} measured` : name, points: measured, color: i }];
     if (predicted.length > 0)
       series.push({ name: `${name} predicted`, points: predicted, dashed: true, color: i });
