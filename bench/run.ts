@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { benchCalibrate } from './calibrate.js';
 import { benchContent } from './content.js';
 import { benchDashboard } from './dashboard.js';
 import { benchFlows } from './flows.js';
@@ -55,6 +56,8 @@ if (want('content')) {
   benchContent(0.05);
   line(benchContent());
 }
+
+if (want('calibrate')) line({ ...benchCalibrate(), loadAverage: loadavg()[0] });
 
 if (want('load-driver')) line(await benchLoad());
 

@@ -121,6 +121,18 @@ export interface P2pResult {
   playbackStart: LatencySummary;
   stutterRate: number;
   plays: number;
+  /** Share of plays that needed a network lookup (neither cached nor prefetched). */
+  lookupShare?: number;
+  /** Share of those lookups that found no usable peer (the server streamed the whole track). */
+  noPeerShare?: number;
+  /** 95 % intervals over replications (Student t on the replications' values), with two or more. */
+  ci?: {
+    serverShare: Interval;
+    peerShare: Interval;
+    cacheShare: Interval;
+    playbackStartP50: Interval;
+    stutterRate: Interval;
+  };
 }
 
 /** A sharded store's outcome. */

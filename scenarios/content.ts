@@ -4,7 +4,18 @@
  */
 import type { z } from 'zod';
 import { parseDist } from './distribution.js';
-import { bytesPerSecond, choice, count, dist, duration, named, section, share, size } from './fields.js';
+import {
+  bytesPerSecond,
+  choice,
+  count,
+  dist,
+  duration,
+  flag,
+  named,
+  section,
+  share,
+  size,
+} from './fields.js';
 
 /** Catalog items beyond this are refused: per-item state would not fit in memory. */
 export const MAX_ITEMS = 1e9;
@@ -46,7 +57,12 @@ export const CdnSchema = section('cdn', {
   }),
 });
 
-/** Hybrid P2P streaming (Spotify 2010): the first seconds from the server, the rest from peers. */
+/**
+ * Hybrid P2P streaming (Spotify 2010): the first seconds from the server, the rest from peers. Every
+ * knob of the model is a field here with its default, so nothing that shapes the result hides in the
+ * model's code; the behaviours added for the paper's numbers (taste, NAT, tracker, overlay reach,
+ * search timeout) default to off, so a scenario that does not name them is modelled as before.
+ */
 export const P2pSchema = section('p2p', {
   /** Share of clients online and able to serve peers. */
   online: share('online'),
@@ -54,6 +70,7 @@ export const P2pSchema = section('p2p', {
   serverHead: duration('serverHead').default(15),
   /** Seconds of lookahead prefetched from peers. */
   prefetch: duration('prefetch').default(30),
+  /** Peer connections used for one track. */
   maxPeers: count('maxPeers', { integer: true, min: 1, max: 1000 }).default(10),
   /** Bytes of cache per client. */
   cache: size('cache').default(1e9),
@@ -61,6 +78,44 @@ export const P2pSchema = section('p2p', {
   bitrate: bytesPerSecond('bitrate').default(20_000),
   /** Upload bytes per second per peer. */
   uplink: bytesPerSecond('uplink').default(50_000),
+  /** Share of plays whose track was known in advance (album/playlist order) and prefetched. */
+  predictable: share('predictable').default(0.61),
+  /** Buffer (seconds of audio) below which the server takes over from slow peers. */
+  urgent: duration('urgent').default(1),
+  /** Peer search time. */
+  search: dist('search', 'duration').default(
+    parseDist('lognormal(median: 100ms, p99: 1s)', { unit: 'duration' }),
+  ),
+  /** A search slower than this finds nothing (the client gives up on peers); 0 = never. */
+  searchTimeout: duration('searchTimeout').default(0),
+  /** Server first-byte time when no CDN is attached. */
+  server: dist('server', 'duration').default(
+    parseDist('lognormal(median: 80ms, p99: 500ms)', { unit: 'duration' }),
+  ),
+  /** Server → client transfer rate. */
+  serverRate: bytesPerSecond('serverRate').default(1_000_000),
+  /** Reading the first audio from the local cache (or the prefetched track). */
+  local: dist('local', 'duration').default(
+    parseDist('lognormal(median: 20ms, p99: 100ms)', { unit: 'duration' }),
+  ),
+  /** Client work in every play before audio is heard, wherever the data comes from (0 = none). */
+  start: dist('start', 'duration').default(parseDist('const(0s)', { unit: 'duration' })),
+  /** Bytes needed before playback can start from the network. */
+  startBytes: size('startBytes').default(16_384),
+  /** Fill client caches to their steady state at start. */
+  warm: flag('warm').default(true),
+  /** Tracks in each listener's own favourites (0 = listeners share one popularity law only). */
+  favourites: count('favourites', { integer: true, min: 0, max: 100_000 }).default(0),
+  /** Share of track choices that replay one of the listener's favourites. */
+  replay: share('replay').default(0),
+  /** Share of peers behind NATs/firewalls that cannot accept connections (two such peers never connect). */
+  nat: share('nat').default(0),
+  /** Overlay neighbours per client (0 = the search reaches every online peer). */
+  neighbours: count('neighbours', { integer: true, min: 0, max: 10_000 }).default(0),
+  /** Hops an overlay search travels (1 = neighbours, 2 = their neighbours too). */
+  hops: count('hops', { integer: true, min: 1, max: 4 }).default(2),
+  /** Peers per track the tracker remembers (its most recent players); 0 = no tracker. */
+  trackerMemory: count('trackerMemory', { integer: true, min: 0, max: 10_000 }).default(0),
 });
 
 /** The catalog of a scenario. */

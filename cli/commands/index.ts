@@ -23,6 +23,7 @@ const loaders: Record<string, Loader> = {
   history: () => import('./history.js'),
   sweep: () => import('./sweep.js'),
   capacity: () => import('./capacity.js'),
+  calibrate: () => import('./calibrate.js'),
   validate: () => import('./validate.js'),
   schema: () => import('./schema.js'),
   list: () => import('./list.js'),

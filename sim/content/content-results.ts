@@ -3,8 +3,17 @@
  * and how replications pool into one answer. Kept apart from the models so `run.ts` can pool
  * without knowing how content is simulated.
  */
+import { ci95 } from '../../results/confidence.js';
 import { LatencyHistogram } from '../../results/histogram.js';
-import type { CdnEdgeResult, RunResult, StoreResult, StreamResult } from '../../results/run-result.js';
+import type {
+  CdnEdgeResult,
+  Interval,
+  P2pResult,
+  RunResult,
+  StoreResult,
+  StreamResult,
+} from '../../results/run-result.js';
+import { ratio6 } from './p2p.js';
 import { storeResult } from './store.js';
 
 /** The content sections of a RunResult, as the content models fill them. */
@@ -15,8 +24,19 @@ export interface ContentRaw {
   results: ContentResults;
   playback?: LatencyHistogram;
   stores: Record<string, LatencyHistogram>;
-  /** Byte totals behind the P2P shares. */
-  bytes?: { cache: number; peer: number; server: number; stutters: number };
+  /** Byte totals behind the P2P shares, and the counts behind its other ratios. */
+  bytes?: P2pCounts;
+}
+
+/** What one replication's P2P model counted. */
+export interface P2pCounts {
+  cache: number;
+  peer: number;
+  server: number;
+  stutters: number;
+  lookups: number;
+  lookupsWithoutPeers: number;
+  failures: number;
 }
 
 /** Pools replications' content results: counts add, ratios and shares are recomputed, histograms merge. */
@@ -43,24 +63,7 @@ export function combineContent(raws: ContentRaw[]): ContentResults {
     }
     out.cdn = cdn;
   }
-  if (first.p2p) {
-    const b = raws.map((r) => r.bytes ?? { cache: 0, peer: 0, server: 0, stutters: 0 });
-    const cache = sum(b.map((x) => x.cache));
-    const peer = sum(b.map((x) => x.peer));
-    const server = sum(b.map((x) => x.server));
-    const total = cache + peer + server;
-    const plays = sum(raws.map((r) => r.results.p2p?.plays ?? 0));
-    const hist = new LatencyHistogram();
-    for (const r of raws) if (r.playback) hist.merge(r.playback);
-    out.p2p = {
-      serverShare: ratio6(server, total),
-      peerShare: ratio6(peer, total),
-      cacheShare: ratio6(cache, total),
-      playbackStart: hist.summary(),
-      stutterRate: ratio6(sum(b.map((x) => x.stutters)), plays),
-      plays,
-    };
-  }
+  if (first.p2p) out.p2p = combineP2p(raws);
   if (first.stores) {
     const stores: Record<string, StoreResult> = {};
     for (const name of Object.keys(first.stores)) {
@@ -108,6 +111,69 @@ function sum(xs: number[]): number {
   return s;
 }
 
-function ratio6(a: number, b: number): number {
-  return b > 0 ? Math.round((a / b) * 1e6) / 1e6 : 0;
+/** Pools the P2P sections: byte and play counts add; intervals come from the replications' own values. */
+function combineP2p(raws: ContentRaw[]): P2pResult {
+  const zero: P2pCounts = {
+    cache: 0,
+    peer: 0,
+    server: 0,
+    stutters: 0,
+    lookups: 0,
+    lookupsWithoutPeers: 0,
+    failures: 0,
+  };
+  const b = raws.map((r) => r.bytes ?? zero);
+  const total = (f: (x: P2pCounts) => number) => sum(b.map(f));
+  const bytes = total((x) => x.cache + x.peer + x.server);
+  const plays = sum(raws.map((r) => r.results.p2p?.plays ?? 0));
+  const hist = new LatencyHistogram();
+  for (const r of raws) if (r.playback) hist.merge(r.playback);
+  const out: P2pResult = {
+    serverShare: ratio6(
+      total((x) => x.server),
+      bytes,
+    ),
+    peerShare: ratio6(
+      total((x) => x.peer),
+      bytes,
+    ),
+    cacheShare: ratio6(
+      total((x) => x.cache),
+      bytes,
+    ),
+    playbackStart: hist.summary(),
+    stutterRate: ratio6(
+      total((x) => x.stutters),
+      plays,
+    ),
+    plays,
+    lookupShare: ratio6(
+      total((x) => x.lookups),
+      plays + total((x) => x.failures),
+    ),
+    noPeerShare: ratio6(
+      total((x) => x.lookupsWithoutPeers),
+      total((x) => x.lookups),
+    ),
+  };
+  const per = raws.map((r) => r.results.p2p).filter((x): x is P2pResult => x !== undefined);
+  const ci = (f: (r: P2pResult) => number): Interval | undefined => {
+    const c = ci95(per.map(f));
+    return c ? [round6(c[0]), round6(c[1])] : undefined;
+  };
+  const server = ci((r) => r.serverShare);
+  if (server) {
+    out.ci = {
+      serverShare: server,
+      peerShare: ci((r) => r.peerShare) as Interval,
+      cacheShare: ci((r) => r.cacheShare) as Interval,
+      playbackStartP50: ci((r) => r.playbackStart.p50) as Interval,
+      stutterRate: ci((r) => r.stutterRate) as Interval,
+    };
+  }
+  return out;
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
 }

@@ -256,7 +256,15 @@ export class Content {
       playback: p?.playbackStart,
       stores: Object.fromEntries(this.stores.map((s) => [s.name, s.latency])),
       bytes: p
-        ? { cache: p.cacheBytes, peer: p.peerBytes, server: p.serverBytes, stutters: p.stutters }
+        ? {
+            cache: p.cacheBytes,
+            peer: p.peerBytes,
+            server: p.serverBytes,
+            stutters: p.stutters,
+            lookups: p.lookups,
+            lookupsWithoutPeers: p.lookupsWithoutPeers,
+            failures: p.failures,
+          }
         : undefined,
     };
   }

@@ -17,62 +17,25 @@
  *
  * ## Population: simulated clients and the overlay around them
  *
- * `clients` clients are simulated with their own LRU caches (filled at start to the LRU steady state
- * of the independent reference model, so no long warm-up is needed). The overlay they search is the
- * whole `population`: a track's holders among online peers are Poisson with mean
- * online × population × p(item), where p(item) = 1 − e^{−q·T} is the probability that one client's
- * cache holds the item (Che's characteristic time T for a cache of `cache` bytes under the catalog's
- * Zipf law). So a paper-scale overlay (millions) costs nothing while only a sample is simulated.
+ * `clients` clients are simulated with their own LRU caches (filled at start to their steady state:
+ * `p2p-warm.ts`) and their own taste (`p2p-taste.ts`). The overlay they search is the whole
+ * `population`, seen through Che occupancy, the overlay's reach, the tracker and NATs
+ * (`p2p-peers.ts`): a paper-scale overlay (millions) costs nothing while only a sample is simulated.
+ * Every knob is a scenario field (`scenarios/content.ts`); the options type is `p2p-options.ts`.
  */
 import { LatencyHistogram } from '../../results/histogram.js';
 import type { P2pResult } from '../../results/run-result.js';
-import type { DistSpec } from '../../scenarios/distribution.js';
 import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
-import { KeyIndex } from '../kernel/key-index.js';
 import type { Rng } from '../kernel/random.js';
-import { zipfHarmonic } from '../kernel/zipf.js';
-import { zipfCheTime } from './analytic-cache.js';
 import { LruCache } from './cache.js';
 import type { Catalog } from './catalog.js';
+import type { P2pOptions } from './p2p-options.js';
+import { PeerFinder } from './p2p-peers.js';
+import { Taste } from './p2p-taste.js';
+import { warmCaches } from './p2p-warm.js';
 
-/** The scenario's `p2p` section (CONTRACT.md) and the model's own knobs (all optional). */
-export interface P2pOptions {
-  /** Share of the population online as peers. */
-  online: number;
-  /** Seconds of audio fetched from the server while peers are searched. */
-  serverHead: number;
-  /** Seconds before a track's end at which the next track is prefetched. */
-  prefetch: number;
-  /** Peer connections used for one track. */
-  maxPeers: number;
-  /** Local cache per client, bytes. */
-  cache: number;
-  /** Audio bytes per second. */
-  bitrate: number;
-  /** Mean upload rate one peer gives one downloader, bytes/s. */
-  uplink: number;
-  /** Clients simulated with their own caches (default 1000). */
-  clients?: number;
-  /** Users the overlay stands for (default `clients`). */
-  population?: number;
-  /** Share of plays whose track was known in advance (album/playlist order): paper, 61 %. */
-  predictable?: number;
-  /** Buffer (seconds of audio) below which the server takes over from slow peers (default 1 s). */
-  urgent?: number;
-  /** Peer search time (default lognormal, median 100 ms, p99 1 s). */
-  search?: DistSpec;
-  /** Server first-byte time when no CDN is attached (default lognormal, median 80 ms, p99 500 ms). */
-  server?: DistSpec;
-  /** Server → client transfer rate, bytes/s (default 1 MB/s). */
-  serverRate?: number;
-  /** Playback start from local data: disk read and decoder start (default lognormal, median 20 ms, p99 100 ms). */
-  local?: DistSpec;
-  /** Bytes needed before playback can start (default one 16 kB chunk). */
-  startBytes?: number;
-  /** Fill client caches to their steady state at start (default true). */
-  warm?: boolean;
-}
+export { lognormal, type P2pOptions } from './p2p-options.js';
 
 /**
  * How a server request is made: the CDN when one is attached (it calls {@link P2p.serverAnswered}
@@ -82,8 +45,6 @@ export type ServerFetch = (slot: number, item: number) => void;
 
 /** Called when a play starts (ok) or cannot start at all (ok false: no server, no peer). */
 export type P2pDone = (token: number, ok: boolean) => void;
-
-const CHUNK = 16_384;
 
 // Field offsets within a play's row (see `P2p.play`).
 const TOKEN = 0;
@@ -101,6 +62,9 @@ export class P2p {
   plays = 0;
   failures = 0;
   stutters = 0;
+  /** Plays that needed a network lookup (neither cached nor prefetched), and those that found no peer. */
+  lookups = 0;
+  lookupsWithoutPeers = 0;
   cacheBytes = 0;
   peerBytes = 0;
   serverBytes = 0;
@@ -110,17 +74,15 @@ export class P2p {
   /** Seconds of server unavailability when no CDN is attached (faults): true = down. */
   serverDown = false;
 
-  private readonly o: Required<Omit<P2pOptions, 'search' | 'server' | 'local'>>;
   private readonly cache: LruCache;
   private readonly items: number;
-  private readonly skew: number;
-  private readonly harmonic: number;
-  private readonly cheT: number;
-  private readonly meanOnline: number;
   private readonly rng: Rng;
+  private readonly peers: PeerFinder;
+  private readonly taste: Taste;
   private readonly searchTime: () => number;
   private readonly serverTime: () => number;
   private readonly localTime: () => number;
+  private readonly startTime: () => number;
   // Per client: the prefetched next track and where its bytes came from.
   private readonly predItem: Float64Array;
   private readonly predPeer: Float64Array;
@@ -138,44 +100,27 @@ export class P2p {
 
   constructor(
     private readonly kernel: Kernel,
-    opts: P2pOptions,
+    private readonly o: P2pOptions,
     private readonly catalog: Catalog,
     rng: (stream: string) => Rng,
     private readonly done: P2pDone,
   ) {
-    const clients = opts.clients ?? 1000;
-    this.o = {
-      online: opts.online,
-      serverHead: opts.serverHead,
-      prefetch: opts.prefetch,
-      maxPeers: opts.maxPeers,
-      cache: opts.cache,
-      bitrate: opts.bitrate,
-      uplink: opts.uplink,
-      clients,
-      population: opts.population ?? clients,
-      predictable: opts.predictable ?? 0.61,
-      urgent: opts.urgent ?? 1,
-      serverRate: opts.serverRate ?? 1_000_000,
-      startBytes: opts.startBytes ?? CHUNK,
-      warm: opts.warm ?? true,
-    };
+    const clients = o.clients;
     this.clients = clients;
     this.items = catalog.items;
-    this.skew = catalog.skew;
-    this.harmonic = zipfHarmonic(this.items, this.skew);
-    const cacheItems = opts.cache / catalog.meanSize();
-    this.cheT = zipfCheTime(this.items, this.skew, cacheItems);
-    this.meanOnline = this.o.online * this.o.population;
     this.rng = rng('p2p:choice');
-    this.searchTime = sampler(opts.search ?? lognormal(0.1, 1), rng('p2p:search'));
-    this.serverTime = sampler(opts.server ?? lognormal(0.08, 0.5), rng('p2p:server'));
-    this.localTime = sampler(opts.local ?? lognormal(0.02, 0.1), rng('p2p:local'));
+    this.peers = new PeerFinder(o, catalog, this.rng);
+    this.taste = new Taste(catalog, clients, o.favourites, o.replay, rng('p2p:taste'));
+    this.searchTime = sampler(o.search, rng('p2p:search'));
+    this.serverTime = sampler(o.server, rng('p2p:server'));
+    this.localTime = sampler(o.local, rng('p2p:local'));
+    this.startTime = sampler(o.start, rng('p2p:start'));
     // Warm caches start near their steady-state count: presizing avoids regrowing (and rehashing)
     // the columns several times while they fill.
+    const cacheItems = o.cache / catalog.meanSize();
     const perClient = Math.min(this.items, Math.ceil(cacheItems * 1.125) + 8);
-    const initial = this.o.warm ? Math.max(4096, Math.min(1 << 24, clients * perClient)) : 4096;
-    this.cache = new LruCache(opts.cache, { partitions: clients, initial });
+    const initial = o.warm ? Math.max(4096, Math.min(1 << 24, clients * perClient)) : 4096;
+    this.cache = new LruCache(o.cache, { partitions: clients, initial });
     this.predItem = new Float64Array(clients).fill(-1);
     this.predPeer = new Float64Array(clients);
     this.predServer = new Float64Array(clients);
@@ -186,14 +131,12 @@ export class P2p {
     this.hServer = kernel.on((s) => this.serverAnswered(s, !this.serverDown));
     this.hStart = kernel.on((s) => this.started(s));
     this.hPrefetch = kernel.on((c) => this.prefetched(c));
-    if (this.o.warm) this.warm();
+    if (o.warm) warmCaches(this.cache, catalog, this.taste, clients, o.cache);
   }
 
   /** Probability that one client's cache holds `item` (Che occupancy). */
   occupancy(item: number): number {
-    if (!Number.isFinite(this.cheT)) return 1;
-    const q = (item + 1) ** -this.skew / this.harmonic;
-    return -Math.expm1(-q * this.cheT);
+    return this.peers.occupancy(item);
   }
 
   /** Plays a track for `user` (any non-negative id; mapped onto a simulated client). */
@@ -208,19 +151,25 @@ export class P2p {
       this.cacheBytes += this.predCache[c];
       this.peerBytes += this.predPeer[c];
       this.serverBytes += this.predServer[c];
-      this.kernel.schedule(this.localTime(), this.hStart, s);
+      this.kernel.schedule(this.localTime() + this.startTime(), this.hStart, s);
       return;
     }
-    const item = this.catalog.next();
+    const item = this.taste.next(c);
     this.play[s * PLAY_FIELDS + ITEM] = item;
     const size = this.catalog.size(item);
     if (this.cache.lookup(c * this.items + item, this.kernel.now)) {
       this.cacheBytes += size;
-      this.kernel.schedule(this.localTime(), this.hStart, s);
+      this.kernel.schedule(this.localTime() + this.startTime(), this.hStart, s);
       return;
     }
-    this.findPeers(item, s);
-    this.play[s * PLAY_FIELDS + SEARCH] = this.searchTime();
+    this.lookups++;
+    const row = s * PLAY_FIELDS;
+    const search = this.searchTime();
+    const found = this.peers.find(c, item, true, search);
+    if (found.peers === 0) this.lookupsWithoutPeers++;
+    this.play[row + PEERS] = found.peers;
+    this.play[row + RATE] = found.rate;
+    this.play[row + SEARCH] = search;
     if (this.serverFetch) this.serverFetch(s, item);
     else this.kernel.schedule(this.serverTime(), this.hServer, s);
   }
@@ -253,7 +202,7 @@ export class P2p {
       if (rate < b) this.stutters++;
       const at = Math.max(elapsed, ts) + this.o.startBytes / rate;
       this.cache.admit(c * this.items + item, size, this.kernel.now, c);
-      this.kernel.schedule(at - elapsed, this.hStart, slot);
+      this.kernel.schedule(at - elapsed + this.startTime(), this.hStart, slot);
       return;
     }
     const latency = elapsed + this.o.startBytes / this.o.serverRate;
@@ -275,7 +224,7 @@ export class P2p {
       this.serverBytes += size - fromPeers;
     }
     this.cache.admit(c * this.items + item, size, this.kernel.now, c);
-    this.kernel.schedule(latency - elapsed, this.hStart, slot);
+    this.kernel.schedule(latency - elapsed + this.startTime(), this.hStart, slot);
   }
 
   /** Forgets counters (end of warm-up); caches stay. */
@@ -283,6 +232,8 @@ export class P2p {
     this.plays = 0;
     this.failures = 0;
     this.stutters = 0;
+    this.lookups = 0;
+    this.lookupsWithoutPeers = 0;
     this.cacheBytes = 0;
     this.peerBytes = 0;
     this.serverBytes = 0;
@@ -298,35 +249,11 @@ export class P2p {
       peerShare: share(this.peerBytes),
       cacheShare: share(this.cacheBytes),
       playbackStart: this.playbackStart.summary(),
-      stutterRate: this.plays > 0 ? Math.round((this.stutters / this.plays) * 1e6) / 1e6 : 0,
+      stutterRate: ratio6(this.stutters, this.plays),
       plays: this.plays,
+      lookupShare: ratio6(this.lookups, this.plays + this.failures),
+      noPeerShare: ratio6(this.lookupsWithoutPeers, this.lookups),
     };
-  }
-
-  /** Samples the peers found for `item` and their aggregate rate into play `slot`. */
-  private findPeers(item: number, slot: number): void {
-    const k = this.holders(item);
-    let rate = 0;
-    for (let i = 0; i < k; i++) rate -= this.o.uplink * Math.log(1 - this.rng());
-    this.play[slot * PLAY_FIELDS + PEERS] = k;
-    this.play[slot * PLAY_FIELDS + RATE] = rate;
-  }
-
-  /** Online holders of `item` the search finds, capped at `maxPeers` (Poisson by inversion). */
-  private holders(item: number): number {
-    const mean = this.meanOnline * this.occupancy(item);
-    const cap = this.o.maxPeers;
-    if (mean > 50) return cap;
-    let p = Math.exp(-mean);
-    let cdf = p;
-    const u = this.rng();
-    let k = 0;
-    while (u > cdf && k < cap) {
-      k++;
-      p *= mean / k;
-      cdf += p;
-    }
-    return k;
   }
 
   private started(slot: number): void {
@@ -345,7 +272,7 @@ export class P2p {
 
   /** Near the end of client `c`'s track: fetch the next one (peers if found, else the server). */
   private prefetched(c: number): void {
-    const next = this.catalog.next();
+    const next = this.taste.next(c);
     const size = this.catalog.size(next);
     this.predItem[c] = next;
     this.predCache[c] = 0;
@@ -356,39 +283,9 @@ export class P2p {
       this.predCache[c] = size;
       return;
     }
-    if (this.holders(next) > 0) this.predPeer[c] = size;
+    if (this.peers.find(c, next, false).peers > 0) this.predPeer[c] = size;
     else this.predServer[c] = size;
     this.cache.admit(key, size, this.kernel.now, c);
-  }
-
-  /** Fills each client cache with the most recent distinct items of an IRM request history. */
-  private warm(): void {
-    const order: number[] = [];
-    const sizes: number[] = [];
-    // Enough draws to fill any cache the catalog's popularity allows; a cache holding the whole
-    // catalog stops when every item is in.
-    const maxDraws = Math.min(50_000_000, 50 * Math.ceil(this.o.cache / this.catalog.meanSize()) + 10_000);
-    // One index reused for every client (cleared between them) instead of a Set per client.
-    const seen = new KeyIndex(1024);
-    for (let c = 0; c < this.clients; c++) {
-      order.length = 0;
-      sizes.length = 0;
-      let bytes = 0;
-      seen.clear();
-      for (let draws = 0; draws < maxDraws && seen.size < this.items; draws++) {
-        const item = this.catalog.next();
-        if (seen.get(item) >= 0) continue;
-        const size = this.catalog.size(item);
-        if (bytes + size > this.o.cache) break;
-        seen.set(item, 0);
-        order.push(item);
-        sizes.push(size);
-        bytes += size;
-      }
-      const base = c * this.items;
-      // The first distinct item of the backward history is the most recent: admit it last.
-      for (let i = order.length - 1; i >= 0; i--) this.cache.admit(base + order[i], sizes[i], 0, c);
-    }
   }
 
   private alloc(token: number, client: number): number {
@@ -423,8 +320,7 @@ export class P2p {
   }
 }
 
-/** A lognormal spec from its median and p99 (seconds). */
-export function lognormal(median: number, p99: number): DistSpec {
-  const mu = Math.log(median);
-  return { kind: 'lognormal', mu, sigma: (Math.log(p99) - mu) / 2.3263478740408408 };
+/** a / b rounded to 6 decimals, 0 when b is 0. */
+export function ratio6(a: number, b: number): number {
+  return b > 0 ? Math.round((a / b) * 1e6) / 1e6 : 0;
 }
