@@ -14,6 +14,7 @@ import { benchLoad } from './load.js';
 import { benchMmc } from './mmc.js';
 import { benchStartup } from './startup.js';
 import { benchSweep } from './sweep.js';
+import { benchSweepShards } from './sweep-shards.js';
 import { benchTopology } from './topology.js';
 
 function line(o: object): void {
@@ -50,6 +51,8 @@ if (want('topology')) {
 if (want('dashboard-overhead')) line(await benchDashboard());
 
 if (want('sweep-parallel')) line(await benchSweep());
+
+if (want('sweep-shards')) line(await benchSweepShards());
 
 if (want('content')) {
   // A small run warms the JIT; the full one is reported.

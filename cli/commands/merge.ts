@@ -1,14 +1,15 @@
 /**
- * `backline merge a.ndjson b.ndjson …`: many runners' outputs (k6 `--out json` NDJSON or backline
- * RunResult JSON) → one RunResult with exact percentiles over all of them, budgets checked on the
- * whole (`--scenario` supplies them). Malformed lines are reported as `file:line  message` and
- * skipped. Exit 1 when a budget failed.
+ * `backline merge <files|dirs|globs…>`: the import command for k6 and for many runners. Inputs are
+ * recognised by content: k6 `--out json` NDJSON (plain or gzipped), `--summary-export` and
+ * `handleSummary` JSON, backline RunResults, or the partial results of a sharded sweep. Runners
+ * merge into one RunResult with exact percentiles over all of them and budgets checked on the
+ * whole (`--scenario` supplies them); sweep shards merge into the sweep. Refused lines are
+ * reported as `file:line  message` and counted; pointless input is exit 2.
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { mergeOutputs } from '../../loadtests/k6/merge.js';
-import { RunError, UsageError } from '../../results/errors.js';
+import { expandInputs, readInput } from '../../loadtests/k6/inputs.js';
+import { classifyInput, mergeOutputs } from '../../loadtests/k6/merge.js';
+import { UsageError } from '../../results/errors.js';
 import { loadScenario, scenarioHash } from '../../scenarios/load.js';
 import { verdictExit } from '../exit.js';
 import { formatSummary } from '../format.js';
@@ -23,23 +24,31 @@ export interface MergeCommandOptions {
   out?: string;
 }
 
+/** At most this many refused lines are listed one by one. */
+const SHOWN_ISSUES = 20;
+
 /** Runs `merge` and returns the exit code. */
-export async function mergeCommand(files: string[], opts: MergeCommandOptions): Promise<number> {
-  if (files.length === 0) throw new UsageError('merge needs at least one NDJSON or RunResult file');
+export async function mergeCommand(args: string[], opts: MergeCommandOptions): Promise<number> {
+  if (args.length === 0) throw new UsageError('merge needs at least one file, directory or glob');
+  const files = expandInputs(args);
+  const inputs = files.map((file) => classifyInput({ file, text: readInput(file) }));
+  const sweeps = inputs.filter((i) => i.kind === 'sweep');
+  if (sweeps.length > 0) {
+    if (sweeps.length !== inputs.length)
+      throw new UsageError('merge takes either sweep shards or load runners, not both');
+    const { mergeSweepCommand } = await import('./sweep.js');
+    return mergeSweepCommand(sweeps, opts);
+  }
   const scenario = opts.scenario ? loadScenario(opts.scenario, opts.set) : undefined;
-  const inputs = files.map((f) => {
-    try {
-      return { file: basename(f), text: readFileSync(f, 'utf8') };
-    } catch (e) {
-      throw new RunError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  });
-  const { result, issues } = mergeOutputs(inputs, {
+  const { result, issues, notes } = mergeOutputs(inputs, {
     scenario: scenario?.name ?? 'merged',
     hash: scenario ? scenarioHash(scenario) : '',
     budgets: scenario?.budgets ?? [],
   });
-  for (const i of issues) process.stderr.write(`${i.file}:${i.line}  ${i.message}\n`);
+  for (const i of issues.slice(0, SHOWN_ISSUES)) process.stderr.write(`${i.file}:${i.line}  ${i.message}\n`);
+  if (issues.length > SHOWN_ISSUES) process.stderr.write(`… ${issues.length - SHOWN_ISSUES} more\n`);
+  if (issues.length) process.stderr.write(`${issues.length} line(s) refused in total\n`);
+  for (const n of notes) process.stderr.write(`${n}\n`);
   const json = `${JSON.stringify(result, null, 2)}\n`;
   if (opts.out) {
     writeAtomic(opts.out, json);
@@ -53,12 +62,14 @@ export async function mergeCommand(files: string[], opts: MergeCommandOptions): 
 export function register(program: Command): void {
   program
     .command('merge')
-    .description('merge k6 NDJSON outputs or RunResults of many runners into one result and check budgets')
-    .argument('<files...>', 'k6 --out json files (.ndjson) or RunResult .json files')
+    .description(
+      'merge k6 outputs (NDJSON, .gz, summary JSON) or RunResults of many runners into one result, or sweep shards into one sweep',
+    )
+    .argument('<inputs...>', 'files, directories or globs (`results/*.ndjson.gz`)')
     .option('--scenario <scenario>', 'scenario whose budgets to check')
     .option('--set <key=value>', 'override a scenario value (repeatable)', collect, [])
-    .option('--json', 'print the merged RunResult as JSON')
-    .option('--out <file>', 'also write the merged RunResult to this file (atomically)')
+    .option('--json', 'print the merged result as JSON')
+    .option('--out <file>', 'also write the merged result to this file (atomically)')
     .action(async (files: string[], opts: MergeCommandOptions) => {
       process.exitCode = await mergeCommand(files, opts);
     });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../results/errors.js';
 import type { RunResult } from '../../results/run-result.js';
+import type { SweepResult } from '../../results/sweep.js';
 import { EXIT } from '../exit.js';
 
 /**
@@ -45,6 +46,22 @@ export function readResult(path: string, what = 'result'): RunResult {
   return r as RunResult;
 }
 
+/** The sweep in `path` when it holds one (`kind: "sweep"`), else undefined. */
+function readSweep(path: string): SweepResult | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined; // readResult says what is wrong.
+  }
+  const s = data as Partial<SweepResult> | null;
+  if (s?.kind !== 'sweep') return undefined;
+  if (s.version !== 1 || !Array.isArray(s.vary) || !Array.isArray(s.points))
+    throw new UsageError(`${path}: not a backline sweep (expected version 1 with vary and points)`);
+  if (s.shard) throw new UsageError(`${path}: one shard of a sweep; \`backline merge\` all shards first`);
+  return s as SweepResult;
+}
+
 /** Options of `report`. */
 export interface ReportCommandOptions {
   predicted?: string;
@@ -54,6 +71,13 @@ export interface ReportCommandOptions {
 
 /** Runs `report` and returns the exit code. */
 export async function reportCommand(file: string, opts: ReportCommandOptions): Promise<number> {
+  const sweep = readSweep(file);
+  if (sweep) {
+    const { writeSweepReport } = await import('./sweep.js');
+    const path = writeSweepReport(sweep, file, opts.out);
+    process.stdout.write(opts.json ? `${JSON.stringify({ reports: [path] }, null, 2)}\n` : `${path}\n`);
+    return EXIT.pass;
+  }
   const result = readResult(file);
   const predicted = opts.predicted ? readResult(opts.predicted, 'predicted result') : undefined;
   const { writeReports } = await import('../write-reports.js');
@@ -69,7 +93,7 @@ export function register(program: Command): void {
   program
     .command('report')
     .description('render result.json, report.html, junit.xml and summary.md from a saved result')
-    .argument('<result>', 'a RunResult JSON file (from --json or a report folder)')
+    .argument('<result>', 'a RunResult JSON file (from --json or a report folder), or a sweep.json')
     .option('--predicted <file>', 'a second result drawn as predicted beside this one')
     .option('--out <dir>', 'output folder (default out/<scenario>-<run id>)')
     .option('--json', 'print the written paths as JSON')

@@ -6,17 +6,21 @@
  */
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { renderSweepHtml } from '../../reports/html/sweep.js';
 import { RunError, UsageError } from '../../results/errors.js';
-import type { SweepResult } from '../../results/sweep.js';
+import type { RunResult } from '../../results/run-result.js';
+import { mergeSweepShards, type SweepResult } from '../../results/sweep.js';
 import { loadScenario, scenarioHash } from '../../scenarios/load.js';
 import { bar, ms, pct, si } from '../dashboard/glyphs.js';
 import { EXIT } from '../exit.js';
 import { table } from '../format.js';
 import { collect, intOption, scenarioOptions } from '../options.js';
 import { grid, parseVary, pointSeed } from '../sweep-grid.js';
+import { sweepJobManifests } from '../sweep-job.js';
 import { runPool } from '../sweep-pool.js';
+import { parseShard, shardPoints } from '../sweep-shard.js';
 import type { SweepJob } from '../sweep-worker.js';
 import { writeAtomic } from '../write-reports.js';
 import { underCi } from './run.js';
@@ -32,6 +36,14 @@ export interface SweepCommandOptions {
   out?: string;
   /** Every point with the sweep's seed (common random numbers) instead of a per-point seed. */
   commonSeed?: boolean;
+  /** `i/n`: run only the i-th of n slices of the grid and write a partial result. */
+  shard?: string;
+  /** Write a Kubernetes Indexed Job running `parallelism` shards instead of running. */
+  k8sJob?: boolean;
+  parallelism?: string;
+  resultsPvc?: string;
+  image?: string;
+  namespace?: string;
 }
 
 /** The jobs of a sweep, validated: a point whose overrides do not load fails here with exit 2. */
@@ -84,7 +96,15 @@ export function sweepTable(s: SweepResult): string {
 
 /** Runs `sweep` and returns the exit code. */
 export async function sweepCommand(arg: string, opts: SweepCommandOptions): Promise<number> {
-  const { base, seed, replications, vary, points, jobs } = sweepJobs(arg, opts);
+  const { base, seed, replications, vary, points, jobs: all } = sweepJobs(arg, opts);
+  if (opts.k8sJob) return writeJob(arg, base.name, opts);
+  for (const o of ['parallelism', 'resultsPvc', 'image', 'namespace'] as const)
+    if (opts[o] !== undefined)
+      throw new UsageError(`--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --k8s-job`);
+  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  const positions = shard ? shardPoints(points.length, shard) : points.map((_, i) => i);
+  // Pool ids index this run's jobs; the grid position stays in `positions`.
+  const jobs = positions.map((p, id) => ({ ...all[p], id }));
   const workers = intOption('workers', opts.workers, 1) ?? availableParallelism();
   const tty = Boolean(process.stderr.isTTY) && !underCi();
   let lastLine = 0;
@@ -99,7 +119,11 @@ export async function sweepCommand(arg: string, opts: SweepCommandOptions): Prom
       process.stderr.write(`${line}\n`);
     }
   };
-  const results = await runPool(jobs, workers, progress);
+  const done = await runPool(jobs, workers, progress);
+  const results: RunResult[] = [];
+  positions.forEach((p, i) => {
+    results[p] = done[i];
+  });
   if (tty) process.stderr.write('\r\x1b[K');
 
   const sweep: SweepResult = {
@@ -110,7 +134,8 @@ export async function sweepCommand(arg: string, opts: SweepCommandOptions): Prom
     commonSeed: Boolean(opts.commonSeed),
     replications,
     vary,
-    points: points.map((overrides, i) => ({ overrides, seed: jobs[i].seed, result: results[i] })),
+    points: positions.map((p) => ({ overrides: points[p], seed: all[p].seed, result: results[p] })),
+    ...(shard ? { shard: { ...shard, positions } } : {}),
   };
   const outDir = resolve(opts.out ?? join('out', `${base.name}-sweep-${stamp()}`));
   const path = join(outDir, 'sweep.json');
@@ -118,7 +143,7 @@ export async function sweepCommand(arg: string, opts: SweepCommandOptions): Prom
   if (opts.json) process.stdout.write(`${JSON.stringify(sweep, null, 2)}\n`);
   else
     process.stdout.write(
-      `${base.name}: ${points.length} points · ${replications} replication(s) each · ${Math.min(workers, jobs.length)} worker(s)\n\n${sweepTable(sweep)}\n\n`,
+      `${base.name}: ${shard ? `shard ${shard.index}/${shard.count}: ${jobs.length} of ` : ''}${points.length} points · ${replications} replication(s) each · ${Math.min(workers, jobs.length)} worker(s)\n\n${sweepTable(sweep)}\n\n`,
     );
   try {
     mkdirSync(outDir, { recursive: true });
@@ -128,6 +153,69 @@ export async function sweepCommand(arg: string, opts: SweepCommandOptions): Prom
   writeAtomic(path, `${JSON.stringify(sweep, null, 2)}\n`);
   if (opts.json) process.stderr.write(`wrote ${path}\n`);
   else process.stdout.write(`wrote ${path}\n`);
+  return EXIT.pass;
+}
+
+/** The arguments that make the same sweep again (for the Job's pods). */
+function sweepArgs(opts: SweepCommandOptions): string[] {
+  return [
+    ...opts.vary.flatMap((v) => ['--vary', v]),
+    ...opts.set.flatMap((v) => ['--set', v]),
+    ...(opts.seed !== undefined ? ['--seed', opts.seed] : []),
+    ...(opts.replications !== undefined ? ['--replications', opts.replications] : []),
+    ...(opts.commonSeed ? ['--common-seed'] : []),
+  ];
+}
+
+function writeJob(arg: string, name: string, opts: SweepCommandOptions): number {
+  if (opts.shard !== undefined) throw new UsageError('--k8s-job runs every shard; drop --shard');
+  if (!opts.resultsPvc)
+    throw new UsageError('--k8s-job needs --results-pvc <claim>: each shard writes its partial result there');
+  const text = sweepJobManifests({
+    name,
+    scenario: arg,
+    args: sweepArgs(opts),
+    shards: intOption('parallelism', opts.parallelism, 1) ?? 2,
+    resultsPvc: opts.resultsPvc,
+    image: opts.image ?? 'backline:latest',
+    namespace: opts.namespace,
+  });
+  if (opts.out) {
+    writeAtomic(opts.out, text);
+    process.stderr.write(`wrote ${opts.out}\n`);
+  } else process.stdout.write(text);
+  return EXIT.pass;
+}
+
+/** Writes `report.html` for a sweep into `outDir` (default: beside the sweep file); returns its path. */
+export function writeSweepReport(sweep: SweepResult, file: string, outDir?: string): string {
+  const dir = resolve(outDir ?? dirname(file));
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new RunError(`cannot write ${dir}: ${(err as Error).message}`);
+  }
+  const path = join(dir, 'report.html');
+  writeAtomic(path, renderSweepHtml(sweep));
+  return path;
+}
+
+/** `backline merge` of sweep shards: the merged sweep, byte-identical to the unsharded one. */
+export async function mergeSweepCommand(
+  shards: readonly { file: string; value: unknown }[],
+  opts: { json?: boolean; out?: string },
+): Promise<number> {
+  const sweep = mergeSweepShards(shards);
+  const json = `${JSON.stringify(sweep, null, 2)}\n`;
+  process.stdout.write(
+    opts.json
+      ? json
+      : `${sweep.scenario.name}: ${sweep.points.length} points from ${shards.length} shard(s)\n\n${sweepTable(sweep)}\n`,
+  );
+  if (opts.out) {
+    writeAtomic(opts.out, json);
+    process.stderr.write(`wrote ${opts.out}\n`);
+  }
   return EXIT.pass;
 }
 
@@ -155,6 +243,21 @@ export function register(program: Command): void {
     .option('--workers <n>', 'worker threads (default: one per core)')
     .option('--common-seed', 'run every point with the same seed (common random numbers)')
     .option('--out <dir>', 'directory for sweep.json (default out/<scenario>-sweep-<time>/)')
+    .option(
+      '--shard <i/n>',
+      'run only the i-th of n slices of the grid (1-based) and write a partial sweep.json',
+    )
+    .option(
+      '--k8s-job',
+      'write a Kubernetes Indexed Job (and its ConfigMap) running the shards, instead of running',
+    )
+    .option('--parallelism <n>', 'shards of the Indexed Job (with --k8s-job; default 2)')
+    .option('--results-pvc <claim>', 'PersistentVolumeClaim the shards write to (with --k8s-job)')
+    .option(
+      '--image <ref>',
+      'container image with backline on PATH (with --k8s-job; default backline:latest)',
+    )
+    .option('--namespace <ns>', 'Kubernetes namespace (with --k8s-job)')
     .action(async (scenario: string, opts: SweepCommandOptions) => {
       process.exitCode = await sweepCommand(scenario, opts);
     });

@@ -7,6 +7,14 @@
 import { LatencyHistogram, round } from '../../results/histogram.js';
 import type { JourneyResult, RunResult } from '../../results/run-result.js';
 
+/** `obj[key] = value` as an own property, also for `__proto__` (which `=` would turn into a prototype). */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** Point values at or above this many milliseconds (about 31 years) are refused. */
+export const ABSURD_MS = 1e12;
+
 /** A line of NDJSON that could not be used. */
 export interface LineIssue {
   file: string;
@@ -62,44 +70,59 @@ export class K6PointsImport {
     return j;
   }
 
-  /** Adds the NDJSON text of one runner's `--out json` file. */
-  addNdjson(text: string, file = 'points.ndjson'): void {
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const raw = lines[i].trim();
+  /**
+   * Adds the NDJSON text of one runner's `--out json` file and returns how many k6 records
+   * (`Metric` and `Point` lines) it held. Unusable lines are counted in {@link issues}, never fatal.
+   */
+  addNdjson(text: string, file = 'points.ndjson'): number {
+    let records = 0;
+    let start = 0;
+    for (let line = 1; start < text.length; line++) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const raw = text.slice(start, end).trim();
+      start = end + 1;
       if (raw === '') continue;
+      const issue = (message: string) => this.issues.push({ file, line, message });
       let o: unknown;
       try {
         o = JSON.parse(raw);
       } catch (e) {
-        this.issues.push({ file, line: i + 1, message: `not JSON (${(e as Error).message}); line skipped` });
+        issue(`not JSON (${(e as Error).message}); line skipped`);
         continue;
       }
       const rec = o as { type?: unknown; metric?: unknown; data?: Record<string, unknown> };
       if (typeof rec !== 'object' || rec === null || typeof rec.type !== 'string') {
-        this.issues.push({ file, line: i + 1, message: 'not a k6 record (no `type`); line skipped' });
+        issue('not a k6 record (no `type`); line skipped');
         continue;
       }
+      records++;
       if (rec.type !== 'Point' || rec.metric !== 'http_req_duration') continue;
-      const d = rec.data ?? {};
+      const d = (typeof rec.data === 'object' && rec.data !== null ? rec.data : {}) as Record<
+        string,
+        unknown
+      >;
       const value = d.value;
       const time = Date.parse(String(d.time));
-      if (typeof value !== 'number' || !Number.isFinite(value) || Number.isNaN(time)) {
-        this.issues.push({
-          file,
-          line: i + 1,
-          message: 'http_req_duration point without a numeric value and time; line skipped',
-        });
+      if (typeof value !== 'number' || Number.isNaN(time)) {
+        issue('http_req_duration point without a numeric value and a time; point refused');
         continue;
       }
-      const tags = (d.tags ?? {}) as Record<string, string>;
+      // A duration below 0, non-finite or of 30 years and more is a broken clock or a corrupt
+      // file; folded into the histogram it would wreck every percentile.
+      if (!(value >= 0 && value < ABSURD_MS)) {
+        issue(`http_req_duration value ${value} ms is outside [0, 1e12) ms; point refused`);
+        continue;
+      }
+      const tags = (typeof d.tags === 'object' && d.tags !== null ? d.tags : {}) as Record<string, string>;
       this.point(tags, value, time);
     }
+    return records;
   }
 
   private point(tags: Record<string, string>, ms: number, time: number): void {
     this.points++;
-    const j = this.journey(tags.journey ?? 'default');
+    const j = this.journey(typeof tags.journey === 'string' ? tags.journey : 'default');
     j.count++;
     // A point stamps the request's end; its start is `ms` earlier.
     if (time - ms < this.first) this.first = time - ms;
@@ -127,7 +150,7 @@ export class K6PointsImport {
     const journeys: Record<string, JourneyResult> = {};
     for (const [name, j] of [...this.journeys].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const failed = Object.values(j.errors).reduce((a, b) => a + b, 0);
-      journeys[name] = {
+      setOwn(journeys, name, {
         count: j.count,
         errors: Object.fromEntries(Object.entries(j.errors).sort(([a], [b]) => (a < b ? -1 : 1))),
         errorRate: round(j.count ? failed / j.count : 0),
@@ -135,7 +158,7 @@ export class K6PointsImport {
         latency: j.latency.summary(),
         hdr: j.latency.encode(),
         sumSeconds: round(j.latency.sum, 9),
-      };
+      });
     }
     return {
       version: 1,
@@ -148,105 +171,4 @@ export class K6PointsImport {
       ...(meta.target ? { target: { url: meta.target } } : {}),
     };
   }
-}
-
-/** What a `--summary-export` file says, normalised. */
-export interface K6Summary {
-  /** Per metric name (`http_req_duration{journey:play}` included) its values. */
-  metrics: Record<string, Record<string, number>>;
-  /** Threshold verdicts: metric → expression → passed. */
-  thresholds: Record<string, Record<string, boolean>>;
-  checks: { name: string; passes: number; fails: number }[];
-}
-
-/**
- * Reads a `--summary-export` file (legacy shape: thresholds are booleans where `true` means
- * *failed*) or a `handleSummary(data)` JSON (thresholds are `{ ok }`).
- */
-export function parseK6Summary(text: string, file = 'summary.json'): K6Summary {
-  let o: Record<string, unknown>;
-  try {
-    o = JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    throw new SyntaxError(`${file}: not JSON (${(e as Error).message})`);
-  }
-  const metricsIn = (o.metrics ?? {}) as Record<string, Record<string, unknown>>;
-  const metrics: K6Summary['metrics'] = {};
-  const thresholds: K6Summary['thresholds'] = {};
-  for (const [name, m] of Object.entries(metricsIn)) {
-    // handleSummary nests numbers under `values`; --summary-export flattens them.
-    const values = (typeof m.values === 'object' && m.values !== null ? m.values : m) as Record<
-      string,
-      unknown
-    >;
-    metrics[name] = Object.fromEntries(
-      Object.entries(values).filter(([, v]) => typeof v === 'number') as [string, number][],
-    );
-    const th = m.thresholds as Record<string, unknown> | undefined;
-    if (th) {
-      thresholds[name] = Object.fromEntries(
-        Object.entries(th).map(([expr, v]) => [
-          expr,
-          typeof v === 'boolean' ? !v : Boolean((v as { ok?: boolean }).ok),
-        ]),
-      );
-    }
-  }
-  const checks: K6Summary['checks'] = [];
-  const collectChecks = (g: Record<string, unknown> | undefined) => {
-    if (!g) return;
-    const cs = g.checks;
-    const list = Array.isArray(cs) ? cs : Object.values((cs ?? {}) as Record<string, unknown>);
-    for (const c of list as { name: string; passes: number; fails: number }[]) {
-      checks.push({ name: c.name, passes: c.passes, fails: c.fails });
-    }
-    const gs = g.groups;
-    for (const sub of (Array.isArray(gs)
-      ? gs
-      : Object.values((gs ?? {}) as Record<string, unknown>)) as Record<string, unknown>[])
-      collectChecks(sub);
-  };
-  collectChecks(o.root_group as Record<string, unknown> | undefined);
-  return { metrics, thresholds, checks };
-}
-
-/**
- * A RunResult from the summary alone (no points): percentiles as k6 computed them, per journey
- * where a `http_req_duration{journey:x}` submetric exists. No HDR histogram (it cannot be merged).
- */
-export function resultFromSummary(summary: K6Summary, meta: { scenario: string; hash: string }): RunResult {
-  const journeys: Record<string, JourneyResult> = {};
-  for (const [name, v] of Object.entries(summary.metrics)) {
-    const m = /^http_req_duration\{journey:([^}]+)\}$/.exec(name);
-    if (!m) continue;
-    const j = m[1];
-    const reqs = summary.metrics[`http_reqs{journey:${j}}`];
-    const failed = summary.metrics[`http_req_failed{journey:${j}}`];
-    journeys[j] = {
-      count: reqs?.count ?? 0,
-      errors: failed?.passes ? { failed: failed.passes } : {},
-      errorRate: round(failed?.value ?? failed?.rate ?? 0),
-      throughput: round(reqs?.rate ?? 0),
-      latency: {
-        mean: round(v.avg ?? 0),
-        p50: round(v.med ?? 0),
-        p90: round(v['p(90)'] ?? 0),
-        p95: round(v['p(95)'] ?? 0),
-        p99: round(v['p(99)'] ?? 0),
-        p999: round(v['p(99.9)'] ?? 0),
-        max: round(v.max ?? 0),
-      },
-      hdr: '',
-      sumSeconds: 0,
-    };
-  }
-  return {
-    version: 1,
-    kind: 'load',
-    scenario: { name: meta.scenario, hash: meta.hash },
-    tool: 'k6',
-    window: { start: 0, end: 0 },
-    journeys,
-    budgets: [],
-  };
 }

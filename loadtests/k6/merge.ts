@@ -1,14 +1,18 @@
 /**
- * Many runners' outputs → one RunResult: k6 NDJSON point files are replayed into one set of
- * histograms (exact percentiles over all runners), and backline RunResult JSON files are merged
- * through their encoded HDR histograms. Budgets are then checked on the whole, which is what
- * k6-operator's per-runner thresholds cannot do (k6-operator#115).
+ * Many runners' outputs → one RunResult. What a file is comes from its content, never its name:
+ * k6 `--out json` NDJSON (points replayed into one set of histograms: exact percentiles over all
+ * runners), backline RunResult JSON (merged through their encoded HDR histograms), or a k6
+ * summary (`--summary-export` or `handleSummary`), which holds k6's percentiles but no histogram
+ * and so is used only alone. Budgets are then checked on the whole, which k6-operator's
+ * per-runner thresholds cannot do (k6-operator#115). Pointless input is a {@link UsageError}.
  */
+import { UsageError } from '../../results/errors.js';
 import { LatencyHistogram, round } from '../../results/histogram.js';
 import type { JourneyResult, RunResult } from '../../results/run-result.js';
 import { evaluateLoadBudgets } from '../budgets.js';
 import type { LoadBudget } from '../shape.js';
-import { K6PointsImport, type LineIssue } from './import.js';
+import { K6PointsImport, type LineIssue, setOwn } from './import.js';
+import { type K6Summary, parseK6Summary, resultFromSummary, summaryFlavour } from './summary.js';
 
 /** One input: its name (for messages) and text. */
 export interface MergeInput {
@@ -16,52 +20,114 @@ export interface MergeInput {
   text: string;
 }
 
-/** The merged result and the lines that were skipped. */
+/** An input recognised by its content. */
+export type ClassifiedInput =
+  | { kind: 'points'; file: string; text: string }
+  | { kind: 'summary'; file: string; summary: K6Summary }
+  | { kind: 'result'; file: string; result: RunResult }
+  | { kind: 'sweep'; file: string; value: Record<string, unknown> };
+
+/** The merged result, the lines refused and what was set aside. */
 export interface MergeOutcome {
   result: RunResult;
   issues: LineIssue[];
+  notes: string[];
 }
 
-function isRunResult(text: string): RunResult | undefined {
-  const t = text.trimStart();
-  if (!t.startsWith('{')) return undefined;
-  try {
-    const o = JSON.parse(text) as RunResult;
-    return o && o.version === 1 && typeof o.journeys === 'object' ? o : undefined;
-  } catch {
-    return undefined;
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** Checks a parsed RunResult; throws a UsageError naming the file and the first bad field. */
+export function checkRunResult(o: Record<string, unknown>, file: string): RunResult {
+  const bad = (what: string) => new UsageError(`${file}: malformed RunResult: ${what}`);
+  if (o.kind !== 'load')
+    throw bad(`kind is ${JSON.stringify(o.kind)}; merge combines load runners (kind "load")`);
+  if (!isObj(o.window) || !num(o.window.start) || !num(o.window.end)) throw bad('window needs start and end');
+  if (!isObj(o.journeys)) throw bad('journeys is not an object');
+  for (const [name, j] of Object.entries(o.journeys)) {
+    const at = `journeys[${JSON.stringify(name)}]`;
+    if (!isObj(j)) throw bad(`${at} is not an object`);
+    if (!num(j.count) || !Number.isInteger(j.count)) throw bad(`${at}.count is not a count`);
+    if (!isObj(j.errors) || !Object.values(j.errors).every(num))
+      throw bad(`${at}.errors is not a map of counts`);
+    if (typeof j.hdr !== 'string') throw bad(`${at}.hdr is not a string`);
+    if (j.hdr) {
+      try {
+        LatencyHistogram.decode(j.hdr);
+      } catch {
+        throw bad(`${at}.hdr is not an encoded HDR histogram`);
+      }
+    }
   }
+  return o as unknown as RunResult;
+}
+
+/** What `input` is, by content. Throws a UsageError naming the file when it is none of them. */
+export function classifyInput(input: MergeInput): ClassifiedInput {
+  const { file, text } = input;
+  let whole: unknown;
+  let parsed = false;
+  try {
+    whole = JSON.parse(text);
+    parsed = true;
+  } catch {
+    // Not one JSON document: NDJSON (checked when its lines are read) or garbage.
+  }
+  if (!parsed) {
+    const first = text.trimStart().split('\n', 1)[0].trim();
+    if (first === '{' || first === '[')
+      throw new UsageError(`${file}: looks like JSON but does not parse; not NDJSON either`);
+    return { kind: 'points', file, text };
+  }
+  if (isObj(whole) && typeof whole.type === 'string') return { kind: 'points', file, text };
+  if (isObj(whole) && whole.kind === 'sweep') return { kind: 'sweep', file, value: whole };
+  if (isObj(whole) && whole.version === 1 && 'journeys' in whole)
+    return { kind: 'result', file, result: checkRunResult(whole, file) };
+  if (summaryFlavour(whole)) return { kind: 'summary', file, summary: parseK6Summary(text, file) };
+  if (isObj(whole) && whole.version === '1.0.0' && isObj(whole.results))
+    throw new UsageError(
+      `${file}: k6's new machine-readable summary has no p(99) and no per-journey data; merge the --out json points or the --summary-export file`,
+    );
+  throw new UsageError(
+    `${file}: not a k6 output (--out json NDJSON, --summary-export, handleSummary JSON) nor a backline RunResult`,
+  );
 }
 
 /** Merges RunResults of concurrent runners: counts add, histograms merge, the window is the longest. */
 export function mergeRunResults(results: RunResult[]): RunResult {
-  const hist = new Map<string, { h: LatencyHistogram; count: number; errors: Record<string, number> }>();
+  const hist = new Map<
+    string,
+    { h: LatencyHistogram; count: number; max: number; errors: Record<string, number> }
+  >();
   let seconds = 0;
   for (const r of results) {
     seconds = Math.max(seconds, r.window.end - r.window.start);
     for (const [name, j] of Object.entries(r.journeys)) {
       let acc = hist.get(name);
       if (!acc) {
-        acc = { h: new LatencyHistogram(), count: 0, errors: {} };
+        acc = { h: new LatencyHistogram(), count: 0, max: 0, errors: Object.create(null) };
         hist.set(name, acc);
       }
       if (j.hdr) acc.h.merge(LatencyHistogram.decode(j.hdr, j.sumSeconds));
       acc.count += j.count;
+      // Each input's max is exact; the histogram's is rounded to its bucket.
+      if (j.hdr && j.latency.max > acc.max) acc.max = j.latency.max;
       for (const [c, n] of Object.entries(j.errors)) acc.errors[c] = (acc.errors[c] ?? 0) + n;
     }
   }
   const journeys: Record<string, JourneyResult> = {};
   for (const [name, a] of [...hist].sort(([x], [y]) => (x < y ? -1 : 1))) {
     const failed = Object.values(a.errors).reduce((s, n) => s + n, 0);
-    journeys[name] = {
+    setOwn(journeys, name, {
       count: a.count,
-      errors: a.errors,
+      errors: { ...a.errors },
       errorRate: round(a.count ? failed / a.count : 0),
       throughput: round(seconds > 0 ? a.count / seconds : 0),
-      latency: a.h.summary(),
+      latency: { ...a.h.summary(), ...(a.h.count > 0 ? { max: a.max } : {}) },
       hdr: a.h.encode(),
       sumSeconds: round(a.h.sum, 9),
-    };
+    });
   }
   const first = results[0];
   return {
@@ -75,21 +141,59 @@ export function mergeRunResults(results: RunResult[]): RunResult {
   };
 }
 
-/** Merges NDJSON point files and RunResult JSON files; evaluates `budgets` on the whole. */
+/**
+ * Merges k6 outputs and RunResults (already classified, see {@link classifyInput}); evaluates
+ * `budgets` on the whole. Throws a UsageError for pointless input: an NDJSON file with no k6
+ * record, several summaries, a RunResult without histograms among others, or no request at all.
+ */
 export function mergeOutputs(
-  inputs: MergeInput[],
+  inputs: readonly (MergeInput | ClassifiedInput)[],
   meta: { scenario: string; hash: string; budgets?: readonly LoadBudget[] },
 ): MergeOutcome {
+  const classified = inputs.map((i) => ('kind' in i ? i : classifyInput(i)));
   const points = new K6PointsImport();
   const results: RunResult[] = [];
-  for (const i of inputs) {
-    const rr = isRunResult(i.text);
-    if (rr) results.push(rr);
-    else points.addNdjson(i.text, i.file);
+  const summaries: { file: string; summary: K6Summary }[] = [];
+  const notes: string[] = [];
+  for (const c of classified) {
+    if (c.kind === 'sweep')
+      throw new UsageError(`${c.file}: a sweep result; merge sweep shards on their own`);
+    if (c.kind === 'summary') summaries.push(c);
+    else if (c.kind === 'result') results.push(c.result);
+    else if (points.addNdjson(c.text, c.file) === 0) {
+      const line = c.text.trimStart().split('\n', 1)[0].slice(0, 60);
+      throw new UsageError(`${c.file}: no k6 NDJSON record (first line: ${JSON.stringify(line)})`);
+    }
+  }
+  const measured = points.points > 0 || results.length > 0;
+  if (summaries.length > 0 && (measured || summaries.length > 1)) {
+    if (!measured)
+      throw new UsageError(
+        `${summaries.map((s) => s.file).join(', ')}: ${summaries.length} k6 summaries cannot be merged into exact percentiles (a summary holds no histogram); merge the runners' --out json NDJSON instead`,
+      );
+    for (const s of summaries)
+      notes.push(`${s.file}: k6 summary set aside; the percentiles come from the points and results`);
   }
   if (points.points > 0) results.push(points.result({ scenario: meta.scenario, hash: meta.hash }));
-  const result = mergeRunResults(results);
+  for (const r of results)
+    for (const [name, j] of Object.entries(r.journeys))
+      if (results.length > 1 && j.count > 0 && !j.hdr)
+        throw new UsageError(
+          `journey ${JSON.stringify(name)} of a RunResult has no HDR histogram; its percentiles cannot be merged`,
+        );
+  if (!measured && summaries.length === 0)
+    throw new UsageError(`no requests in ${classified.map((c) => c.file).join(', ')}: no http_req_duration point`);
+  const result = measured
+    ? mergeRunResults(results)
+    : resultFromSummary(summaries[0].summary, { scenario: meta.scenario, hash: meta.hash });
+  const total = Object.values(result.journeys).reduce((a, j) => a + j.count, 0);
+  if (total === 0) {
+    const refused = points.issues.length ? ` (${points.issues.length} line(s) refused)` : '';
+    throw new UsageError(
+      `no requests in ${classified.map((c) => c.file).join(', ')}: no http_req_duration point${refused}`,
+    );
+  }
   result.scenario = { name: meta.scenario, hash: meta.hash };
   result.budgets = evaluateLoadBudgets(result, meta.budgets ?? []);
-  return { result, issues: points.issues };
+  return { result, issues: points.issues, notes };
 }

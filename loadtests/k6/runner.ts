@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult } from '../../results/run-result.js';
 import { ToolError } from '../errors.js';
-import { K6PointsImport, type LineIssue, parseK6Summary } from './import.js';
+import { K6PointsImport, type LineIssue } from './import.js';
+import { parseK6Summary } from './summary.js';
 
 /** The k6 binary on PATH, or undefined. */
 export function findK6(): string | undefined {
