@@ -37,13 +37,8 @@ export async function k6Command(arg: string, opts: K6CommandOptions): Promise<nu
           'closes its JSON output only when it exits)',
       );
     const parallelism = intOption('parallelism', opts.parallelism, 1) ?? 1;
-    // Every request of every flow (and the session) may name `${env.X}` secrets.
-    const requests = [...Object.values(scenario.load?.requests ?? {}), scenario.load?.session ?? []]
-      .flat()
-      .flatMap((r) => (r.kind === 'request' ? [r] : []));
-    const env = requests.flatMap((r) =>
-      [r.path, r.body ?? '', ...Object.values(r.headers ?? {})].flatMap(envNames),
-    );
+    // Every `${env.NAME}` the load section uses (target, steps, headers, bodies, session).
+    const env = envNames(JSON.stringify(scenario.load ?? {}));
     text = operatorManifests({
       name: scenario.name,
       parallelism,

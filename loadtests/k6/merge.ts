@@ -182,7 +182,9 @@ export function mergeOutputs(
           `journey ${JSON.stringify(name)} of a RunResult has no HDR histogram; its percentiles cannot be merged`,
         );
   if (!measured && summaries.length === 0)
-    throw new UsageError(`no requests in ${classified.map((c) => c.file).join(', ')}: no http_req_duration point`);
+    throw new UsageError(
+      `no requests in ${classified.map((c) => c.file).join(', ')}: no http_req_duration point`,
+    );
   const result = measured
     ? mergeRunResults(results)
     : resultFromSummary(summaries[0].summary, { scenario: meta.scenario, hash: meta.hash });

@@ -62,10 +62,18 @@ describe('sweeps in the report', () => {
         points,
       },
     });
-    expect(html).toContain('<h2>Sweep</h2><p class="meta">4 points.</p>');
-    expect(html).toContain('<figcaption>Sweep · play.p99 ms</figcaption>');
-    expect(html).toContain('<figcaption>Sweep · play.errors %</figcaption>');
-    expect(html.match(/class="series cell"/g)).toHaveLength(8);
-    expect(html).toContain('services.gateway.replicas 8, users.arrivals 2k/s: ');
+    expect(html).toContain(
+      '<h2>Sweep</h2><p class="meta">4 points over services.gateway.replicas, users.arrivals.</p>',
+    );
+    expect(html).toContain('<figcaption>play p99 (ms)</figcaption>');
+    expect(html).toContain('<figcaption>play errors (%)</figcaption>');
+    expect(html).toContain('title="services.gateway.replicas=8 2k/s"');
+    // Only light cell backgrounds (dark text stays readable): budget verdicts and the metric scale.
+    const backgrounds = [...html.matchAll(/<td style="background:(#[0-9a-f]{6})"/g)].map((m) => m[1]);
+    expect(backgrounds.length).toBeGreaterThanOrEqual(8);
+    for (const b of backgrounds) {
+      const [r, g, bl] = [1, 3, 5].map((i) => Number.parseInt(b.slice(i, i + 2), 16));
+      expect(0.2126 * r + 0.7152 * g + 0.0722 * bl, b).toBeGreaterThan(180);
+    }
   });
 });

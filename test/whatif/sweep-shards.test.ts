@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { sweepJobManifests } from '../../cli/sweep-job.js';
 import { parseShard, shardPoints } from '../../cli/sweep-shard.js';
+import { sweepSection } from '../../reports/html/sweep.js';
 import { backline, backlineAsync, ROOT } from '../cli.js';
 import { manifestErrors } from '../load/k8s-schemas.js';
 
@@ -57,6 +58,28 @@ describe('sharded sweeps', () => {
     const b = readFileSync(merged, 'utf8');
     expect(JSON.parse(b).points).toHaveLength(12);
     expect(b === a).toBe(true);
+    // A merged sweep is a result: `report` renders it; a single shard is refused.
+    const rep = backline(['report', merged, '--out', join(dir, 'report')]);
+    expect(rep.code).toBe(0);
+    const html = readFileSync(join(dir, 'report', 'report.html'), 'utf8');
+    expect(html).toContain('<figcaption>req p99 (ms)</figcaption>');
+    expect(html.match(/<td style=/g)).toHaveLength(24);
+    const one = backline(['report', join(outs[0], 'sweep.json')]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/one shard of a sweep/);
+  });
+
+  it('the heatmap scale is never narrower than the 95 % intervals: noise is not painted', () => {
+    const cell = (p99: number, half: number, x: string) => ({
+      values: { k: x },
+      result: { journeys: { j: { latency: { p99 }, ci: { p99: [p99 - half, p99 + half] }, errorRate: 0 } } },
+    });
+    const within = sweepSection({ vars: ['k'], points: [cell(10, 10, 'a'), cell(11, 10, 'b')] });
+    const colours = (h: string) => [...h.matchAll(/background:(#[0-9a-f]{6})/g)].map((m) => m[1]).slice(0, 2);
+    expect(new Set(colours(within)).size).toBe(1);
+    expect(within).toContain('within one 95 % interval');
+    const apart = sweepSection({ vars: ['k'], points: [cell(10, 0.1, 'a'), cell(11, 0.1, 'b')] });
+    expect(new Set(colours(apart)).size).toBe(2);
   });
 
   it('a shard spec out of range is exit 2; missing, repeated or foreign shards do not merge', () => {
