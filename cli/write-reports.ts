@@ -29,6 +29,8 @@ export interface WriteReportsOptions {
   sweep?: unknown;
   /** A comparison against a baseline, shown in the summary and as JUnit testcases. */
   comparison?: Comparison;
+  /** Wall seconds the run took, for junit.xml's suite time. */
+  wallSeconds?: number;
 }
 
 /** The files every run writes, in this order. */
@@ -74,7 +76,7 @@ export function writeReports(result: RunResult, opts: WriteReportsOptions): stri
   const files: [string, string][] = [
     ['result.json', renderJson(result)],
     ['report.html', renderHtml(result, { predicted: opts.predicted, sweep: opts.sweep })],
-    ['junit.xml', renderJunit(result, { comparison: opts.comparison })],
+    ['junit.xml', renderJunit(result, { comparison: opts.comparison, wallSeconds: opts.wallSeconds })],
     ['summary.md', renderMarkdown(result, { comparison: opts.comparison, predicted: opts.predicted })],
   ];
   try {

@@ -14,6 +14,16 @@ import { escapeXml as x } from './escape.js';
 export interface JunitOptions {
   /** A comparison against a baseline; each regression becomes a failing testcase. */
   comparison?: Comparison;
+  /** Wall seconds the run took (the suite's `time`); load results fall back to their window. */
+  wallSeconds?: number;
+}
+
+/** The suite's time in seconds as Jenkins' schema wants it (digits and a fraction), when known. */
+function suiteTime(result: RunResult, wallSeconds: number | undefined): string | undefined {
+  const s =
+    wallSeconds ??
+    (result.kind === 'load' && result.window ? result.window.end - result.window.start : undefined);
+  return s !== undefined && Number.isFinite(s) && s >= 0 ? s.toFixed(3) : undefined;
 }
 
 function describe(b: BudgetResult): string {
@@ -30,6 +40,10 @@ export function renderJunit(result: RunResult, opts: JunitOptions = {}): string 
   const skipped = budgets.filter((b) => b.pass === null).length;
   const tests = budgets.length + regressions.length;
   const cases: string[] = [];
+  const time = suiteTime(result, opts.wallSeconds);
+  const timeAttr = time === undefined ? '' : ` time="${time}"`;
+  // A budget is judged in no measurable time once the run is over: its testcase time is 0, and the
+  // run's own time is the suite's.
   for (const b of budgets) {
     const head = `    <testcase classname="backline.${x(name)}.budgets" name="${x(b.expr)}" time="0">`;
     if (b.pass === true)
@@ -57,8 +71,8 @@ export function renderJunit(result: RunResult, opts: JunitOptions = {}): string 
     .map(([k, v]) => `      <property name="${x(k)}" value="${x(v)}"/>`)
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="backline" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">
-  <testsuite name="${x(name)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="0">
+<testsuites name="backline" tests="${tests}" failures="${failures}" errors="0"${timeAttr}>
+  <testsuite name="${x(name)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}"${timeAttr}>
     <properties>
 ${props}
     </properties>

@@ -54,7 +54,10 @@ export function renderMarkdown(result: RunResult, opts: MarkdownOptions = {}): s
       const v = b.pass === null ? '⚠️ unsure' : b.pass ? '✅ pass' : '❌ FAIL';
       const ci = b.ci ? ` [${fmt(b.ci[0])}, ${fmt(b.ci[1])}]` : '';
       lines.push(
-        `| \`${b.expr.replace(/`/g, "'").replace(/\|/g, '\\|')}\` | ${fmt(b.value)}${ci} | ${fmt(b.limit)} | ${v} |`,
+        `| \`${b.expr
+          .replace(/[\r\n]+/g, ' ')
+          .replace(/`/g, "'")
+          .replace(/\|/g, '\\|')}\` | ${fmt(b.value)}${ci} | ${fmt(b.limit)} | ${v} |`,
       );
     }
     lines.push('');

@@ -337,6 +337,7 @@ export async function loadCommand(
           scenario: scenario.name,
           predicted,
           resultOnStdout: Boolean(opts.json),
+          wallSeconds: (performance.now() - t0) / 1000,
         })
       : { paths: [], error: undefined };
   if (opts.json) for (const p of paths) process.stderr.write(`wrote ${p}\n`);

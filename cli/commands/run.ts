@@ -95,6 +95,7 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
     outDir,
     scenario: scenario.name,
     resultOnStdout: Boolean(opts.json),
+    wallSeconds: (performance.now() - t0) / 1000,
   });
   await recordRun(opts.history, result, { command: 'run', exitCode: error ? EXIT.run : code, outDir });
   if (opts.json) for (const p of paths) process.stderr.write(`wrote ${p}\n`);

@@ -50,6 +50,7 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
   const scenario = loadScenario(arg, opts.set);
   for (const w of capacityWarnings(scenario)) process.stderr.write(`warning: ${w}\n`);
   const exporter = await startExporter(opts, { kind: 'sim', scenario: scenario.name });
+  const t0 = performance.now();
   const run = simulate(scenario, { seed, replications, traceSample });
   exporter?.follow(run);
   // Progress on stderr: rewritten in place on a terminal, a plain line every few seconds elsewhere.
@@ -74,6 +75,7 @@ export async function simCommand(arg: string, opts: SimCommandOptions): Promise<
           outDir: opts.out,
           scenario: scenario.name,
           resultOnStdout: Boolean(opts.json),
+          wallSeconds: (performance.now() - t0) / 1000,
         })
       : { paths: [], error: undefined };
   if (reports.length > 0 && !opts.json) process.stdout.write(`\n${reports.join('\n')}\n`);
