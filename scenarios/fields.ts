@@ -132,9 +132,16 @@ export function dist(label: string, unit: DistUnit) {
       : unit === 'size'
         ? '`lognormal(median: 4MB, p99: 12MB)`'
         : '`zipf(1.0)`';
-  return parsed<DistSpec>(`expected a distribution like ${example} for \`${label}\``, (v) =>
-    parseDist(String(v), { unit }),
-  );
+  return parsed<DistSpec>(`expected a distribution like ${example} for \`${label}\``, (v) => {
+    const spec = parseDist(String(v), { unit });
+    // Only a count (catalog popularity, key skew) takes zipf's n from its context; elsewhere the
+    // sampler would meet n = 0 at run time.
+    if (spec.kind === 'zipf' && spec.n === 0 && unit !== 'count')
+      throw new ValueError(
+        `bad distribution \`${String(v).trim()}\`: zipf needs its n here, e.g. \`zipf(1.1, 1000)\``,
+      );
+    return spec;
+  });
 }
 
 /** An arrival process such as `poisson(3k/s)`. */
