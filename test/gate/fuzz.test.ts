@@ -36,8 +36,8 @@ const value = (good: readonly string[], bad: readonly string[] = ['']) =>
     .noBias(fc.integer({ min: 0, max: 99 }))
     .chain((roll) => (roll < 98 ? pick(good) : roll < 99 ? pick(bad) : junk));
 /** Mostly `good`, sometimes anything in `bad`. */
-const mostly = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<T>) =>
-  fc.noBias(fc.integer({ min: 0, max: 99 })).chain((roll) => (roll < 98 ? good : bad));
+const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>): fc.Arbitrary<T | U> =>
+  fc.noBias(fc.integer({ min: 0, max: 99 })).chain((roll): fc.Arbitrary<T | U> => (roll < 98 ? good : bad));
 
 const service = fc.record(
   {
