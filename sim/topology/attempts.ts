@@ -34,7 +34,7 @@ import type { ServiceOptions } from './options.js';
 import { DRAINING, type ReplicaPool, UP } from './replicas.js';
 import type { Routes } from './routes.js';
 import type { Scaling } from './scaling.js';
-import type { ServiceMeter } from './service-meter.js';
+import { COUNTERS, REJECTED_COUNT, SERVED, type ServiceMeter, SHED } from './service-meter.js';
 import type { Tracer } from './tracer.js';
 
 /** Attempts at replicas, for one replication. */
@@ -146,8 +146,8 @@ export class Attempts {
       f.state[a] = QUEUED;
       this.svcQueue.add(s, 1, now);
     } else {
-      this.counters[s * 6 + 1]++;
-      this.counters[s * 6 + 5]++;
+      this.counters[s * COUNTERS + REJECTED_COUNT]++;
+      this.counters[s * COUNTERS + SHED]++;
       this.finish(a, REJECTED);
     }
   }
@@ -165,7 +165,7 @@ export class Attempts {
     f.evt[a] = -1;
     const r = f.slot[a];
     const s = this.pool.service[r];
-    this.counters[s * 6]++;
+    this.counters[s * COUNTERS + SERVED]++;
     this.pool.served[r]++;
     const e = this.errRate[s];
     if (e > 0 && this.errRng[s]() < e) {
@@ -306,7 +306,7 @@ export class Attempts {
       if (f.deadline[id] <= now) {
         // Expired while waiting: dropped unserved; answered in an event of its own so this worker's
         // bookkeeping finishes before anyone reacts to the failure.
-        this.counters[s * 6 + 5]++;
+        this.counters[s * COUNTERS + SHED]++;
         f.state[id] = NET_IN;
         this.kernel.schedule(0, this.hDropped, id);
         continue;

@@ -33,7 +33,8 @@ import { BREAKER, DEADLINE, TIMEOUT, UNAVAILABLE } from './causes.js';
 import { ATTEMPT, CALL, type Frames, VISIT } from './frames.js';
 import type { ServiceOptions } from './options.js';
 import type { Placement } from './placement.js';
-import type { Routes } from './routes.js';
+import { contentTargetOf, type Routes } from './routes.js';
+import { COUNTERS, HEDGES, RETRIES, SHED, TIMEOUTS } from './service-meter.js';
 import { TimeoutQueues } from './timeouts.js';
 import type { Tracer } from './tracer.js';
 
@@ -79,7 +80,7 @@ export class Calls {
   private visits!: VisitSide;
   private replicas!: ReplicaSide;
 
-  /** @param counters the service meter's counters (6 per service). */
+  /** @param counters the service meter's counters ({@link COUNTERS} per service). */
   constructor(
     private readonly kernel: Kernel,
     streams: RandomStreams,
@@ -140,8 +141,9 @@ export class Calls {
     f.deadline[c] = f.deadline[p];
     f.start[c] = this.kernel.now;
     f.slot[c] = 0;
-    // The per-try timeout rides in `evt` of a call (a call has no kernel event of its own).
-    f.evt[c] = Number.isNaN(timeoutOverride) ? this.timeout[this.routes.service[route]] : timeoutOverride;
+    f.tryTimeout[c] = Number.isNaN(timeoutOverride)
+      ? this.timeout[this.routes.service[route]]
+      : timeoutOverride;
     if (this.tracer !== undefined) {
       const name = this.routes.names[route];
       this.tracer.callStart(c, p, name, this.serviceNames[this.routes.service[route]], this.kernel.now);
@@ -181,7 +183,7 @@ export class Calls {
     const timeout = rt.callTimeout[i];
     const wait = Number.isNaN(timeout) ? left : Math.min(timeout, left);
     if (wait < Number.POSITIVE_INFINITY) f.tmo[c] = k.schedule(wait, this.hContentTimeout, f.ref(c));
-    (this.content as Content).request(-2 - rt.callRoute[i], f.ref(c), f.user[c], f.region[c]);
+    (this.content as Content).request(contentTargetOf(rt.callRoute[i]), f.ref(c), f.user[c], f.region[c]);
   }
 
   /**
@@ -213,7 +215,7 @@ export class Calls {
     const s = this.routes.service[route];
     const br = this.breaker[s];
     if (br && !br.allow(now)) {
-      this.counters[s * 6 + 5]++;
+      this.counters[s * COUNTERS + SHED]++;
       if (!hedge) this.tryFailed(c, BREAKER);
       return;
     }
@@ -241,7 +243,7 @@ export class Calls {
     f.deadline[a] = f.deadline[c];
     f.start[a] = now;
     f.pending[c]++;
-    const timeout = f.evt[c]; // NaN when the callee sets none
+    const timeout = f.tryTimeout[c]; // NaN when the callee sets none
     const left = f.deadline[c] - now;
     if (timeout < left) {
       f.tmo[a] = IN_QUEUE;
@@ -263,7 +265,7 @@ export class Calls {
     const pol = this.retry[s];
     const now = this.kernel.now;
     if (pol && cause !== BREAKER && cause !== DEADLINE && now < f.deadline[c] && pol.allow(f.slot[c])) {
-      this.counters[s * 6 + 2]++;
+      this.counters[s * COUNTERS + RETRIES]++;
       this.kernel.schedule(pol.delay(f.slot[c]), this.hRetry, f.ref(c));
       return;
     }
@@ -291,7 +293,7 @@ export class Calls {
         this.kernel.now,
         cause,
         f.slot[c],
-        f.route[c] >= 0 && f.state[c] === 1,
+        f.route[c] >= 0 && f.hedged[c] === 1,
         f.slot[c] < 0,
       );
     }
@@ -315,7 +317,7 @@ export class Calls {
     const c = f.parent[a];
     if (c < 0 || f.parentGen[a] !== f.gen[c] || !f.isLive(c)) return;
     const s = this.routes.service[f.route[a]];
-    this.counters[s * 6 + 3]++;
+    this.counters[s * COUNTERS + TIMEOUTS]++;
     f.parent[a] = -1; // the attempt runs on, unobserved (see the file comment)
     this.attemptAnswered(c, false, TIMEOUT);
   }
@@ -323,9 +325,9 @@ export class Calls {
   private onHedge(ref: number): void {
     const f = this.frames;
     const c = f.deref(ref);
-    if (c < 0 || f.state[c] !== 0 || f.pending[c] < 1) return;
-    f.state[c] = 1;
-    this.counters[this.routes.service[f.route[c]] * 6 + 4]++;
+    if (c < 0 || f.hedged[c] !== 0 || f.pending[c] < 1) return;
+    f.hedged[c] = 1;
+    this.counters[this.routes.service[f.route[c]] * COUNTERS + HEDGES]++;
     this.send(c, true);
   }
 }

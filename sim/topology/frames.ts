@@ -54,8 +54,12 @@ export class Frames {
   slot: Int32Array;
   /** CALL: attempts outstanding; ATTEMPT: children outstanding. */
   pending: Int32Array;
-  /** ATTEMPT state; CALL: 1 once hedged. */
+  /** ATTEMPT: its state (NET_IN … ZOMBIE). */
   state: Uint8Array;
+  /** CALL: 1 once a hedge was sent. */
+  hedged: Uint8Array;
+  /** CALL: the timeout of each try (NaN when the callee sets none). */
+  tryTimeout: Float64Array;
   /** ATTEMPT: 1 while it holds a worker. */
   holds: Uint8Array;
   /** Failure cause code of the first failed child (0 = none). */
@@ -86,6 +90,8 @@ export class Frames {
     this.slot = new Int32Array(capacity);
     this.pending = new Int32Array(capacity);
     this.state = new Uint8Array(capacity);
+    this.hedged = new Uint8Array(capacity);
+    this.tryTimeout = new Float64Array(capacity);
     this.holds = new Uint8Array(capacity);
     this.cause = new Uint8Array(capacity);
     this.evt = new Float64Array(capacity);
@@ -119,6 +125,7 @@ export class Frames {
     this.cause[id] = 0;
     this.holds[id] = 0;
     this.state[id] = 0;
+    this.hedged[id] = 0;
     this.pending[id] = 0;
     return id;
   }
@@ -167,6 +174,8 @@ export class Frames {
     this.slot = g(this.slot);
     this.pending = g(this.pending);
     this.state = g(this.state);
+    this.hedged = g(this.hedged);
+    this.tryTimeout = g(this.tryTimeout);
     this.holds = g(this.holds);
     this.cause = g(this.cause);
     this.evt = g(this.evt);

@@ -7,6 +7,19 @@
  */
 import type { CallOptions, ServiceOptions } from './options.js';
 
+/**
+ * A compiled journey step or route call naming content target `target` (the content bridge's id):
+ * negative, so the engine tells it from a route index with one sign test.
+ */
+export function contentStep(target: number): number {
+  return -2 - target;
+}
+
+/** The content target a negative compiled step or call names ({@link contentStep} undone). */
+export function contentTargetOf(step: number): number {
+  return -2 - step;
+}
+
 /** Step targets that belong to the content models (CDN, P2P, stores, streams), not to services. */
 export function isContentTarget(target: string): boolean {
   return (
@@ -33,8 +46,8 @@ export class Routes {
   readonly callCount: Int32Array;
   /**
    * Target route, probability and timeout override (NaN = the callee's) of each call. A call to a
-   * content target (`cdn`, `stores.<name>`) is stored as `-2 - target` with the content bridge's
-   * target id, so the engine tells the two apart with one sign test.
+   * content target (`cdn`, `stores.<name>`) is stored as {@link contentStep} of the content
+   * bridge's target id, so the engine tells the two apart with one sign test.
    */
   readonly callRoute: Int32Array;
   readonly callP: Float64Array;
@@ -72,7 +85,7 @@ export class Routes {
     const contentOf = (call: string): number =>
       contentTarget !== undefined && isRouteContentCall(call) ? contentTarget(call) : -1;
     const pushCall = (c: { call: string; p?: number; timeout?: number }) => {
-      callRoute.push(isContentTarget(c.call) ? -2 - contentOf(c.call) : this.resolve(c.call));
+      callRoute.push(isContentTarget(c.call) ? contentStep(contentOf(c.call)) : this.resolve(c.call));
       callP.push(c.p ?? 1);
       callTimeout.push(c.timeout ?? Number.NaN);
       this.callNames.push(c.call);

@@ -18,7 +18,9 @@ export interface ServiceCounters {
   shed: number;
 }
 
-/** Offsets of the counters in {@link ServiceMeter.counters} (6 per service). */
+/** Counters per service in {@link ServiceMeter.counters}; the offsets follow. */
+export const COUNTERS = 6;
+/** Offsets of the counters in {@link ServiceMeter.counters}: `counters[s * COUNTERS + SHED]`. */
 export const SERVED = 0;
 export const REJECTED_COUNT = 1;
 export const RETRIES = 2;
@@ -28,7 +30,7 @@ export const SHED = 5;
 
 /** Per-service and per-group measurements of one replication. */
 export class ServiceMeter {
-  /** 6 per service: served rejected retries timeouts hedges shed (see the offsets above). */
+  /** {@link COUNTERS} per service: served rejected retries timeouts hedges shed (offsets above). */
   readonly counters: Float64Array;
   readonly busy: Integrals;
   readonly queue: Integrals;
@@ -63,7 +65,7 @@ export class ServiceMeter {
     private readonly scaled: readonly boolean[],
     private readonly warmup: number,
   ) {
-    this.counters = new Float64Array(services * 6);
+    this.counters = new Float64Array(services * COUNTERS);
     this.busy = new Integrals(services);
     this.queue = new Integrals(services);
     this.cap = new Integrals(services);
@@ -150,12 +152,12 @@ export class ServiceMeter {
   counts(s: number): ServiceCounters {
     const c = this.counters;
     return {
-      served: c[s * 6],
-      rejected: c[s * 6 + 1],
-      retries: c[s * 6 + 2],
-      timeouts: c[s * 6 + 3],
-      hedges: c[s * 6 + 4],
-      shed: c[s * 6 + 5],
+      served: c[s * COUNTERS + SERVED],
+      rejected: c[s * COUNTERS + REJECTED_COUNT],
+      retries: c[s * COUNTERS + RETRIES],
+      timeouts: c[s * COUNTERS + TIMEOUTS],
+      hedges: c[s * COUNTERS + HEDGES],
+      shed: c[s * COUNTERS + SHED],
     };
   }
 

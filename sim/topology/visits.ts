@@ -14,7 +14,7 @@ import { type Calls, contentService } from './calls.js';
 import { CAUSES, UNAVAILABLE } from './causes.js';
 import { type Frames, VISIT } from './frames.js';
 import type { TopologyOptions } from './options.js';
-import type { Routes } from './routes.js';
+import { contentTargetOf, type Routes } from './routes.js';
 import type { Tracer } from './tracer.js';
 import { Workload } from './workload.js';
 
@@ -88,7 +88,7 @@ export class Visits {
         const name = this.journeyStepNames[f.route[v]][f.pc[v]];
         this.tracer.stepStart(v, name, contentService(this.content, name), this.kernel.now);
       }
-      (this.content as Content).request(-2 - step, f.ref(v), f.user[v], f.region[v]);
+      (this.content as Content).request(contentTargetOf(step), f.ref(v), f.user[v], f.region[v]);
       return;
     }
     this.calls.startCall(v, step, Number.NaN);

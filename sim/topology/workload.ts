@@ -4,7 +4,7 @@
  * user of the population when there is one (else an anonymous user numbered by visit, placed by the
  * regions' shares); closed arrivals keep a fixed population cycling through journey, think, journey.
  *
- * Journeys are compiled once: each step a route index, or `-2 - target` for a content step the
+ * Journeys are compiled once: each step a route index, or `contentStep(target)` for a content step the
  * content models run (steps naming content the scenario lacks are dropped).
  */
 import type { Content } from '../content/content.js';
@@ -14,7 +14,7 @@ import type { RandomStreams, Rng } from '../kernel/random.js';
 import { ArrivalProcess } from './arrivals.js';
 import type { TopologyOptions } from './options.js';
 import { Population } from './population.js';
-import { isContentTarget, type Routes } from './routes.js';
+import { contentStep, isContentTarget, type Routes } from './routes.js';
 
 /** Arrivals, users and the journey mix of one replication. */
 export class Workload {
@@ -68,7 +68,9 @@ export class Workload {
     );
     this.steps = this.stepNames.map((steps) =>
       Int32Array.from(
-        steps.map((s) => (isContentTarget(s) ? -2 - (content as Content).target(s) : routes.resolve(s))),
+        steps.map((s) =>
+          isContentTarget(s) ? contentStep((content as Content).target(s)) : routes.resolve(s),
+        ),
       ),
     );
     this.think = journeys.map((j) =>
