@@ -61,9 +61,16 @@ export function visitsPerJourney(s: Scenario): Record<string, number> {
 
 /** The offered load of every service, in the scenario's order; empty when the rate is unknown (replay). */
 export function offeredLoad(s: Scenario): OfferedLoad[] {
-  const rate = peakRate(s.users.arrivals);
-  if (rate === undefined || !Number.isFinite(rate)) return [];
   const visits = visitsPerJourney(s);
+  const a = s.users.arrivals;
+  // Closed users cannot offer N / Z: each waits for its journey, so the bound is N / (Z + D), D
+  // the journey's service demand without queueing (the response time law, X = N / (Z + R)).
+  const demand = Object.entries(s.services).reduce(
+    (d, [name, def]) => d + visits[name] * distMean(def.time),
+    0,
+  );
+  const rate = a.kind === 'closed' ? a.users / (distMean(a.think) + demand) : peakRate(a);
+  if (rate === undefined || !Number.isFinite(rate)) return [];
   const regionCount = Math.max(1, Object.keys(s.regions).length);
   return Object.entries(s.services).map(([service, def]) => {
     const regions = def.regions?.length ?? regionCount;
@@ -115,7 +122,9 @@ export function capacityWarnings(s: Scenario): string[] {
     const tail =
       o.rhoAtMax !== undefined && o.rhoAtMax < 1
         ? `until autoscaling adds replicas (ρ = ${o.rhoAtMax.toFixed(2)} at its max of ${s.services[o.service].autoscale?.max}), queues grow`
-        : 'queues will grow until rejected';
+        : s.users.arrivals.kind === 'closed'
+          ? `it saturates: throughput is capped at its capacity and up to ${s.users.arrivals.users} users wait (closed model, N / (Z + D))`
+          : 'queues will grow until rejected';
     out.push(`${o.service}: offered load ρ = ${rho} (${explainLoad(o)}) — ${tail}`);
   }
   return out;

@@ -117,3 +117,36 @@ describe('sizes that validate must run', () => {
     );
   });
 });
+
+describe('capacity warning for closed users', () => {
+  const closed = (users: number, think: string, time: string, workers: number) => {
+    const file = join(tmp, `closed-${Math.random().toString(36).slice(2)}.yaml`);
+    writeFileSync(
+      file,
+      [
+        'name: closed',
+        'duration: 60s',
+        'users:',
+        `  arrivals: 'closed(users: ${users}, think: ${think})'`,
+        '  journeys:',
+        '    req: { steps: [server] }',
+        'services:',
+        `  server: { workers: ${workers}, time: '${time}' }`,
+        '',
+      ].join('\n'),
+    );
+    return capacityWarnings(loadScenario(file));
+  };
+
+  it('uses N / (Z + D): 50 users, 1 s think, 1 s work on 40 workers offer 25/s (ρ 0.63), no warning', () => {
+    // The open-rate reading N / Z = 50/s gave ρ = 1.25 and "queues will grow until rejected".
+    expect(closed(50, 'exp(1s)', 'exp(1s)', 40)).toEqual([]);
+  });
+
+  it('a saturated closed model says the queue is bounded by the users, not "until rejected"', () => {
+    const [w] = closed(100, 'exp(1s)', 'exp(100ms)', 4);
+    expect(w).toContain('ρ = 2.27');
+    expect(w).toContain('up to 100 users wait (closed model, N / (Z + D))');
+    expect(w).not.toContain('until rejected');
+  });
+});
