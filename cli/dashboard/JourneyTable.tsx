@@ -3,7 +3,7 @@
  * in colour.
  */
 import { Box, Text } from 'ink';
-import { int, ms, pad, pct, si } from './glyphs.js';
+import { int, ms, pad, padName, pct, si } from './glyphs.js';
 import type { Layout } from './layout.js';
 import type { BudgetState, JourneyView } from './view.js';
 
@@ -49,7 +49,7 @@ export function JourneyTable({ journeys, layout, p99Label = 'p99' }: JourneyTabl
         const causes = causesText(j.causes);
         return (
           <Text key={j.name} wrap="truncate">
-            <Text color={j.budget === 'fail' ? 'red' : undefined}>{pad(j.name, n)}</Text>
+            <Text color={j.budget === 'fail' ? 'red' : undefined}>{padName(j.name, n)}</Text>
             {` ${pad(si(j.throughput), 8, 'right')} ${pad(ms(j.p50), 9, 'right')} `}
             <Text color={j.budget === 'fail' ? 'red' : undefined}>{pad(ms(j.p99), 9, 'right')}</Text>
             {` ${pad(pct(j.errorRate), 7, 'right')}  `}

@@ -3,7 +3,7 @@
  * under load, requests served per second and rejected instead of queue and breaker.
  */
 import { Box, Text } from 'ink';
-import { bar, int, pad, pct, si } from './glyphs.js';
+import { bar, int, pad, padName, pct, si } from './glyphs.js';
 import type { Layout } from './layout.js';
 import type { ServiceView } from './view.js';
 
@@ -39,7 +39,7 @@ export function ServiceRows({ services, layout }: ServiceRowsProps) {
       </Text>
       {shown.map((s) => (
         <Text key={s.name} wrap="truncate">
-          {`${pad(s.name, n)} ${pad(String(s.replicas), 5, 'right')} `}
+          {`${padName(s.name, n)} ${pad(String(s.replicas), 5, 'right')} `}
           <Text color={loadColor(s.utilization)}>{bar(s.utilization, layout.bar)}</Text>
           {`${pad(pct(s.utilization), 7, 'right')} ${pad(si(served ? (s.rate ?? 0) : s.queue), 8, 'right')}  `}
           {served ? (

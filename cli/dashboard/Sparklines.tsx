@@ -2,7 +2,7 @@
  * Sparklines of throughput and p99 over time, one row per journey.
  */
 import { Box, Text } from 'ink';
-import { ms, pad, si, sparkline } from './glyphs.js';
+import { ms, pad, padName, si, sparkline } from './glyphs.js';
 import type { Layout } from './layout.js';
 import type { JourneyView } from './view.js';
 
@@ -20,7 +20,7 @@ export function Sparklines({ journeys, layout }: SparklinesProps) {
     <Box flexDirection="column">
       {shown.map((j) => (
         <Text key={j.name} wrap="truncate">
-          {`${pad(j.name, layout.name)} thr `}
+          {`${padName(j.name, layout.name)} thr `}
           <Text color="cyan">{sparkline(j.history.throughput, layout.spark)}</Text>
           {` ${pad(`${si(j.throughput)}/s`, 8)} p99 `}
           <Text color={j.budget === 'fail' ? 'red' : 'magenta'}>

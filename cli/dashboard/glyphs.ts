@@ -62,6 +62,17 @@ export function sparkline(values: readonly number[], width: number): string {
   return ' '.repeat(w - cells.length) + cells.join('');
 }
 
+/**
+ * A name cut in the middle to `width` characters (`recommendations` → `recomm…tions`), or padded to
+ * it: names that share a prefix (`search-v1`, `search-v2`) stay apart by their ends.
+ */
+export function padName(name: string, width: number): string {
+  const w = Math.max(0, width);
+  if (name.length <= w || w < 3) return pad(name, w);
+  const head = Math.ceil((w - 1) / 2);
+  return `${name.slice(0, head)}…${name.slice(name.length - (w - 1 - head))}`;
+}
+
 /** `text` cut to `width` characters with an ellipsis, or padded to it. */
 export function pad(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   const w = Math.max(0, width);
