@@ -68,7 +68,8 @@ const requestFields = {
     })
     .optional(),
   body: z.string({ error: 'expected the body as text' }).optional(),
-  json: z.json().optional(),
+  // Any YAML value (YAML values are JSON values); not z.json(), whose recursion breaks the JSON Schema export.
+  json: z.unknown().optional(),
   capture: z
     .record(z.string(), z.string({ error: 'expected a capture like `json.token`' }), {
       error: 'expected a mapping like `{ token: json.token }`',
@@ -244,6 +245,12 @@ export function nameSteps(steps: FlowStep[]): FlowStep[] {
 
 const FlowInput = z.union([z.array(StepSchema), StepSchema]);
 
+/** The JSON Schema of both forms, for `backline schema` (without its own `$schema` line). */
+function inputSchema(): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(FlowInput, { io: 'input', unrepresentable: 'any' });
+  return rest;
+}
+
 /**
  * A flow: a list of steps, or one step (a request line or mapping) as a one-step flow. The form is
  * chosen by the value's type before parsing, so a mistake inside a step is reported as itself
@@ -251,7 +258,7 @@ const FlowInput = z.union([z.array(StepSchema), StepSchema]);
  */
 export const FlowSchema = z
   .unknown()
-  .meta(z.toJSONSchema(FlowInput, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>)
+  .meta(inputSchema())
   .transform((v, ctx): FlowStep[] => {
     const r = Array.isArray(v) ? z.array(StepSchema).safeParse(v) : StepSchema.safeParse(v);
     if (r.success) return nameSteps(Array.isArray(r.data) ? r.data : [r.data]);
