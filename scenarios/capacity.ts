@@ -7,6 +7,7 @@
 
 import { distMean } from '../math/moments.js';
 import { peakRate } from './arrivals.js';
+import { clampedNormal, simulatedMean } from './normal-clamp.js';
 import { describeBadRow, readReplayFile } from './replay-file.js';
 import type { Call } from './route.js';
 import type { Scenario } from './schema.js';
@@ -66,7 +67,7 @@ export function offeredLoad(s: Scenario): OfferedLoad[] {
   // Closed users cannot offer N / Z: each waits for its journey, so the bound is N / (Z + D), D
   // the journey's service demand without queueing (the response time law, X = N / (Z + R)).
   const demand = Object.entries(s.services).reduce(
-    (d, [name, def]) => d + visits[name] * distMean(def.time),
+    (d, [name, def]) => d + visits[name] * simulatedMean(def.time),
     0,
   );
   const rate = a.kind === 'closed' ? a.users / (distMean(a.think) + demand) : peakRate(a);
@@ -74,7 +75,7 @@ export function offeredLoad(s: Scenario): OfferedLoad[] {
   const regionCount = Math.max(1, Object.keys(s.regions).length);
   return Object.entries(s.services).map(([service, def]) => {
     const regions = def.regions?.length ?? regionCount;
-    const meanTime = distMean(def.time);
+    const meanTime = simulatedMean(def.time);
     const work = rate * visits[service] * meanTime;
     const out: OfferedLoad = {
       service,
@@ -90,6 +91,9 @@ export function offeredLoad(s: Scenario): OfferedLoad[] {
     return out;
   });
 }
+
+/** Seconds for a message: `1.396s`, `5ms`. */
+const fmtSeconds = (x: number) => (x >= 1 ? `${fmt(x)}s` : `${fmt(x * 1000)}ms`);
 
 /** Up to 4 significant digits, without trailing zeros. */
 const fmt = (x: number) => String(Number(x.toPrecision(4)));
@@ -108,6 +112,14 @@ export function explainLoad(o: OfferedLoad): string {
  */
 export function capacityWarnings(s: Scenario): string[] {
   const out: string[] = [];
+  for (const [name, def] of Object.entries(s.services)) {
+    if (def.time.kind !== 'normal') continue;
+    const c = clampedNormal(def.time.mean, def.time.sd);
+    if (c.below >= 0.001)
+      out.push(
+        `${name}: time normal(mean: ${fmtSeconds(def.time.mean)}, sd: ${fmtSeconds(def.time.sd)}) draws ${(c.below * 100).toFixed(1)} % below 0, clamped to 0: the simulated mean is ${fmtSeconds(c.mean)}, not ${fmtSeconds(def.time.mean)} (the capacity check uses ${fmtSeconds(c.mean)})`,
+      );
+  }
   const a = s.users.arrivals;
   if (a.kind === 'replay') {
     const rows = readReplayFile(a.file);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ScenarioError } from '../results/errors.js';
-import { capacityWarnings } from './capacity.js';
+import { capacityWarnings, offeredLoad } from './capacity.js';
 import { loadScenario } from './load.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'backline-inputs-'));
@@ -148,5 +148,32 @@ describe('capacity warning for closed users', () => {
     expect(w).toContain('ρ = 2.27');
     expect(w).toContain('up to 100 users wait (closed model, N / (Z + D))');
     expect(w).not.toContain('until rejected');
+  });
+});
+
+describe('normal() clamping is explicit', () => {
+  it('warns with the mass below 0 and the true mean; the capacity check uses it (1 s, sd 2 s → 1.396 s)', () => {
+    const file = join(tmp, 'normal.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: n',
+        'duration: 60s',
+        'users:',
+        "  arrivals: 'poisson(3/s)'",
+        '  journeys:',
+        '    req: { steps: [server] }',
+        'services:',
+        "  server: { workers: 4, time: 'normal(mean: 1s, sd: 2s)' }",
+        '',
+      ].join('\n'),
+    );
+    const s = loadScenario(file);
+    const w = capacityWarnings(s);
+    expect(w[0]).toBe(
+      'server: time normal(mean: 1s, sd: 2s) draws 30.9 % below 0, clamped to 0: the simulated mean is 1.396s, not 1s (the capacity check uses 1.396s)',
+    );
+    // 3/s × 1.3956 s ÷ 4 workers = 1.047: saturated, where the unclamped mean said ρ = 0.75.
+    expect(offeredLoad(s)[0].rho).toBeCloseTo((3 * 1.39564) / 4, 3);
   });
 });
