@@ -2,6 +2,7 @@
  * Plain-text tables of a RunResult for the terminal.
  */
 import { escapeControl } from '../results/escape.js';
+import { generatorFacts, generatorRow } from '../results/generator-row.js';
 import type { Interval, RunResult } from '../results/run-result.js';
 
 /**
@@ -48,6 +49,7 @@ export function formatSummary(r: RunResult): string {
     ]);
   }
   const parts = [head.join('\n'), '', table(jrows)];
+  if (r.generator) parts.push(`generator  ${generatorRow(generatorFacts(r.generator))}`);
   if (r.services && Object.keys(r.services).length > 0) {
     const srows = [
       [

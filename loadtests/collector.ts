@@ -27,6 +27,19 @@ export interface LoadSnapshot {
     /** The live latency histogram (a reference, for exporters: read it at once, never keep it). */
     latency?: LatencyHistogram;
   }[];
+  /** The generator's own health so far (in-process open/closed model). */
+  generator?: GeneratorLive;
+}
+
+/** The generator row of the live view. */
+export interface GeneratorLive {
+  /** Scheduler lag p99, ms. */
+  lagP99: number;
+  /** Share of requests more than 10 ms late. */
+  lateShare: number;
+  dropped: number;
+  /** Event-loop delay p99, ms. */
+  loopP99: number;
 }
 
 /** Error causes from Node socket errors; non-2xx responses are `status_<code>`. */
@@ -65,6 +78,36 @@ interface JourneyAcc {
   bucketErrors: number;
 }
 
+/** One journey's interval as data: its latency histogram, count and errors. */
+interface IntervalState {
+  hdr: string;
+  sum: number;
+  count: number;
+  errors: number;
+}
+
+/**
+ * One worker thread's measurements as plain data (crosses `postMessage`), merged exactly by
+ * {@link LoadCollector.merged}: histograms add bucket by bucket, counts and errors sum.
+ */
+export interface CollectorState {
+  sent: number;
+  completed: number;
+  journeys: {
+    corrected: string;
+    correctedSum: number;
+    /** Exact maxima (an HDR max is only known to its bucket). */
+    correctedMax: number;
+    uncorrectedMax: number;
+    uncorrected: string;
+    uncorrectedSum: number;
+    errors: Record<string, number>;
+    count: number;
+  }[];
+  /** Closed timeline intervals, `[interval][journey]`. */
+  intervals: IntervalState[][];
+}
+
 /** Accumulates measurements of one run. Times are seconds relative to the run's start. */
 export class LoadCollector {
   readonly journeys: JourneyAcc[];
@@ -73,6 +116,9 @@ export class LoadCollector {
   completed = 0;
   /** Requests intended to start before this many seconds are sent but left out of the statistics. */
   warmup = 0;
+  /** Keep each closed interval's histograms, so a worker's timeline can be merged exactly. */
+  keepIntervals = false;
+  private readonly intervals: IntervalState[][] = [];
   private bucketEnd: number;
 
   constructor(
@@ -98,6 +144,15 @@ export class LoadCollector {
   advance(now: number): void {
     while (now >= this.bucketEnd) {
       this.timeline.t.push(round(this.bucketEnd - this.interval));
+      if (this.keepIntervals)
+        this.intervals.push(
+          this.journeys.map((j) => ({
+            hdr: j.bucket.encode(),
+            sum: j.bucket.sum,
+            count: j.bucketCount,
+            errors: j.bucketErrors,
+          })),
+        );
       for (const j of this.journeys) {
         const tl = this.timeline.journeys[j.name];
         tl.throughput.push(round(j.bucketCount / this.interval));
@@ -136,6 +191,70 @@ export class LoadCollector {
     j.count++;
     j.bucketCount++;
     j.bucketErrors++;
+  }
+
+  /**
+   * This collector's measurements as data; closed intervals (kept with {@link keepIntervals})
+   * unless `withIntervals` is false (live views do without them).
+   */
+  state(withIntervals = true): CollectorState {
+    return {
+      sent: this.sent,
+      completed: this.completed,
+      journeys: this.journeys.map((j) => ({
+        corrected: j.corrected.encode(),
+        correctedSum: j.corrected.sum,
+        correctedMax: j.corrected.maxSeconds,
+        uncorrectedMax: j.uncorrected.maxSeconds,
+        uncorrected: j.uncorrected.encode(),
+        uncorrectedSum: j.uncorrected.sum,
+        errors: { ...j.errors },
+        count: j.count,
+      })),
+      intervals: withIntervals ? this.intervals : [],
+    };
+  }
+
+  /**
+   * One collector holding the union of the threads' measurements: the same histograms, counts,
+   * errors and timeline as if one thread had recorded everything.
+   */
+  static merged(names: string[], states: readonly CollectorState[], interval = 1): LoadCollector {
+    const c = new LoadCollector(names, interval);
+    const longest = Math.max(0, ...states.map((s) => s.intervals.length));
+    for (let i = 0; i < longest; i++) {
+      c.timeline.t.push(round(i * interval));
+      c.journeys.forEach((j, k) => {
+        const h = new LatencyHistogram();
+        let count = 0;
+        let errors = 0;
+        for (const s of states) {
+          const iv = s.intervals[i]?.[k];
+          if (!iv) continue;
+          if (iv.count > 0) h.merge(LatencyHistogram.decode(iv.hdr, iv.sum));
+          count += iv.count;
+          errors += iv.errors;
+        }
+        const tl = c.timeline.journeys[j.name];
+        tl.throughput.push(round(count / interval));
+        tl.p50.push(round(h.percentileMs(50)));
+        tl.p99.push(round(h.percentileMs(99)));
+        tl.errors.push(errors);
+      });
+    }
+    c.bucketEnd = (longest + 1) * interval;
+    for (const s of states) {
+      c.sent += s.sent;
+      c.completed += s.completed;
+      s.journeys.forEach((sj, k) => {
+        const j = c.journeys[k];
+        j.corrected.merge(exact(sj.corrected, sj.correctedSum, sj.correctedMax));
+        j.uncorrected.merge(exact(sj.uncorrected, sj.uncorrectedSum, sj.uncorrectedMax));
+        for (const [cause, n] of Object.entries(sj.errors)) j.errors[cause] = (j.errors[cause] ?? 0) + n;
+        j.count += sj.count;
+      });
+    }
+    return c;
   }
 
   /** The live view. */
@@ -202,6 +321,13 @@ export class LoadCollector {
     if (meta.partial) r.partial = true;
     return r;
   }
+}
+
+/** A decoded histogram with its exact sum and max restored. */
+function exact(encoded: string, sum: number, max: number): LatencyHistogram {
+  const h = LatencyHistogram.decode(encoded, sum);
+  h.maxSeconds = max;
+  return h;
 }
 
 function sum(o: Record<string, number>): number {

@@ -3,7 +3,9 @@
  * the verdict, the budget table, the journeys, and regressions against a baseline when given.
  * Scenario names are escaped (inline HTML is neutralised, pipes cannot break a table).
  */
+
 import type { Comparison, MetricDelta } from '../results/compare.js';
+import { generatorFacts, generatorRow } from '../results/generator-row.js';
 import type { RunResult } from '../results/run-result.js';
 import { fmt } from './charts.js';
 import { escapeMarkdown as md } from './escape.js';
@@ -74,6 +76,13 @@ export function renderMarkdown(result: RunResult, opts: MarkdownOptions = {}): s
       );
     }
     lines.push('');
+  }
+  if (r.generator) {
+    const g = r.generator;
+    lines.push(
+      `**generator:** ${generatorRow(generatorFacts(g))}${g.behind ? ` · ⚠️ behind: ${md(g.behind)}` : ''}`,
+      '',
+    );
   }
   const p = opts.predicted;
   if (p) {

@@ -27,12 +27,13 @@ import { checkTarget } from '../../loadtests/safety.js';
 import { resolveEnv, Secrets } from '../../loadtests/template.js';
 import type { TwinProcess } from '../../loadtests/twin/process.js';
 import { UsageError } from '../../results/errors.js';
+import { behindMessage } from '../../results/generator-row.js';
 import { formatRelativeError } from '../../results/relative-error.js';
 import type { RunResult } from '../../results/run-result.js';
 import { loadScenario, type Scenario, scenarioHash } from '../../scenarios/load.js';
 import { parseDuration } from '../../scenarios/units.js';
 import type { LoadDashboard } from '../dashboard/load-live.js';
-import { verdictExit } from '../exit.js';
+import { EXIT, verdictExit } from '../exit.js';
 import { formatSummary, table } from '../format.js';
 import { type MetricsFlags, metricsOptions, startExporter } from '../metrics-flags.js';
 import { collect, intOption } from '../options.js';
@@ -61,6 +62,9 @@ export interface LoadCommandOptions extends MetricsFlags {
   profile?: string;
   /** False with `--no-dashboard`. */
   dashboard?: boolean;
+  /** Worker threads of the in-process driver; `allowLate` judges budgets of a late generator. */
+  workers?: string;
+  allowLate?: boolean;
 }
 
 function seconds(name: string, v: string | undefined): number | undefined {
@@ -163,6 +167,7 @@ export async function loadCommand(
   const warmup = seconds('warmup', opts.warmup) ?? (opts.twin ? Math.min(1, (duration ?? 4) / 4) : 0);
   const timeout = seconds('timeout', opts.timeout);
   const connections = intOption('connections', opts.connections, 1);
+  const workers = intOption('workers', opts.workers, 1);
   const port = intOption('port', opts.port, 0);
   // k6 reports only at its end; the dashboard follows the in-process driver's snapshots.
   const dashboard =
@@ -233,6 +238,7 @@ export async function loadCommand(
         connections,
         warmup,
         timeout,
+        workers,
         mode: opts.max ? 'max' : 'scenario',
       });
       exporter?.follow(run);
@@ -290,10 +296,15 @@ export async function loadCommand(
     (twin?.unserved ?? []).flatMap((u) => u.journeys.map((j) => [j, `${u.part} is not served by the twin`])),
   );
   if (Object.keys(notComparable).length > 0) result.notComparable = notComparable;
-  result.budgets = evaluateLoadBudgets(result, scenario.budgets ?? []);
+  // A generator that fell behind distorts every number: its budgets are not judged (exit 3 below)
+  // unless --allow-late says to judge them anyway.
+  const behind = result.generator?.behind ? result.generator : undefined;
+  result.budgets = behind && !opts.allowLate ? [] : evaluateLoadBudgets(result, scenario.budgets ?? []);
   exporter?.finish(result);
   if (board) await board.finish(result);
   else finishProgress?.(result);
+  if (behind)
+    process.stderr.write(`backline: ${opts.allowLate ? 'warning: ' : ''}${behindMessage(behind)}\n`);
   // After the dashboard's last frame: clinic's analysis takes seconds and says so on stderr.
   let profileReport: string | undefined;
   if (profiled && profile) {
@@ -345,6 +356,9 @@ export async function loadCommand(
   if (profileReport) process.stderr.write(`clinic ${profile} report: ${profileReport}\n`);
   await exporter?.close();
   if (error) throw error;
+  // Said again last, where a CI log's reader looks for why the job failed.
+  if (behind && !opts.allowLate) process.stderr.write(`backline: run failed: ${behindMessage(behind)}\n`);
+  if (behind && !opts.allowLate) return EXIT.run;
   return verdictExit(result);
 }
 
@@ -370,6 +384,8 @@ export function register(program: Command): void {
     .option('--max', 'closed-loop maximum throughput on autocannon instead of the profile')
     .option('--warmup <d>', 'leading time whose requests are sent but not measured (default 1s with --twin)')
     .option('--timeout <d>', 'per-request timeout (default 10s)')
+    .option('--workers <n>', 'generator threads, each a slice of the arrivals (default 1)')
+    .option('--allow-late', 'judge the budgets even when the generator fell behind (warn instead of exit 3)')
     .option('--out <dir>', 'write the reports into this directory')
     .option(
       '--profile <tool>',

@@ -28,7 +28,13 @@ export function Dashboard({ view, width, height, keys = true }: DashboardProps) 
   return (
     <Box flexDirection="column" width={l.width}>
       <Header view={view} layout={l} />
-      <Text> </Text>
+      {view.load?.generator ? (
+        <Text dimColor wrap="truncate">
+          {`generator  ${view.load.generator}`}
+        </Text>
+      ) : (
+        <Text> </Text>
+      )}
       <JourneyTable
         journeys={view.journeys}
         layout={l}

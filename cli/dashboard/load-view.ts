@@ -5,7 +5,9 @@
  * twin's per-service counters and the faults it has fired. Clocks are the run's own elapsed seconds
  * (and the twin's), so a view is a pure function of what was fed in.
  */
+
 import type { LoadSnapshot } from '../../loadtests/collector.js';
+import { generatorFacts, generatorRow } from '../../results/generator-row.js';
 import type { FaultMark, RunResult, ServiceResult } from '../../results/run-result.js';
 import type { Scenario } from '../../scenarios/schema.js';
 import { type BudgetSpec, liveBudget, resultBudget, scenarioBudgets } from './track.js';
@@ -205,6 +207,8 @@ export class LoadTracker {
       corrected: this.mode.kind !== 'max',
     };
     if (this.mode.kind === 'open' && s) load.offered = s.offeredRate;
+    if (r?.generator) load.generator = generatorRow(generatorFacts(r.generator));
+    else if (s?.generator) load.generator = generatorRow(s.generator);
     if (r) {
       // The result counts every request; the last snapshot may have missed the final few.
       let measured = 0;

@@ -72,6 +72,8 @@ export interface LoadRunView {
   corrected: boolean;
   /** Requests measured in all, once the run has ended (the last snapshot may predate the last ones). */
   measured?: number;
+  /** The generator row: its lag, late share, drops, loop delay (in-process open/closed model). */
+  generator?: string;
 }
 
 /** Everything one dashboard frame shows. */

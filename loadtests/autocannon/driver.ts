@@ -24,6 +24,7 @@ import { createExecutor, type ExecutorContext, MAX_BODY_BYTES } from './executor
 import { GeneratorMonitor, generatorResult } from './generator.js';
 import { runMax } from './max.js';
 import { runSchedule } from './scheduler.js';
+import { runWorkerSlices } from './workers.js';
 
 /** Options of a load run. */
 export interface LoadOptions extends PlanOptions {
@@ -35,6 +36,8 @@ export interface LoadOptions extends PlanOptions {
   warmup?: number;
   /** Milliseconds between snapshots (default 250). */
   snapshotEvery?: number;
+  /** Generator threads, each a deterministic slice of the arrivals (default 1: this thread). */
+  workers?: number;
   /** Extra CA certificates trusted for an https target (a self-signed one). */
   ca?: string | Buffer;
   /** Response bodies longer than this fail with `body_too_large` (default 64 MiB, counted, not kept). */
@@ -89,18 +92,28 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
       );
     const { url, addresses } = await checkTarget(plan.target, plan.allow);
     await assertReachable(url, addresses[0]);
-    const collector = new LoadCollector(plan.journeys.map((j) => j.name));
+    let collector = new LoadCollector(plan.journeys.map((j) => j.name));
     collector.warmup = Math.min(opts.warmup ?? 0, plan.schedule.duration);
     const every = (opts.snapshotEvery ?? 250) / 1000;
     const sched = plan.schedule;
     let lastSnap = -Infinity;
+    const monitor = new GeneratorMonitor();
+    // A closed loop (--max, closed model) offers nothing: the dashboard shows achieved only.
+    const offeredAt = (t: number) =>
+      sched.kind === 'open' && opts.mode !== 'max' ? rateAt(sched.phases, t) : 0;
     const onTick = (t: number) => {
       collector.advance(t);
       if (t - lastSnap < every) return;
       lastSnap = t;
-      const offered = sched.kind === 'open' ? rateAt(sched.phases, t) : 0;
-      this.emit('snapshot', collector.snapshot(t, sched.duration, offered));
+      const snap = collector.snapshot(t, sched.duration, offeredAt(t));
+      if (opts.mode !== 'max') snap.generator = monitor.live();
+      this.emit('snapshot', snap);
     };
+    const workers = Math.max(1, opts.workers ?? 1);
+    if (flows && workers > 1)
+      throw new UsageError(
+        '--workers runs single-request journeys; this scenario has flows: run it with --workers 1',
+      );
     this.emit('start', plan);
     let seconds: number;
     let stopped: boolean;
@@ -111,10 +124,25 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
       this.stopFn = h.stop;
       if (this.stopRequested) h.stop();
       ({ seconds, stopped } = await h.done);
+    } else if (workers > 1) {
+      const cpu0 = process.cpuUsage();
+      const w0 = performance.now();
+      const h = runWorkerSlices(scenario, opts, { url: url.href, addresses }, workers, plan, (snap) => {
+        snap.offeredRate = offeredAt(snap.elapsed);
+        this.emit('snapshot', snap);
+      });
+      this.stopFn = h.stop;
+      if (this.stopRequested) h.stop();
+      const out = await h.done;
+      ({ seconds, stopped, collector } = out);
+      const used = process.cpuUsage(cpu0);
+      generator = generatorResult(out.generators, {
+        seconds: (used.user + used.system) / 1e6,
+        wallSeconds: (performance.now() - w0) / 1000,
+      });
     } else {
       const timeout = opts.timeout ?? 10;
       const transport = openTransport({ url, addresses, connections: plan.connections, ca: opts.ca });
-      const monitor = new GeneratorMonitor();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       let ended = false;

@@ -60,7 +60,6 @@ function book(
   const intended = intendedMs / 1000;
   if (Number.isNaN(sentAt)) {
     if (cause === 'bad_request') {
-      monitor.sent++;
       collector.fail(journey, cause, done, intended);
       return;
     }
@@ -68,7 +67,6 @@ function book(
     monitor.drop();
     return;
   }
-  monitor.sent++;
   if (sentAt - t0 - dispatchMs > WAIT_MS) monitor.waited++;
   if (cause !== null) collector.fail(journey, cause, done, intended);
   else if (status >= 200 && status < 300) collector.ok(journey, intended, (sentAt - t0) / 1000, done);

@@ -8,6 +8,7 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { LatencyHistogram, round } from '../../results/histogram.js';
 import type { GeneratorResult } from '../../results/run-result.js';
+import type { GeneratorLive } from '../collector.js';
 
 /** A request is late when handed over this many seconds after its intended start. */
 export const LATE_SECONDS = 0.01;
@@ -31,6 +32,7 @@ export interface GeneratorState {
 /** Counts of one thread of the generator. */
 export class GeneratorMonitor {
   intended = 0;
+  /** Counted by executors that want it (flows); the result's `sent` is intended − dropped. */
   sent = 0;
   dropped = 0;
   waited = 0;
@@ -54,6 +56,17 @@ export class GeneratorMonitor {
     this.dropped++;
   }
 
+  /** The live row of the dashboard. */
+  live(): GeneratorLive {
+    const eld = this.eld.percentile(99);
+    return {
+      lagP99: round(this.lag.percentileMs(99), 3),
+      lateShare: round(this.intended > 0 ? this.late / this.intended : 0, 4),
+      dropped: this.dropped,
+      loopP99: Number.isFinite(eld) ? round(eld / 1e6, 3) : 0,
+    };
+  }
+
   /** Stops sampling the event loop. */
   stop(): void {
     this.eld.disable();
@@ -64,7 +77,8 @@ export class GeneratorMonitor {
     const ms = (ns: number) => (Number.isFinite(ns) ? round(ns / 1e6, 3) : 0);
     return {
       intended: this.intended,
-      sent: this.sent,
+      // Handed to the transport and not dropped: written, or in flight when the run ended.
+      sent: this.intended - this.dropped,
       dropped: this.dropped,
       waited: this.waited,
       late: this.late,

@@ -34,6 +34,8 @@ export interface SchedulerOptions {
   slice?: { index: number; count: number };
   /** `performance.now()` of the run's start (default: now). */
   t0?: number;
+  /** Seed of the arrival times, the same for every slice (default: the plan's). */
+  arrivalSeed?: number;
 }
 
 /** A running schedule: `done` resolves with the elapsed seconds; `stop()` ends it at once. */
@@ -130,7 +132,7 @@ export function runSchedule(
     const times = arrivalTimes(
       sched.phases,
       sched.spacing,
-      new RandomStreams(plan.seed, 0).stream('load:arrivals'),
+      new RandomStreams(opts.arrivalSeed ?? plan.seed, 0).stream('load:arrivals'),
     );
     let index = 0;
     let next = times.next();
@@ -143,9 +145,9 @@ export function runSchedule(
         index++;
       }
     };
-    if (slice.index !== 0) {
-      index = -1;
-      advance();
+    while (!next.done && index % slice.count !== slice.index) {
+      next = times.next();
+      index++;
     }
     const loop = () => {
       timer = undefined;

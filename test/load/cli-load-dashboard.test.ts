@@ -19,7 +19,7 @@ describe('backline load off a terminal', () => {
     const s = await startServer();
     const out = join(tmp, 'plain');
     try {
-      const r = await backlineAsync(['load', scenario, '--target', s.url, '--out', out]);
+      const r = await backlineAsync(['load', scenario, '--target', s.url, '--out', out, '--allow-late']);
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(
         /^load-cli\s+\d+%\s+\d\.\ds\/1\.0s {2}sent \d+ {2}in flight \d+ {2}\d+\.\d\/50\.0 req\/s {2}play p99 \S+ err 0\.0%/m,
@@ -48,7 +48,7 @@ describe.skipIf(!hasTmux)('backline load on a real terminal (tmux)', () => {
   it('shows the load dashboard over the twin, stops on q and writes the partial result (exit 0)', async () => {
     const session = `backline-load-${process.pid}`;
     const out = join(tmp, 'tty');
-    const cmd = `cd ${ROOT} && env -u CI ${process.execPath} dist/cli/main.js load ${scenario} --twin --duration 30s --out ${out}; echo EXIT=$?; sleep 30`;
+    const cmd = `cd ${ROOT} && env -u CI ${process.execPath} dist/cli/main.js load ${scenario} --twin --duration 30s --out ${out} --allow-late; echo EXIT=$?; sleep 30`;
     execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd]);
     const capture = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
     const waitFor = async (re: RegExp, seconds: number) => {

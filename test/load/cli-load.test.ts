@@ -38,7 +38,7 @@ describe('backline load', () => {
   it('loads a loopback server and prints the RunResult with --json', async () => {
     const s = await startServer();
     try {
-      const r = await backlineAsync(['load', scenario, '--target', s.url, '--json']);
+      const r = await backlineAsync(['load', scenario, '--target', s.url, '--json', '--allow-late']);
       expect(r.code).toBe(0);
       const result = JSON.parse(r.stdout);
       expect(result.kind).toBe('load');
@@ -52,7 +52,17 @@ describe('backline load', () => {
 
   it('serves the twin, loads it and writes predicted beside measured (--twin --predict)', async () => {
     const out = join(tmp, 'twin');
-    const r = await backlineAsync(['load', scenario, '--twin', '--predict', '--duration', '2', '--out', out]);
+    const r = await backlineAsync([
+      'load',
+      scenario,
+      '--twin',
+      '--predict',
+      '--duration',
+      '2',
+      '--out',
+      out,
+      '--allow-late',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('predicted (simulation) vs measured:');
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));

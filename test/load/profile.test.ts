@@ -49,6 +49,7 @@ describe.skipIf(!hasClinic)('backline load --profile (real clinic)', () => {
     const out = join(tmp, 'doctor');
     const r = await backlineAsync([
       'load',
+      '--allow-late',
       scenario,
       '--profile',
       'doctor',
@@ -86,6 +87,7 @@ describe.skipIf(!hasClinic)('backline load --profile (real clinic)', () => {
     const r = await backlineAsync(
       [
         'load',
+        '--allow-late',
         scenario,
         '--profile',
         'flame',
@@ -123,6 +125,7 @@ describe.skipIf(!hasClinic)('backline load --profile (real clinic)', () => {
     const out = join(tmp, 'exits');
     const r = await backlineAsync([
       'load',
+      '--allow-late',
       scenario,
       '--profile',
       'doctor',

@@ -1,0 +1,106 @@
+/**
+ * One thread's share of a load run: its plan (journey choice and templates seeded per slice), its
+ * connections, collector, generator monitor, executor and schedule. The in-process driver runs one
+ * slice; `--workers N` runs N, one per worker thread (see `workers.ts`), and merges them.
+ */
+import { performance } from 'node:perf_hooks';
+import { LoadCollector } from '../collector.js';
+import { buildPlan, type PlanOptions, type RequestPlan } from '../plan.js';
+import type { LoadScenario } from '../shape.js';
+import { openTransport } from '../transport/open.js';
+import type { Transport } from '../transport/transport.js';
+import { createExecutor, MAX_BODY_BYTES } from './executor.js';
+import { GeneratorMonitor } from './generator.js';
+import { runSchedule, type ScheduleHandle } from './scheduler.js';
+
+/** The options a slice needs: plain data, so they cross `postMessage`. */
+export interface SliceOptions extends PlanOptions {
+  timeout?: number;
+  warmup?: number;
+  maxBodyBytes?: number;
+  ca?: string;
+}
+
+/** What defines a slice. */
+export interface SliceArgs {
+  scenario: LoadScenario;
+  opts: SliceOptions;
+  /** The checked target and the addresses that passed the allow-list (pinned). */
+  url: string;
+  addresses: string[];
+  slice: { index: number; count: number };
+}
+
+/** A prepared slice: `run` starts its schedule at `t0`; `stop` aborts it at once. */
+export interface Slice {
+  plan: RequestPlan;
+  collector: LoadCollector;
+  monitor: GeneratorMonitor;
+  run(t0: number, onTick?: (elapsed: number) => void): Promise<{ seconds: number; stopped: boolean }>;
+  stop(): void;
+}
+
+/** Builds slice `args.slice` of the run (plan, transport, executor) without sending anything. */
+export function prepareSlice(args: SliceArgs): Slice {
+  const { scenario, opts, slice } = args;
+  const base = buildPlan(scenario, opts);
+  // Slice k of N chooses journeys and renders templates from seed + k: deterministic for a given
+  // seed and N, and not N copies of one sequence. Arrival times always come from the run's seed.
+  const plan = slice.index === 0 ? base : buildPlan(scenario, { ...opts, seed: base.seed + slice.index });
+  const collector = new LoadCollector(plan.journeys.map((j) => j.name));
+  collector.warmup = Math.min(opts.warmup ?? 0, plan.schedule.duration);
+  collector.keepIntervals = slice.count > 1;
+  const monitor = new GeneratorMonitor();
+  const timeout = opts.timeout ?? 10;
+  // Each slice gets its share of the connections (at least one).
+  const connections = Math.max(
+    1,
+    Math.floor(plan.connections / slice.count) + (slice.index < plan.connections % slice.count ? 1 : 0),
+  );
+  let transport: Transport | undefined;
+  let handle: ScheduleHandle | undefined;
+  let ended = false;
+  const stop = () => {
+    // Stop sending at once and abort what is in flight: nothing leaves after Ctrl-C.
+    ended = true;
+    handle?.stop();
+    void transport?.close();
+  };
+  return {
+    plan,
+    collector,
+    monitor,
+    stop,
+    run: async (t0, onTick) => {
+      transport = openTransport({
+        url: new URL(args.url),
+        addresses: args.addresses,
+        connections,
+        ca: opts.ca,
+      });
+      const start = createExecutor({
+        plan,
+        transport,
+        collector,
+        monitor,
+        t0,
+        timeoutMs: timeout * 1000,
+        maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
+        stopped: () => ended,
+      });
+      handle = runSchedule(plan, start, monitor, { timeout, onTick, t0, slice, arrivalSeed: base.seed });
+      if (ended) handle.stop();
+      const out = await handle.done;
+      ended = true;
+      monitor.stop();
+      await transport.close();
+      collector.advance(out.seconds);
+      return out;
+    },
+  };
+}
+
+/** `performance.now()` of this thread for an absolute start time (ms since the epoch). */
+export function localTime(epochMs: number): number {
+  return epochMs - performance.timeOrigin;
+}

@@ -1,0 +1,141 @@
+/**
+ * `--workers N`: each thread a deterministic slice of the arrivals; their histograms, counts,
+ * errors and timelines merge exactly into one result.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLoad } from '../../loadtests/autocannon/driver.js';
+import { LoadCollector } from '../../loadtests/collector.js';
+import type { LoadScenario } from '../../loadtests/shape.js';
+import { LatencyHistogram } from '../../results/histogram.js';
+import { requestFlow } from '../../scenarios/load-section.js';
+import { startServer, type TestServer } from './servers.js';
+
+let servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+describe('merging collectors', () => {
+  it('merged HDR, counts, errors and timeline equal one collector that recorded the union', () => {
+    const names = ['a', 'b'];
+    const one = new LoadCollector(names);
+    const parts = [new LoadCollector(names), new LoadCollector(names), new LoadCollector(names)];
+    for (const p of parts) p.keepIntervals = true;
+    // A deterministic spread of latencies over 3 s, dealt round-robin to the parts, recorded in
+    // completion order (as a run observes them).
+    const events = Array.from({ length: 3000 }, (_, i) => ({
+      i,
+      intended: i / 1000,
+      latency: 0.0005 + ((i * 7919) % 1000) / 2000,
+    })).sort((x, y) => x.intended + x.latency - (y.intended + y.latency));
+    for (const { i, intended, latency } of events) {
+      const j = i % 2;
+      const part = parts[i % 3];
+      for (const c of [one, part]) {
+        c.sent++;
+        if (i % 97 === 0) c.fail(j, i % 2 ? 'timeout' : 'status_503', intended + latency, intended);
+        else c.ok(j, intended, intended + latency / 2, intended + latency);
+      }
+    }
+    for (const c of [one, ...parts]) c.advance(4);
+    const merged = LoadCollector.merged(
+      names,
+      parts.map((p) => p.state()),
+    );
+    merged.advance(4);
+    const meta = {
+      scenario: 's',
+      scenarioHash: 'h',
+      seed: 1,
+      tool: 'autocannon',
+      seconds: 4,
+      partial: false,
+      target: { url: 'http://127.0.0.1' },
+    };
+    const a = one.result(meta);
+    const b = merged.result(meta);
+    expect(parts.reduce((s, p) => s + p.journeys[0].count, 0)).toBe(one.journeys[0].count);
+    // Same buckets: every percentile and the count agree (the encodings differ only in the max's
+    // rounding inside its bucket, which HDR's add() takes as the bucket's highest equivalent).
+    for (const name of names) {
+      const x = LatencyHistogram.decode(a.journeys[name].hdr);
+      const y = LatencyHistogram.decode(b.journeys[name].hdr);
+      expect(y.count).toBe(x.count);
+      for (let p = 0; p <= 100; p += 0.5)
+        expect(y.hdr.getValueAtPercentile(p)).toBe(x.hdr.getValueAtPercentile(p));
+      const { hdr: _a, ...restA } = a.journeys[name];
+      const { hdr: _b, ...restB } = b.journeys[name];
+      expect(restB).toEqual(restA);
+    }
+    expect(b.timeline).toEqual(a.timeline);
+    expect(merged.uncorrected()).toEqual(one.uncorrected());
+    expect(merged.sent).toBe(3000);
+  });
+});
+
+function scenario(target: string, rate: number): LoadScenario {
+  return {
+    name: 'workers-test',
+    seed: 11,
+    duration: 60,
+    users: {
+      population: 1000,
+      arrivals: { kind: 'poisson', rate },
+      journeys: { a: { weight: 2, steps: ['svc'] }, b: { weight: 1, steps: ['svc'] } },
+    },
+    services: {},
+    load: {
+      target,
+      allow: [],
+      tool: 'autocannon',
+      connections: 8,
+      maxRequests: 1_000_000,
+      maxDuration: 60,
+      profile: [{ kind: 'hold', rate, for: 1 }],
+      feeds: {},
+      requests: {
+        a: requestFlow('GET /a/{{user.id}}'),
+        b: requestFlow('GET /b/{{user.id}}'),
+      },
+    },
+  };
+}
+
+describe('--workers 2 (needs `npm run build`: worker threads run the compiled slice)', () => {
+  it('sends every scheduled request once, merges exactly, and repeats the same requests for the same seed and N', async () => {
+    const runs: string[][] = [];
+    for (let k = 0; k < 2; k++) {
+      const s = await startServer();
+      servers.push(s);
+      const o = await startLoad(scenario(s.url, 300), { workers: 2 }).outcome;
+      const j = o.result.journeys;
+      expect(j.a.count + j.b.count).toBe(300);
+      expect(s.seen.length).toBe(300);
+      expect(o.result.generator?.workers).toBe(2);
+      expect(o.result.generator?.intended).toBe(300);
+      // The merged timeline has the closed seconds of the longest thread.
+      expect(o.result.timeline!.t.length).toBe(Math.floor(o.result.window.end));
+      runs.push(s.seen.map((x) => x.url).sort());
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    // Slices render from different seeds: not two copies of one sequence.
+    expect(new Set(runs[0]).size).toBeGreaterThan(200);
+  });
+
+  it('stops all threads within 2 s and keeps a partial result', async () => {
+    const s = await startServer();
+    servers.push(s);
+    const sc = scenario(s.url, 100);
+    sc.load!.profile = [{ kind: 'hold', rate: 100, for: 20 }];
+    const run = startLoad(sc, { workers: 2 });
+    // Threads load the driver (and faker) before they start: wait for measurements to flow.
+    await new Promise<void>((r) => run.on('snapshot', (x) => x.completed > 30 && r()));
+    const t0 = performance.now();
+    run.stop();
+    const r = await run.result;
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(r.partial).toBe(true);
+    expect(r.journeys.a.count + r.journeys.b.count).toBeGreaterThan(20);
+  });
+});
