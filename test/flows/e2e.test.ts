@@ -22,12 +22,16 @@ describe('flows end to end (backline load against a loopback API)', () => {
       const out = join(tmp, 'pass');
       const r = await backlineAsync([
         'load',
+        '--allow-late',
         scenarioFile('pass', flowScenario(s.url)),
         '--out',
         out,
         '--json',
       ]);
-      expect(r.stderr).not.toMatch(/warning|error/i);
+      // A late generator on a busy machine only warns (--allow-late); nothing else may.
+      expect(r.stderr.replace(/^backline: warning: the load generator.*$/m, '')).not.toMatch(
+        /warning|error/i,
+      );
       expect(r.code).toBe(0);
       const result = JSON.parse(r.stdout);
       const play = result.journeys.play;
@@ -60,7 +64,7 @@ describe('flows end to end (backline load against a loopback API)', () => {
     const s = await startFlowServer();
     try {
       const text = flowScenario(s.url, { playCheck: 'status: 200, body: contains "not there"' });
-      const r = await backlineAsync(['load', scenarioFile('flip', text), '--json']);
+      const r = await backlineAsync(['load', scenarioFile('flip', text), '--json', '--allow-late']);
       expect(r.code).toBe(1);
       const result = JSON.parse(r.stdout);
       expect(result.journeys.play.errors).toEqual({ 'check:body': 40 });
