@@ -56,10 +56,11 @@ describe('a budget over a journey with no samples', () => {
     expect(out.failed).toEqual(['no requests completed for journey play']);
   });
 
-  it('fails merge of the saved result with exit 3', () => {
-    const sim = backline(['sim', file, '--no-history', '--json']);
-    const saved = join(tmp, 'sim.json');
-    writeFileSync(saved, sim.stdout);
+  it('fails merge of a runner result with exit 3', () => {
+    // merge combines load runners: the simulated result stands in for one (same RunResult shape).
+    const sim = JSON.parse(backline(['sim', file, '--no-history', '--json']).stdout);
+    const saved = join(tmp, 'runner.json');
+    writeFileSync(saved, JSON.stringify({ ...sim, kind: 'load' }));
     const r = backline(['merge', saved, '--scenario', file]);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('no requests completed for journey play');
