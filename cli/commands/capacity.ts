@@ -5,6 +5,7 @@
  * reports the answer as the interval between the highest passing and the lowest failing rate, and
  * shows the analytic first estimate (M/M/c per station) beside it.
  */
+import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { evaluateBudgets, holds } from '../../results/budgets.js';
 import { UsageError } from '../../results/errors.js';
@@ -28,6 +29,7 @@ export interface CapacityCommandOptions {
   journeyRateKey: string;
   tolerance: string;
   maxRuns: string;
+  quick?: boolean;
 }
 
 /** One simulated probe of the search. */
@@ -36,6 +38,15 @@ export interface Probe {
   /** The budget metric measured (ms, 0..1 or /s), per budget. */
   values: number[];
   pass: boolean;
+}
+
+/** Where the search stands after a probe. */
+export interface CapacityProgress {
+  done: number;
+  /** Probes still expected (bisection steps to the tolerance, bounded by --max-runs). */
+  left: number;
+  etaSeconds: number;
+  interval: [number, number];
 }
 
 /** What `capacity --json` prints. */
@@ -104,22 +115,38 @@ export function findCapacity(
     replications?: number;
     tolerance?: number;
     maxRuns?: number;
-    onProbe?: (p: Probe) => void;
+    /** Shorter runs (a quarter of the duration, at least 3 warm-ups, covering every fault) and one replication. */
+    quick?: boolean;
+    onProbe?: (p: Probe, progress: CapacityProgress) => void;
   },
 ): CapacityResult {
-  const sets = opts.set ?? [];
   const key = opts.key ?? 'users.arrivals';
-  const base = loadScenario(arg, sets);
-  if (opts.budgets.length === 0)
+  const given = loadScenario(arg, opts.set ?? []);
+  // Never cut a fault short: a capacity without the scenario's faults answers another question.
+  const faultEnd = Math.max(0, ...(given.faults ?? []).map((f) => f.at + f.for));
+  const quickDuration = Math.max(given.duration / 4, given.warmup * 3, faultEnd, 1);
+  const sets =
+    opts.quick && quickDuration < given.duration
+      ? [...(opts.set ?? []), `duration=${formatNumber(quickDuration)}s`]
+      : (opts.set ?? []);
+  const base = opts.quick ? loadScenario(arg, sets) : given;
+  // Without --budget: the scenario's own journey and service budgets.
+  const exprs = opts.budgets.length
+    ? opts.budgets
+    : base.budgets.filter((b) => b.kind === 'journey' || b.kind === 'service').map((b) => b.expr);
+  if (exprs.length === 0)
     throw new UsageError('capacity needs a `--budget` such as `play.p99 < 400ms`');
-  const budgets = opts.budgets.map((e) => parseBudget(e, base));
+  const budgets = exprs.map((e) => parseBudget(e, base));
   const seed = opts.seed ?? base.seed;
-  const replications = opts.replications ?? Math.max(3, base.replications);
-  const tolerance = opts.tolerance ?? 0.02;
-  const maxRuns = opts.maxRuns ?? 16;
+  const replications = opts.replications ?? (opts.quick ? 1 : Math.max(3, base.replications));
+  const tolerance = Math.max(opts.tolerance ?? 0.02, opts.quick ? 0.05 : 0);
+  const maxRuns = Math.min(opts.maxRuns ?? 16, opts.quick ? 8 : Number.POSITIVE_INFINITY);
   const analytic = budgets.map((b) => estimateCapacity(base, b));
 
   const probes: Probe[] = [];
+  let lo = 0;
+  let hi = Number.POSITIVE_INFINITY;
+  const t0 = performance.now();
   const probe = (rate: number): boolean => {
     const s = loadScenario(arg, [...sets, `${key}=${rateValue(key, rate)}`]);
     const r = simulateSync(s, { seed, replications });
@@ -127,7 +154,14 @@ export function findCapacity(
     const pass = budgets.every((b, i) => !Number.isNaN(values[i]) && holds(values[i], b.op, b.limit));
     const p = { rate, values, pass };
     probes.push(p);
-    opts.onProbe?.(p);
+    if (pass) lo = Math.max(lo, rate);
+    else hi = Math.min(hi, rate);
+    // Bisection halves the interval per probe; before both ends are known, assume 3 more.
+    const bisections =
+      lo > 0 && Number.isFinite(hi) ? Math.max(0, Math.ceil(Math.log2((hi - lo) / lo / tolerance))) : 3;
+    const left = Math.min(maxRuns - probes.length, bisections);
+    const perProbe = (performance.now() - t0) / 1000 / probes.length;
+    opts.onProbe?.(p, { done: probes.length, left, etaSeconds: left * perProbe, interval: [lo, hi] });
     return pass;
   };
 
@@ -135,8 +169,6 @@ export function findCapacity(
   const first = Math.min(...analytic.map((a) => a.rate));
   const baseRate = base.users.arrivals.kind === 'poisson' ? base.users.arrivals.rate : 1;
   let x = Number.isFinite(first) && first > 0 ? first : baseRate;
-  let lo = 0;
-  let hi = Number.POSITIVE_INFINITY;
   if (probe(x)) {
     lo = x;
     while (probes.length < maxRuns && !Number.isFinite(hi)) {
@@ -222,11 +254,12 @@ export async function capacityCommand(arg: string, opts: CapacityCommandOptions)
     replications: intOption('replications', opts.replications, 1),
     tolerance,
     maxRuns: intOption('max-runs', opts.maxRuns, 2),
+    quick: opts.quick,
     onProbe: opts.json
       ? undefined
-      : (p) =>
+      : (p, g) =>
           process.stderr.write(
-            `probe ${rate(p.rate)}: ${p.values.map((v) => formatNumber(Number(v.toPrecision(4)))).join(', ')} ${p.pass ? 'pass' : 'fail'}\n`,
+            `probe ${g.done} ${rate(p.rate)}: ${p.values.map((v) => formatNumber(Number(v.toPrecision(4)))).join(', ')} ${p.pass ? 'pass' : 'fail'} · interval [${rate(g.interval[0])}, ${rate(g.interval[1])}] · about ${g.left} more, ~${Math.ceil(g.etaSeconds)} s left\n`,
           ),
   });
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatCapacity(result));
@@ -250,6 +283,7 @@ export function register(program: Command): void {
     .option('--journey-rate-key <key>', 'the --set key that holds the arrival process', 'users.arrivals')
     .option('--tolerance <share>', 'stop when the interval is this narrow, relative', '2%')
     .option('--max-runs <n>', 'at most this many probes', '16')
+    .option('--quick', 'shorter runs (¼ of the duration, never cutting a fault), 1 replication, 5 % tolerance, at most 8 probes')
     .option('--json', 'print the result as JSON')
     .option('--seed <n>', 'master seed (overrides the scenario)')
     .option('--replications <n>', 'replications per probe (default: the scenario’s, at least 3)')
