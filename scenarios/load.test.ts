@@ -349,7 +349,10 @@ describe('overrides (--set)', () => {
 
 describe('loadScenario', () => {
   it('loads the catalog M/M/c case by name', () => {
-    expect(loadScenario('mmc')).toEqual({
+    // Its `load` section (a two-step flow for the twin) is checked in test/flows.
+    const { load, ...mmc } = loadScenario('mmc');
+    expect(load?.requests.req.map((step) => step.kind)).toEqual(['request', 'request']);
+    expect(mmc).toEqual({
       name: 'mmc',
       about: 'M/M/4 queue at 80 % load (λ=3.2/s, μ=1/s); Erlang-C gives W = 1.745541 s.',
       seed: 1,
