@@ -32,7 +32,16 @@ function startLoad(): Promise<{
 }> {
   const child = spawn(
     process.execPath,
-    [`${ROOT}dist/cli/main.js`, 'load', fixture, '--twin', '--duration', '20s', '--no-dashboard'],
+    [
+      `${ROOT}dist/cli/main.js`,
+      'load',
+      fixture,
+      '--twin',
+      '--duration',
+      '20s',
+      '--no-dashboard',
+      '--allow-late',
+    ],
     { cwd: ROOT, env: { ...process.env, CI: 'true' } },
   );
   const out = { stdout: '', stderr: '' };
