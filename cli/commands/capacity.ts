@@ -134,8 +134,7 @@ export function findCapacity(
   const exprs = opts.budgets.length
     ? opts.budgets
     : base.budgets.filter((b) => b.kind === 'journey' || b.kind === 'service').map((b) => b.expr);
-  if (exprs.length === 0)
-    throw new UsageError('capacity needs a `--budget` such as `play.p99 < 400ms`');
+  if (exprs.length === 0) throw new UsageError('capacity needs a `--budget` such as `play.p99 < 400ms`');
   const budgets = exprs.map((e) => parseBudget(e, base));
   const seed = opts.seed ?? base.seed;
   const replications = opts.replications ?? (opts.quick ? 1 : Math.max(3, base.replications));
@@ -283,7 +282,10 @@ export function register(program: Command): void {
     .option('--journey-rate-key <key>', 'the --set key that holds the arrival process', 'users.arrivals')
     .option('--tolerance <share>', 'stop when the interval is this narrow, relative', '2%')
     .option('--max-runs <n>', 'at most this many probes', '16')
-    .option('--quick', 'shorter runs (¼ of the duration, never cutting a fault), 1 replication, 5 % tolerance, at most 8 probes')
+    .option(
+      '--quick',
+      'shorter runs (¼ of the duration, never cutting a fault), 1 replication, 5 % tolerance, at most 8 probes',
+    )
     .option('--json', 'print the result as JSON')
     .option('--seed <n>', 'master seed (overrides the scenario)')
     .option('--replications <n>', 'replications per probe (default: the scenario’s, at least 3)')
