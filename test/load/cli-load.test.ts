@@ -76,7 +76,19 @@ describe('backline k6 and merge', () => {
     const script = k6Script(loadScenario(scenario));
     expect(script).toContain("import http from 'k6/http';");
     const file = join(tmp, 'testrun.yaml');
-    const r = await backlineAsync(['k6', scenario, '--operator', '--parallelism', '3', '--out', file]);
+    const r = await backlineAsync([
+      'k6',
+      scenario,
+      '--operator',
+      '--target',
+      'http://gateway.staging.svc',
+      '--results-pvc',
+      'results',
+      '--parallelism',
+      '3',
+      '--out',
+      file,
+    ]);
     expect(r.code).toBe(0);
     const [cm, tr] = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS());
     expect(tr.spec.parallelism).toBe(3);
@@ -103,7 +115,7 @@ describe('backline k6 and merge', () => {
       '--json',
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^k6-points-a\.ndjson:157 {2}not JSON/);
+    expect(r.stderr).toMatch(/^\S*k6-points-a\.ndjson:157 {2}not JSON/);
     const result = JSON.parse(r.stdout);
     expect(result.journeys.play.count).toBe(104);
     expect(result.budgets.map((b: { pass: boolean }) => b.pass)).toEqual([true, false]); // p99 < 5s passes, errors < 0.5 % fails

@@ -107,8 +107,9 @@ describe('open-model engine', () => {
     ).outcome;
     const g = o.result.generator!;
     // One connection at 200 ms each serves ~5 of 100; the rest wait past their 300 ms deadline.
-    // (Some get a connection late and then time out on it: sent, and failed as `timeout`.)
-    expect(g.dropped).toBeGreaterThan(50);
+    // (Some get a connection late and then time out on it: sent, and failed as `timeout`; about
+    // half of the 100 go each way on an idle machine — 49/51 and 50/50 measured.)
+    expect(g.dropped).toBeGreaterThan(35);
     expect(g.sent + g.dropped).toBe(100);
     expect(o.result.journeys.req.errors.timeout ?? 0).toBeLessThanOrEqual(g.sent);
     // The last one may be cut by its deadline before the server read it.
