@@ -52,7 +52,7 @@ describe('load dashboard on a real load', () => {
     expect(live).toMatch(
       new RegExp(`\\d+\\.\\d/50\\.0 req/s  ${last.sent} sent  ${last.inFlight} in flight`),
     );
-    expect(live).toMatch(/play\s+\d+\.\d+\s+\S+ms\s+\S+s?\s+0\.0%\s+✓ pass/);
+    expect(live).toMatch(/play\s+\d+\.\d+\s+\S+(?:us|ms|s)\s+\S+s?\s+0\.0%\s+✓ pass/);
 
     // As `backline load` does before its last frame.
     o.result.budgets = evaluateLoadBudgets(o.result, scenario.budgets);

@@ -72,6 +72,15 @@ async function overheadMs(): Promise<number> {
  * run, since other test files share the CPU). Says what it measured when it is not.
  */
 async function quiet(when: string): Promise<boolean> {
+  // In a full CI run other test files start mid-comparison on the same two cores (a clean CI run
+  // measured region-failover's p99 17 % slow after both probes said quiet): judge only when asked.
+  if (process.env.CI && !process.env.BACKLINE_TWIN_ACCURACY) {
+    console.warn(
+      `twin comparison skipped (${when}): CI=true runs test files in parallel; run it alone with ` +
+        'BACKLINE_TWIN_ACCURACY=1 npx vitest run test/load/twin-catalog.test.ts',
+    );
+    return false;
+  }
   const load = os.loadavg()[0];
   const cores = os.cpus().length;
   const overhead = load <= cores ? await overheadMs() : Number.NaN;
