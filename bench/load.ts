@@ -11,8 +11,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import { startLoad } from '../loadtests/autocannon/driver.js';
-import type { LoadScenario } from '../loadtests/shape.js';
-import { requestFlow } from '../scenarios/load-section.js';
+import { benchScenario } from './load-scenario.js';
 
 const SERVER = `
 const http = require('node:http');
@@ -29,34 +28,13 @@ async function startChild(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
-function scenario(url: string, rate: number, seconds: number): LoadScenario {
-  return {
-    name: 'bench-load',
-    seed: 1,
-    duration: seconds,
-    users: { arrivals: { kind: 'poisson', rate }, journeys: { req: { weight: 1, steps: ['svc'] } } },
-    services: {},
-    load: {
-      target: url,
-      allow: [],
-      tool: 'autocannon',
-      connections: 50,
-      maxRequests: 100_000_000,
-      maxDuration: 600,
-      feeds: {},
-      profile: [{ kind: 'hold', rate, for: seconds }],
-      requests: { req: requestFlow('GET /') },
-    },
-  };
-}
-
 async function raw(url: string, seconds: number): Promise<number> {
   const r = await autocannon({ url, connections: 50, duration: seconds });
   return r.requests.total / seconds;
 }
 
 async function ours(url: string, seconds: number): Promise<number> {
-  const o = await startLoad(scenario(url, 1, seconds), { mode: 'max', duration: seconds }).outcome;
+  const o = await startLoad(benchScenario(url, 1, seconds), { mode: 'max', duration: seconds }).outcome;
   return o.result.journeys.req.count / o.result.window.end;
 }
 
@@ -90,7 +68,7 @@ export async function benchLoad(seconds = 2): Promise<Record<string, unknown>> {
     const ourRate = median(ourRates);
     // The open model at 1.2× the raw rate: how much of it the scheduler can actually start and finish.
     const offered = Math.round(rawRate * 1.2);
-    const open = await startLoad(scenario(url, offered, seconds), { timeout: 5 }).outcome;
+    const open = await startLoad(benchScenario(url, offered, seconds), { timeout: 5 }).outcome;
     const openRate = open.sent / Math.max(seconds, open.result.window.end);
     const round = (x: number) => Math.round(x);
     return {
