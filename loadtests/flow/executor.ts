@@ -28,15 +28,19 @@ export function flowExecutor(setup: FlowSetup, ctx: ExecutorContext, host: strin
     warmup: ctx.collector.warmup,
   });
   const open = ctx.plan.schedule.kind === 'open';
-  const start: StartJourney = async (journey, user, intendedMs) => {
-    ctx.collector.sent++;
-    const o = await run.executor.startJourney(journey, open ? undefined : user, intendedMs);
-    if (ctx.stopped()) return;
-    ctx.monitor.sent++;
-    const intended = intendedMs / 1000;
-    const done = o.endMs / 1000;
-    if (o.ok) ctx.collector.ok(journey, intended, intended, done);
-    else ctx.collector.fail(journey, o.cause ?? 'error', done, intended);
-  };
+  // One promise per journey (the scheduler's contract), none per step.
+  const start: StartJourney = (journey, user, intendedMs) =>
+    new Promise((resolve) => {
+      ctx.collector.sent++;
+      run.executor.begin(journey, open ? undefined : user, intendedMs, (o) => {
+        resolve();
+        if (ctx.stopped()) return;
+        ctx.monitor.sent++;
+        const intended = intendedMs / 1000;
+        const done = o.endMs / 1000;
+        if (o.ok) ctx.collector.ok(journey, intended, intended, done);
+        else ctx.collector.fail(journey, o.cause ?? 'error', done, intended);
+      });
+    });
   return { start, run, stop: () => abort.abort() };
 }

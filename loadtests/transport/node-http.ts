@@ -12,6 +12,8 @@ import { pinnedLookup } from './pin.js';
 import {
   type IncomingResponse,
   type OutgoingRequest,
+  promised,
+  type SendCallback,
   type SendOptions,
   type Transport,
   TransportError,
@@ -33,84 +35,94 @@ export function nodeHttpTransport(opts: TransportOptions): Transport {
   const live = new Set<http.ClientRequest>();
   let closed = false;
 
-  const send = (req: OutgoingRequest, so: SendOptions): Promise<IncomingResponse> =>
-    new Promise((resolve, reject) => {
-      if (closed) return reject(new TransportError('aborted', 'the transport is closed'));
-      try {
-        checkRequest(req);
-      } catch (e) {
-        return reject(e);
-      }
-      let sentAt = Number.NaN;
-      let settled = false;
-      const headers: Record<string, string | string[]> = {};
-      for (const [k, v] of req.headers) {
-        const cur = headers[k];
-        headers[k] = cur === undefined ? v : Array.isArray(cur) ? [...cur, v] : [cur, v];
-      }
-      const r = (tls ? https : http).request({
-        agent,
-        protocol: opts.url.protocol,
-        hostname: opts.url.hostname,
-        port: opts.url.port,
-        method: req.method,
-        path: prefix + req.path,
-        headers,
+  const request = (req: OutgoingRequest, so: SendOptions, reply: SendCallback): void => {
+    const reject = (e: unknown) =>
+      reply(e instanceof TransportError ? e : new TransportError('error', String(e)), null);
+    const resolve = (res: IncomingResponse) => reply(null, res);
+    if (closed) {
+      reject(new TransportError('aborted', 'the transport is closed'));
+      return;
+    }
+    try {
+      checkRequest(req);
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    let sentAt = Number.NaN;
+    let settled = false;
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of req.headers) {
+      const cur = headers[k];
+      headers[k] = cur === undefined ? v : Array.isArray(cur) ? [...cur, v] : [cur, v];
+    }
+    const r = (tls ? https : http).request({
+      agent,
+      protocol: opts.url.protocol,
+      hostname: opts.url.hostname,
+      port: opts.url.port,
+      method: req.method,
+      path: prefix + req.path,
+      headers,
+    });
+    live.add(r);
+    const fail = (reason: string, message: string) => {
+      if (settled) return;
+      settled = true;
+      done();
+      r.destroy();
+      reject(new TransportError(reason, message));
+    };
+    const timer = setTimeout(
+      () => fail('timeout', `no complete answer within ${so.timeoutMs} ms`),
+      so.timeoutMs,
+    );
+    const onAbort = () => fail('aborted', 'aborted');
+    so.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      so.signal?.removeEventListener('abort', onAbort);
+      live.delete(r);
+    };
+    if (so.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    r.on('socket', () => {
+      sentAt = performance.now();
+    });
+    r.on('error', (e) => fail(causeOf(e), (e as Error).message));
+    r.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+        if (bytes > so.maxBodyBytes) return fail('body_too_large', `body over ${so.maxBodyBytes} bytes`);
+        if (so.keepBody) chunks.push(c);
       });
-      live.add(r);
-      const fail = (reason: string, message: string) => {
+      res.on('error', (e) => fail(causeOf(e), e.message));
+      res.on('end', () => {
         if (settled) return;
         settled = true;
         done();
-        r.destroy();
-        reject(new TransportError(reason, message));
-      };
-      const timer = setTimeout(
-        () => fail('timeout', `no complete answer within ${so.timeoutMs} ms`),
-        so.timeoutMs,
-      );
-      const onAbort = () => fail('aborted', 'aborted');
-      so.signal?.addEventListener('abort', onAbort, { once: true });
-      const done = () => {
-        clearTimeout(timer);
-        so.signal?.removeEventListener('abort', onAbort);
-        live.delete(r);
-      };
-      if (so.signal?.aborted) return onAbort();
-      r.on('socket', () => {
-        sentAt = performance.now();
-      });
-      r.on('error', (e) => fail(causeOf(e), (e as Error).message));
-      r.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let bytes = 0;
-        res.on('data', (c: Buffer) => {
-          bytes += c.length;
-          if (bytes > so.maxBodyBytes) return fail('body_too_large', `body over ${so.maxBodyBytes} bytes`);
-          if (so.keepBody) chunks.push(c);
-        });
-        res.on('error', (e) => fail(causeOf(e), e.message));
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          done();
-          const h: Record<string, string | string[]> = {};
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = v;
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: h,
-            ...(so.keepBody ? { body: Buffer.concat(chunks) } : {}),
-            bytes,
-            sentAt,
-            endedAt: performance.now(),
-          });
+        const h: Record<string, string | string[]> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = v;
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: h,
+          ...(so.keepBody ? { body: Buffer.concat(chunks) } : {}),
+          bytes,
+          sentAt,
+          endedAt: performance.now(),
         });
       });
-      r.end(req.body);
     });
+    r.end(req.body);
+  };
 
   return {
-    send,
+    send: promised(request),
+    request,
     close: async () => {
       closed = true;
       for (const r of live) r.destroy(Object.assign(new Error('aborted'), { code: 'ABORTED' }));

@@ -72,16 +72,7 @@ export class ResponseParser {
 
   /** Headers, lower-cased names, repeated ones as arrays (parsed on demand). */
   headers(): Record<string, string | string[]> {
-    const out: Record<string, string | string[]> = Object.create(null);
-    for (const line of this.head.split('\r\n')) {
-      const c = line.indexOf(':');
-      if (c <= 0) continue;
-      const k = line.slice(0, c).trim().toLowerCase();
-      const v = line.slice(c + 1).trim();
-      const cur = out[k];
-      out[k] = cur === undefined ? v : Array.isArray(cur) ? [...cur, v] : [cur, v];
-    }
-    return out;
+    return parseHeaders(this.head);
   }
 
   /** The connection ended: completes a body delimited by close, fails anything else. */
@@ -236,4 +227,18 @@ export class ResponseParser {
     }
     return true;
   }
+}
+
+/** Header lines (after the status line) as lower-cased names, repeated ones as arrays. */
+export function parseHeaders(head: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (const line of head.split('\r\n')) {
+    const c = line.indexOf(':');
+    if (c <= 0) continue;
+    const k = line.slice(0, c).trim().toLowerCase();
+    const v = line.slice(c + 1).trim();
+    const cur = out[k];
+    out[k] = cur === undefined ? v : Array.isArray(cur) ? [...cur, v] : [cur, v];
+  }
+  return out;
 }

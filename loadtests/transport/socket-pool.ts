@@ -11,10 +11,12 @@ import tls from 'node:tls';
 import { causeOf } from '../collector.js';
 import { DEFAULT_MAX_PENDING, type TransportOptions } from './options.js';
 import { pinnedLookup } from './pin.js';
-import { ResponseParser } from './response-parser.js';
+import { parseHeaders, ResponseParser } from './response-parser.js';
 import {
   type IncomingResponse,
   type OutgoingRequest,
+  promised,
+  type SendCallback,
   type SendOptions,
   type Transport,
   TransportError,
@@ -161,42 +163,41 @@ export class SocketPool implements Transport {
     else this.queue.push(ex);
   }
 
-  send(req: OutgoingRequest, so: SendOptions): Promise<IncomingResponse> {
-    return new Promise((resolve, reject) => {
-      let bytes: Buffer;
-      try {
-        bytes = this.prepare(req);
-      } catch (e) {
-        return reject(e);
-      }
-      const ex: Exchange = {
-        bytes,
-        noBody: req.method === 'HEAD',
-        keepBody: so.keepBody,
-        maxBodyBytes: so.maxBodyBytes,
-        deadline: performance.now() + so.timeoutMs,
-        sentAt: Number.NaN,
-        cb: (cause, p, e, message) => {
-          so.signal?.removeEventListener('abort', onAbort);
-          if (cause !== null || !p)
-            return reject(new TransportError(cause ?? 'error', message ?? String(cause)));
-          const body = so.keepBody ? p.body() : undefined;
-          const head = p.headers();
-          resolve({
-            status: p.status,
-            headers: head,
-            ...(body ? { body } : {}),
-            bytes: p.bytes,
-            sentAt: e.sentAt,
-            endedAt: performance.now(),
-          });
-        },
-      };
-      const onAbort = () => this.abort(ex);
-      if (so.signal?.aborted) return reject(new TransportError('aborted', 'aborted'));
-      so.signal?.addEventListener('abort', onAbort, { once: true });
-      this.dispatch(ex);
-    });
+  readonly send = promised((req, so, done) => this.request(req, so, done));
+
+  request(req: OutgoingRequest, so: SendOptions, done: SendCallback): void {
+    let bytes: Buffer;
+    try {
+      bytes = this.prepare(req);
+    } catch (e) {
+      done(e instanceof TransportError ? e : new TransportError('bad_request', String(e)), null);
+      return;
+    }
+    const signal = so.signal;
+    if (signal?.aborted) {
+      done(new TransportError('aborted', 'aborted'), null);
+      return;
+    }
+    const ex: Exchange = {
+      bytes,
+      noBody: req.method === 'HEAD',
+      keepBody: so.keepBody,
+      maxBodyBytes: so.maxBodyBytes,
+      deadline: performance.now() + so.timeoutMs,
+      sentAt: Number.NaN,
+      cb: (cause, p, e, message) => {
+        if (signal) signal.removeEventListener('abort', onAbort);
+        if (cause !== null || !p) done(new TransportError(cause ?? 'error', message ?? String(cause)), null);
+        else
+          done(
+            null,
+            new PoolResponse(p.status, p.head, p.bytes, e.sentAt, so.keepBody ? p.body() : undefined),
+          );
+      },
+    };
+    const onAbort = () => this.abort(ex);
+    if (signal) signal.addEventListener('abort', onAbort, { once: true });
+    this.dispatch(ex);
   }
 
   /** Fails `ex` with `aborted` wherever it is (queued or on a connection). */
@@ -284,6 +285,25 @@ export class SocketPool implements Transport {
       ex.cb('timeout', null, ex, 'no connection became free before the deadline');
     }
     this.compact();
+  }
+}
+
+/** A response whose headers are parsed only when read: most flow steps never read them. */
+class PoolResponse implements IncomingResponse {
+  readonly endedAt = performance.now();
+  private parsed: Record<string, string | string[]> | undefined;
+
+  constructor(
+    readonly status: number,
+    private readonly head: string,
+    readonly bytes: number,
+    readonly sentAt: number,
+    readonly body: Uint8Array | undefined,
+  ) {}
+
+  get headers(): Record<string, string | string[]> {
+    this.parsed ??= parseHeaders(this.head);
+    return this.parsed;
   }
 }
 
