@@ -19,7 +19,7 @@ import { buildPlan, expectedArrivals, type PlanOptions, type RequestPlan, rateAt
 import { assertReachable } from '../reachable.js';
 import { checkTarget } from '../safety.js';
 import type { LoadScenario } from '../shape.js';
-import { openTransport } from '../transport/open.js';
+import { openTransport, type TransportKind } from '../transport/open.js';
 import { createExecutor, type ExecutorContext, MAX_BODY_BYTES } from './executor.js';
 import { GeneratorMonitor, generatorResult } from './generator.js';
 import { runMax } from './max.js';
@@ -42,6 +42,8 @@ export interface LoadOptions extends PlanOptions {
   ca?: string | Buffer;
   /** Response bodies longer than this fail with `body_too_large` (default 64 MiB, counted, not kept). */
   maxBodyBytes?: number;
+  /** The open/closed model's transport (default: the raw-socket pool; the bench compares them). */
+  transport?: TransportKind;
 }
 
 /** What a finished load run hands back besides the RunResult. */
@@ -142,7 +144,10 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
       });
     } else {
       const timeout = opts.timeout ?? 10;
-      const transport = openTransport({ url, addresses, connections: plan.connections, ca: opts.ca });
+      const transport = openTransport(
+        { url, addresses, connections: plan.connections, ca: opts.ca },
+        opts.transport,
+      );
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       let ended = false;

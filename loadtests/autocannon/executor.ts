@@ -90,24 +90,16 @@ function singleRequest(ctx: ExecutorContext): StartJourney {
   return (journey, _user, intendedMs) => {
     const dispatchMs = performance.now() - ctx.t0;
     ctx.collector.sent++;
-    if (!pool) {
-      return transport.send(toOutgoing(journey), opts).then(
-        (res) => book(ctx, journey, intendedMs, dispatchMs, res.sentAt, res.status, null),
-        (e: unknown) => {
-          const cause = e instanceof TransportError ? e.reason : 'error';
-          // node:http does not say whether a timed-out request was written; count it as sent.
-          book(
-            ctx,
-            journey,
-            intendedMs,
-            dispatchMs,
-            cause === 'bad_request' ? Number.NaN : dispatchMs + ctx.t0,
-            0,
-            cause,
-          );
-        },
+    if (!pool)
+      return new Promise<void>((resolve) =>
+        transport.request(toOutgoing(journey), opts, (err, res) => {
+          const cause = err ? err.reason : null;
+          // undici and node:http do not say whether a timed-out request was written: count it sent.
+          const sentAt = res ? res.sentAt : cause === 'bad_request' ? Number.NaN : dispatchMs + ctx.t0;
+          book(ctx, journey, intendedMs, dispatchMs, sentAt, res?.status ?? 0, cause);
+          resolve();
+        }),
       );
-    }
     return new Promise<void>((resolve) => {
       let bytes = constant[journey] ? cache[journey] : undefined;
       if (!bytes) {

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { LoadCollector } from '../collector.js';
 import { buildPlan, type PlanOptions, type RequestPlan } from '../plan.js';
 import type { LoadScenario } from '../shape.js';
-import { openTransport } from '../transport/open.js';
+import { openTransport, type TransportKind } from '../transport/open.js';
 import type { Transport } from '../transport/transport.js';
 import { createExecutor, MAX_BODY_BYTES } from './executor.js';
 import { GeneratorMonitor } from './generator.js';
@@ -19,6 +19,7 @@ export interface SliceOptions extends PlanOptions {
   warmup?: number;
   maxBodyBytes?: number;
   ca?: string;
+  transport?: TransportKind;
 }
 
 /** What defines a slice. */
@@ -72,12 +73,15 @@ export function prepareSlice(args: SliceArgs): Slice {
     monitor,
     stop,
     run: async (t0, onTick) => {
-      transport = openTransport({
-        url: new URL(args.url),
-        addresses: args.addresses,
-        connections,
-        ca: opts.ca,
-      });
+      transport = openTransport(
+        {
+          url: new URL(args.url),
+          addresses: args.addresses,
+          connections,
+          ca: opts.ca,
+        },
+        opts.transport,
+      );
       const start = createExecutor({
         plan,
         transport,

@@ -155,6 +155,7 @@ export function runWorkerSlices(
     warmup: opts.warmup,
     maxBodyBytes: opts.maxBodyBytes,
     ca: opts.ca === undefined ? undefined : String(opts.ca),
+    transport: opts.transport,
   };
   const h = runWorkers({ scenario, opts: sliceOpts, ...target }, count, (live, gens, t) => {
     const snap = LoadCollector.merged(

@@ -6,9 +6,17 @@ import { nodeHttpTransport } from './node-http.js';
 import type { TransportOptions } from './options.js';
 import { socketTransport } from './socket-pool.js';
 import type { Transport } from './transport.js';
+import { undiciTransport } from './undici.js';
 
-/** Implementations by name; `socket` is the raw-socket pool, `node` node:http keep-alive agents. */
-export const TRANSPORTS = { socket: socketTransport, node: nodeHttpTransport } as const;
+/**
+ * Implementations by name: `socket` the raw-socket pool, `undici` undici's Pool, `node` node:http
+ * keep-alive agents.
+ */
+export const TRANSPORTS = {
+  socket: socketTransport,
+  undici: undiciTransport,
+  node: nodeHttpTransport,
+} as const;
 
 /** Names of the implementations. */
 export type TransportKind = keyof typeof TRANSPORTS;

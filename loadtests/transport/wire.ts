@@ -29,7 +29,11 @@ function bad(why: string): TransportError {
 }
 
 /** Headers the transport sets itself; a request's own copies are dropped so they cannot conflict. */
-const OWN = new Set(['content-length', 'transfer-encoding', 'connection']);
+export const OWN_HEADERS: ReadonlySet<string> = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+]);
 
 /**
  * The request head and body as one buffer (HTTP/1.1, keep-alive), after {@link checkRequest}.
@@ -47,7 +51,7 @@ export function requestBytes(req: OutgoingRequest, host: string, prefix: string)
   let hasHost = false;
   for (const [name, value] of req.headers) {
     const lower = name.toLowerCase();
-    if (OWN.has(lower)) continue;
+    if (OWN_HEADERS.has(lower)) continue;
     if (lower === 'host') hasHost = true;
     head += `${name}: ${value}\r\n`;
   }

@@ -15,11 +15,13 @@ import type { TransportOptions } from '../../loadtests/transport/options.js';
 import { pinnedLookup } from '../../loadtests/transport/pin.js';
 import { socketTransport } from '../../loadtests/transport/socket-pool.js';
 import type { SendOptions, Transport } from '../../loadtests/transport/transport.js';
+import { undiciTransport } from '../../loadtests/transport/undici.js';
 import { startServer, type TestServer } from './servers.js';
 
 const IMPLS: [string, (o: TransportOptions) => Transport][] = [
   ['raw socket', socketTransport],
   ['node:http', nodeHttpTransport],
+  ['undici', undiciTransport],
 ];
 
 const SO: SendOptions = { keepBody: true, maxBodyBytes: 1 << 20, timeoutMs: 2000 };
