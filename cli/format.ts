@@ -61,8 +61,9 @@ export function formatSummary(r: RunResult): string {
         'rejected',
         'retries',
         'timeouts',
-        'shed',
-        'breaker opens',
+        'breaker_open',
+        'expired',
+        'breaker trips',
       ],
     ];
     const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US');
@@ -79,7 +80,8 @@ export function formatSummary(r: RunResult): string {
         n(s.rejected),
         n(s.retries),
         n(s.timeouts),
-        n(s.shed),
+        n(s.breakerOpen),
+        n(s.expired),
         n(s.breaker?.filter(([, state]) => state === 'open').length),
       ]);
     }

@@ -59,7 +59,7 @@ export function prometheusRegistry(state: MetricsState, run: RunLabels): Registr
   });
   new Counter({
     name: 'backline_request_errors_total',
-    help: 'Failed journeys by cause: status_<code>, timeout, refused, reset, rejected, ...',
+    help: 'Failed journeys by cause: status_<code>, timeout, refused, reset, rejected, breaker_open, ...',
     labelNames: ['journey', 'cause'],
     registers,
     collect() {

@@ -81,6 +81,23 @@ describe('evaluateBudgets without intervals', () => {
     ]);
   });
 
+  it('reads queue-full rejections, breaker fail-fasts and expired requests as separate service counts', () => {
+    const base = result();
+    const gateway = { ...base.services!.gateway, breakerOpen: 40, expired: 5 };
+    const r = evaluateBudgets(result({ services: { ...base.services, gateway } }), [
+      spec('gateway.rejected < 20', 'gateway', 'rejected', '<', 20, 'service'),
+      spec('gateway.breaker_open < 10', 'gateway', 'breaker_open', '<', 10, 'service'),
+      spec('gateway.expired < 10', 'gateway', 'expired', '<', 10, 'service'),
+      spec('auth.breaker_open < 1', 'auth', 'breaker_open', '<', 1, 'service'),
+    ]);
+    expect(r.map((b) => [b.value, b.pass])).toEqual([
+      [12, true],
+      [40, false],
+      [5, true],
+      [0, true],
+    ]);
+  });
+
   it('sums the priced services for `cost`', () => {
     expect(evaluateBudgets(result(), [spec('cost < 5', 'cost', 'cost', '<', 5)])).toEqual([
       { expr: 'cost < 5', value: 4.75, limit: 5, pass: true },

@@ -113,6 +113,10 @@ function service(r: RunResult, name: string, metric: string): Measured {
       return { value: s.queue, ci: s.ci?.queue };
     case 'rejected':
       return { value: s.rejected };
+    case 'breaker_open':
+      return { value: s.breakerOpen ?? 0 };
+    case 'expired':
+      return { value: s.expired ?? 0 };
     case 'cost':
       return s.cost === undefined
         ? missing(`no cost for \`${name}\`: it prices no replica-hour`)

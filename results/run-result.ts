@@ -11,7 +11,7 @@ export type Interval = [number, number];
 export interface JourneyResult {
   /** Finished journeys (successful and failed) in the measurement window. */
   count: number;
-  /** Failed journeys by cause (`rejected`, `timeout`, `status_503`…). */
+  /** Failed journeys by cause (`rejected`, `breaker_open`, `timeout`, `status_503`…). */
   errors: Record<string, number>;
   /** Failed share of `count` (0..1). */
   errorRate: number;
@@ -70,6 +70,7 @@ export interface ServiceResult {
   /** Mean requests waiting, over all replicas. */
   queue: number;
   served: number;
+  /** Requests turned away by a full waiting room (load shedding; cause `rejected`). */
   rejected: number;
   /** Retries sent by callers of this service. */
   retries?: number;
@@ -77,8 +78,10 @@ export interface ServiceResult {
   timeouts?: number;
   /** Hedged second copies sent to this service. */
   hedges?: number;
-  /** Requests shed (queue full) or failed fast by an open breaker. */
-  shed?: number;
+  /** Calls failed fast by this service's open circuit breaker, never sent (cause `breaker_open`). */
+  breakerOpen?: number;
+  /** Requests dropped unserved at the head of the queue because their deadline had passed. */
+  expired?: number;
   /** Breaker state changes in time order: `[seconds, 'open' | 'half-open' | 'closed']`. */
   breaker?: [number, 'open' | 'half-open' | 'closed'][];
   /** Replica count over time, `[seconds, replicas]` at each change (autoscaling, crashes). */

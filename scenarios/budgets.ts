@@ -21,7 +21,14 @@ export const METRICS: Record<SubjectKind, Record<string, MetricUnit>> = {
   journey: { ...LATENCY, errors: 'share', throughput: 'rate', checks: 'share' },
   /** A request step of a load flow: `play[get /v1/tracks].p99`. */
   step: { ...LATENCY, errors: 'share', checks: 'share' },
-  service: { utilization: 'share', queue: 'count', rejected: 'count', cost: 'money' },
+  service: {
+    utilization: 'share',
+    queue: 'count',
+    rejected: 'count',
+    breaker_open: 'count',
+    expired: 'count',
+    cost: 'money',
+  },
   store: { ...LATENCY, cv: 'count', unavailable: 'count' },
   stream: { 'lag.p99': 's', 'lag.mean': 's', 'lag.max': 's' },
   p2p: {

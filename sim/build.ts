@@ -215,12 +215,12 @@ function buildStations(scenario: Scenario, seed: number, replication: number): M
         utilization: svc.utilization(now),
         queue: svc.meanQueue(now),
         ...counts,
-        // What the topology engine reports of features the fast path does not run: none happened,
-        // and every rejection is a shed request (a full waiting room).
+        // What the topology engine reports of features the fast path does not run: none happened.
         retries: 0,
         timeouts: 0,
         hedges: 0,
-        shed: counts.rejected,
+        breakerOpen: 0,
+        expired: 0,
         replicasOverTime: [[0, svc.replicas.length]],
       };
     },

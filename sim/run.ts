@@ -292,7 +292,7 @@ export function combine(scenario: Scenario, outs: ReplicationOutput[], seed: num
     const cu = ci95(util);
     const cq = ci95(queue);
     if (cu && cq) r.ci = { utilization: roundPair(cu), queue: roundPair(cq) };
-    for (const key of ['retries', 'timeouts', 'hedges', 'shed'] as const) {
+    for (const key of ['retries', 'timeouts', 'hedges', 'breakerOpen', 'expired'] as const) {
       if (per[0][key] !== undefined) r[key] = per.reduce((a, s) => a + (s[key] ?? 0), 0);
     }
     // Time series cannot be averaged across replications without blurring them: the first

@@ -29,7 +29,7 @@ export interface CallCounters {
   retries: number;
   timeouts: number;
   hedges: number;
-  /** Calls failed fast by an open breaker. */
+  /** Calls failed fast by an open breaker (cause `breaker_open`). */
   breakerOpen: number;
 }
 
@@ -125,7 +125,7 @@ export class Caller {
       tries++;
       if (
         out.ok ||
-        out.cause === 'breaker' ||
+        out.cause === 'breaker_open' ||
         out.cause === 'deadline' ||
         (out.status >= 400 && out.status < 500)
       )
@@ -148,7 +148,7 @@ export class Caller {
     const br = this.breakers[s];
     if (br && !br.allow(this.now())) {
       this.counters[s].breakerOpen++;
-      return Promise.resolve({ ok: false, status: 503, cause: 'breaker' });
+      return Promise.resolve({ ok: false, status: 503, cause: 'breaker_open' });
     }
     if (first) this.retry[s]?.deposit();
     const main = this.attempt(s, route, from, ctx, timeout);

@@ -332,7 +332,8 @@ export class Twin {
         retries: c.retries,
         timeouts: c.timeouts,
         hedges: c.hedges,
-        shed: this.states[i].rejected + c.breakerOpen,
+        breakerOpen: c.breakerOpen,
+        expired: this.states[i].expired,
         ...(br
           ? {
               breaker: br.transitions.map(

@@ -50,10 +50,10 @@ export function servicesSection(r: RunResult): string {
       return `<tr><td>${esc(name)}</td><td>${esc(s.replicas)}</td><td>${esc(s.workers)}</td><td>${ciText(
         s.utilization * 100,
         s.ci ? [s.ci.utilization[0] * 100, s.ci.utilization[1] * 100] : undefined,
-      )} %</td><td>${ciText(s.queue, s.ci?.queue)}</td><td>${esc((s.served ?? 0).toLocaleString('en-US'))}</td><td>${esc((s.rejected ?? 0).toLocaleString('en-US'))}</td><td>${esc(s.retries ?? 0)}</td><td>${esc(s.timeouts ?? 0)}</td><td>${esc(s.shed ?? 0)}</td><td>${esc(opens)}</td><td>${s.cost !== undefined ? esc(fmt(s.cost)) : '–'}</td></tr>`;
+      )} %</td><td>${ciText(s.queue, s.ci?.queue)}</td><td>${esc((s.served ?? 0).toLocaleString('en-US'))}</td><td>${esc((s.rejected ?? 0).toLocaleString('en-US'))}</td><td>${esc(s.retries ?? 0)}</td><td>${esc(s.timeouts ?? 0)}</td><td>${esc(s.breakerOpen ?? 0)}</td><td>${esc(s.expired ?? 0)}</td><td>${esc(opens)}</td><td>${s.cost !== undefined ? esc(fmt(s.cost)) : '–'}</td></tr>`;
     })
     .join('');
-  return `<h2>Services</h2><table><thead><tr><th>service</th><th>replicas</th><th>workers</th><th>utilization</th><th>mean queue</th><th>served</th><th>rejected</th><th>retries</th><th>timeouts</th><th>shed</th><th>breaker opens</th><th>cost</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<h2>Services</h2><table><thead><tr><th>service</th><th>replicas</th><th>workers</th><th>utilization</th><th>mean queue</th><th>served</th><th>rejected</th><th>retries</th><th>timeouts</th><th>breaker_open</th><th>expired</th><th>breaker trips</th><th>cost</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** The injected faults with start and length (absent when there were none). */

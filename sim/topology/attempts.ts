@@ -34,7 +34,7 @@ import type { ServiceOptions } from './options.js';
 import { DRAINING, type ReplicaPool, UP } from './replicas.js';
 import type { Routes } from './routes.js';
 import type { Scaling } from './scaling.js';
-import { COUNTERS, REJECTED_COUNT, SERVED, type ServiceMeter, SHED } from './service-meter.js';
+import { COUNTERS, EXPIRED, REJECTED_COUNT, SERVED, type ServiceMeter } from './service-meter.js';
 import type { Tracer } from './tracer.js';
 
 /** Attempts at replicas, for one replication. */
@@ -147,7 +147,6 @@ export class Attempts {
       this.svcQueue.add(s, 1, now);
     } else {
       this.counters[s * COUNTERS + REJECTED_COUNT]++;
-      this.counters[s * COUNTERS + SHED]++;
       this.finish(a, REJECTED);
     }
   }
@@ -306,7 +305,7 @@ export class Attempts {
       if (f.deadline[id] <= now) {
         // Expired while waiting: dropped unserved; answered in an event of its own so this worker's
         // bookkeeping finishes before anyone reacts to the failure.
-        this.counters[s * COUNTERS + SHED]++;
+        this.counters[s * COUNTERS + EXPIRED]++;
         f.state[id] = NET_IN;
         this.kernel.schedule(0, this.hDropped, id);
         continue;

@@ -34,7 +34,7 @@ import { ATTEMPT, CALL, type Frames, VISIT } from './frames.js';
 import type { ServiceOptions } from './options.js';
 import type { Placement } from './placement.js';
 import { contentTargetOf, type Routes } from './routes.js';
-import { COUNTERS, HEDGES, RETRIES, SHED, TIMEOUTS } from './service-meter.js';
+import { BREAKER_OPEN, COUNTERS, HEDGES, RETRIES, TIMEOUTS } from './service-meter.js';
 import { TimeoutQueues } from './timeouts.js';
 import type { Tracer } from './tracer.js';
 
@@ -215,7 +215,7 @@ export class Calls {
     const s = this.routes.service[route];
     const br = this.breaker[s];
     if (br && !br.allow(now)) {
-      this.counters[s * COUNTERS + SHED]++;
+      this.counters[s * COUNTERS + BREAKER_OPEN]++;
       if (!hedge) this.tryFailed(c, BREAKER);
       return;
     }

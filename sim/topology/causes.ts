@@ -11,7 +11,7 @@ export const CAUSES = [
   'error',
   'crash',
   'unavailable',
-  'breaker',
+  'breaker_open',
   'deadline',
 ] as const;
 
@@ -25,7 +25,7 @@ export const ERROR = 3;
 export const CRASH = 4;
 /** No routable replica, or content with no source. */
 export const UNAVAILABLE = 5;
-/** The callee's breaker was open. */
+/** The callee's breaker was open: the caller failed the call fast without sending it. */
 export const BREAKER = 6;
 /** The end-to-end deadline passed. */
 export const DEADLINE = 7;

@@ -15,22 +15,26 @@ export interface ServiceCounters {
   retries: number;
   timeouts: number;
   hedges: number;
-  shed: number;
+  /** Calls failed fast by the callee's open breaker (never sent). */
+  breakerOpen: number;
+  /** Requests dropped unserved at the head of the queue because their deadline had passed. */
+  expired: number;
 }
 
 /** Counters per service in {@link ServiceMeter.counters}; the offsets follow. */
-export const COUNTERS = 6;
-/** Offsets of the counters in {@link ServiceMeter.counters}: `counters[s * COUNTERS + SHED]`. */
+export const COUNTERS = 7;
+/** Offsets of the counters in {@link ServiceMeter.counters}: `counters[s * COUNTERS + EXPIRED]`. */
 export const SERVED = 0;
 export const REJECTED_COUNT = 1;
 export const RETRIES = 2;
 export const TIMEOUTS = 3;
 export const HEDGES = 4;
-export const SHED = 5;
+export const BREAKER_OPEN = 5;
+export const EXPIRED = 6;
 
 /** Per-service and per-group measurements of one replication. */
 export class ServiceMeter {
-  /** {@link COUNTERS} per service: served rejected retries timeouts hedges shed (offsets above). */
+  /** {@link COUNTERS} per service: served rejected retries timeouts hedges breakerOpen expired (offsets above). */
   readonly counters: Float64Array;
   readonly busy: Integrals;
   readonly queue: Integrals;
@@ -157,7 +161,8 @@ export class ServiceMeter {
       retries: c[s * COUNTERS + RETRIES],
       timeouts: c[s * COUNTERS + TIMEOUTS],
       hedges: c[s * COUNTERS + HEDGES],
-      shed: c[s * COUNTERS + SHED],
+      breakerOpen: c[s * COUNTERS + BREAKER_OPEN],
+      expired: c[s * COUNTERS + EXPIRED],
     };
   }
 

@@ -82,7 +82,7 @@ describe('the complete twin', () => {
     const answers = await paced(100, 50, () => get(`${twin.endpoints.url}/journeys/home`));
     const recs = twin.services().recs;
     const causes = answers.map((a) => a.cause ?? 'ok');
-    expect(causes.filter((c) => c === 'breaker').length).toBeGreaterThan(10);
+    expect(causes.filter((c) => c === 'breaker_open').length).toBeGreaterThan(10);
     expect(causes.filter((c) => c === 'error').length).toBeGreaterThanOrEqual(5);
     // After the fault the breaker closed again and calls succeed.
     expect(causes.slice(-10)).toEqual(Array(10).fill('ok'));
@@ -91,7 +91,10 @@ describe('the complete twin', () => {
     expect(states.at(-1)).toBe('closed');
     // Fail-fast calls never reached recs.
     expect(recs.served).toBeLessThan(100 - 10);
-    expect(recs.shed).toBe(causes.filter((c) => c === 'breaker').length);
+    // Each fail-fast call is counted as breaker_open, none as rejected (no waiting room was full).
+    expect(recs.breakerOpen).toBe(causes.filter((c) => c === 'breaker_open').length);
+    expect(recs.rejected).toBe(0);
+    expect(recs).not.toHaveProperty('shed');
   });
 
   it('reads a store at quorum: the second answer of three; unavailable with two nodes down', async () => {

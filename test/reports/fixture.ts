@@ -75,7 +75,8 @@ export function fullResult(scale = 1, seed = 1): RunResult {
         rejected: 3,
         retries: 4,
         timeouts: 2,
-        shed: 1,
+        breakerOpen: 1,
+        expired: 2,
         replicasOverTime: [
           [0, 4],
           [120, 6],

@@ -38,7 +38,9 @@ describe('topology catalog', () => {
     expect(tr[0][0]).toBeLessThan(70);
     expect(tr[tr.length - 1][1]).toBe('closed');
     expect(tr[tr.length - 1][0]).toBeGreaterThanOrEqual(120);
-    expect(r.journeys.home.errors.breaker).toBeGreaterThan(0);
+    expect(r.journeys.home.errors.breaker_open).toBeGreaterThan(0);
+    expect(r.services!.recs.breakerOpen).toBe(r.journeys.home.errors.breaker_open);
+    expect(r.services!.recs).not.toHaveProperty('shed');
     expect(r.journeys.profile.errorRate).toBe(0);
     expect(r.journeys.profile.latency.p99).toBeLessThan(20);
     expect(r.faults!.map((f) => f.label)).toEqual(['errors recs 70%', 'slow recs +400ms']);

@@ -303,6 +303,9 @@ describe('users and requests', () => {
     expect(s.latency.maxSeconds).toBeLessThanOrEqual(0.5 + 1e-9);
     // db served at most its capacity, and skipped the rest as expired instead of serving them.
     expect(t.counts(1).served).toBeLessThanOrEqual(200 / 0.1 + 1);
-    expect(t.counts(1).shed).toBeGreaterThan(1000);
+    // Counted as expired: neither a full waiting room (rejected) nor an open breaker.
+    expect(t.counts(1).expired).toBeGreaterThan(1000);
+    expect(t.counts(1).rejected).toBe(0);
+    expect(t.counts(1).breakerOpen).toBe(0);
   });
 });

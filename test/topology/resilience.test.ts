@@ -106,8 +106,12 @@ describe('circuit breaker', () => {
     expect(last[0]).toBeGreaterThanOrEqual(200);
     expect(last[0]).toBeLessThan(200 + 5 + 1);
     expect(tr.filter(([at]) => at > last[0] + 1e-9)).toHaveLength(0);
-    // Open means failing fast: the calls it refused show as `breaker` errors, not as served.
-    expect(t.stats[0].errors.breaker).toBeGreaterThan(1000);
+    // Open means failing fast: the calls it refused show as `breaker_open` errors, not as served, and
+    // are counted apart from queue-full rejections (one call per journey, no retries: one each).
+    expect(t.stats[0].errors.breaker_open).toBeGreaterThan(1000);
+    expect(t.counts(0).breakerOpen).toBe(t.stats[0].errors.breaker_open);
+    expect(t.counts(0).rejected).toBe(0);
+    expect(t.stats[0].errors).not.toHaveProperty('breaker');
   });
 });
 
