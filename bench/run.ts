@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { benchCalibrate } from './calibrate.js';
+import { benchCapacityQuick } from './capacity-quick.js';
 import { benchContent } from './content.js';
 import { benchDashboard } from './dashboard.js';
 import { benchFlows } from './flows.js';
@@ -53,6 +54,8 @@ if (want('dashboard-overhead')) line(await benchDashboard());
 if (want('sweep-parallel')) line(await benchSweep());
 
 if (want('sweep-shards')) line(await benchSweepShards());
+
+if (want('capacity-quick')) line(await benchCapacityQuick());
 
 if (want('content')) {
   // A small run warms the JIT; the full one is reported.

@@ -2,21 +2,24 @@
  * Sharded sweeps across processes: the same 8-point grid as one `backline sweep` process (one
  * worker) and as 2 shard processes (`--shard 1/2`, `--shard 2/2`, one worker each) started
  * together, then `backline merge` of the shards. Wall times include each process's start-up, as a
- * CI matrix or an Indexed Job pays it. Target: ≥ 1.7× on 2 idle cores; the load average says how
- * idle the machine was.
+ * CI matrix or an Indexed Job pays it. Target: ≥ 1.7× on 2 idle cores.
+ *
+ * The pairs run one, sharded, sharded, one (ABBA), so a load that drifts during the run weighs on
+ * both sides alike. Beside the times: how long the two shards really overlapped, the start-up of one
+ * process, and the cores each side was given (children's CPU ÷ wall). Linux's autogroup shares the
+ * CPU fairly between sessions, and all of a benchmark's processes are one session: when other
+ * sessions keep the cores busy, two shards get the same share one process gets and cannot be
+ * faster — `coresUsed` near 1 on both sides says so.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { backline, machine, measured, round } from './sweep-spawn.js';
 
-const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 const GRID = [
   'mmc',
   '--set',
-  'duration=600000s',
+  'duration=1200000s',
   '--set',
   'warmup=1000s',
   '--replications',
@@ -29,47 +32,57 @@ const GRID = [
   '1',
 ];
 
-function run(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      stdio: 'ignore',
-      env: { ...process.env, CI: 'true' },
-    });
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`backline ${args[0]} exited ${code}`)),
-    );
-  });
-}
-
 /** One benchmark line. */
 export async function benchSweepShards(shards = 2) {
   const dir = mkdtempSync(join(tmpdir(), 'backline-bench-shards-'));
   try {
-    const load0 = loadavg()[0];
-    const t0 = performance.now();
-    await run(['sweep', ...GRID, '--out', join(dir, 'one')]);
-    const t1 = performance.now();
+    const before = machine();
+    const startup = await measured(() => backline(['--version']));
+    const one = (n: number) => measured(() => backline(['sweep', ...GRID, '--out', join(dir, `one-${n}`)]));
     const outs = Array.from({ length: shards }, (_, i) => join(dir, `shard-${i + 1}`));
-    await Promise.all(
-      outs.map((o, i) => run(['sweep', ...GRID, '--shard', `${i + 1}/${shards}`, '--out', o])),
-    );
-    const t2 = performance.now();
-    await run(['merge', ...outs.map((o) => join(o, 'sweep.json')), '--out', join(dir, 'merged.json')]);
-    const one = (t1 - t0) / 1000;
-    const sharded = (t2 - t1) / 1000;
-    const r3 = (x: number) => Math.round(x * 1000) / 1000;
+    const sharded = () =>
+      measured(() =>
+        Promise.all(
+          outs.map((o, i) => backline(['sweep', ...GRID, '--shard', `${i + 1}/${shards}`, '--out', o])),
+        ),
+      );
+    const a1 = await one(1);
+    const b1 = await sharded();
+    const b2 = await sharded();
+    const a2 = await one(2);
+    await backline(['merge', ...outs.map((o) => join(o, 'sweep.json')), '--out', join(dir, 'merged.json')]);
+    // Seconds during which every shard was running, per sharded run.
+    const overlap = [b1, b2].map((b) => {
+      const runs = b.value;
+      return (Math.min(...runs.map((r) => r.end)) - Math.max(...runs.map((r) => r.start))) / 1000;
+    });
+    const cpu = (xs: { cpu?: number }[]) =>
+      xs.every((x) => x.cpu !== undefined) ? xs.reduce((s, x) => s + (x.cpu ?? 0), 0) : undefined;
+    const oneWall = a1.seconds + a2.seconds;
+    const shardWall = b1.seconds + b2.seconds;
+    const oneCpu = cpu([a1, a2]);
+    const shardCpu = cpu([b1, b2]);
     return {
       bench: 'sweep-shards',
       points: 8,
       shards,
-      oneProcessSeconds: r3(one),
-      shardedSeconds: r3(sharded),
-      speedup: Math.round((one / sharded) * 100) / 100,
+      order: 'one, sharded, sharded, one',
+      oneProcessSeconds: [round(a1.seconds), round(a2.seconds)],
+      shardedSeconds: [round(b1.seconds), round(b2.seconds)],
+      speedup: round(oneWall / shardWall, 2),
+      shardsOverlapSeconds: overlap.map((x) => round(x)),
+      processStartSeconds: round(startup.seconds),
+      coresUsed: {
+        one: oneCpu === undefined ? undefined : round(oneCpu / oneWall, 2),
+        sharded: shardCpu === undefined ? undefined : round(shardCpu / shardWall, 2),
+      },
+      cpuSeconds: { one: round(oneCpu, 1), sharded: round(shardCpu, 1) },
       identical:
-        readFileSync(join(dir, 'one', 'sweep.json'), 'utf8') ===
+        readFileSync(join(dir, 'one-1', 'sweep.json'), 'utf8') ===
         readFileSync(join(dir, 'merged.json'), 'utf8'),
-      loadavg1: [Math.round(load0 * 100) / 100, Math.round(loadavg()[0] * 100) / 100],
+      loadavg1: [before.loadavg1, machine().loadavg1],
+      autogroup: before.autogroup,
+      target: 1.7,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

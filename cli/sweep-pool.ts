@@ -1,6 +1,8 @@
 /**
- * Runs sweep points on a pool of worker threads, returning results in job order whatever order
- * they finish in.
+ * Runs sweep points (and capacity probes) on a pool of worker threads, returning results in job
+ * order whatever order they finish in. A pool can be kept open across batches: a capacity search
+ * runs one batch per round and would otherwise pay every thread's start-up (module loading, JIT)
+ * again each round.
  */
 import { Worker } from 'node:worker_threads';
 import { RunError } from '../results/errors.js';
@@ -10,29 +12,45 @@ import type { SweepJob, SweepMessage } from './sweep-worker.js';
 /** Progress of a sweep: per-job share done (0..1). */
 export type SweepProgress = (shares: readonly number[]) => void;
 
-/** Runs `jobs` on `workers` threads; `onProgress` gets every job's share done as it changes. */
-export async function runPool(
-  jobs: SweepJob[],
-  workers: number,
-  onProgress?: SweepProgress,
-): Promise<RunResult[]> {
-  const results: RunResult[] = new Array(jobs.length);
-  const shares = jobs.map(() => 0);
-  if (jobs.length === 0) return results;
+/** Worker threads that run batches of jobs, one batch at a time. */
+export interface Pool {
+  /** Runs `jobs` (ids 0..n−1) and resolves with their results in id order. */
+  run(jobs: readonly SweepJob[], onProgress?: SweepProgress): Promise<RunResult[]>;
+  /** Stops the threads. */
+  close(): Promise<void>;
+}
+
+/** Opens a pool of `workers` threads (started lazily, at most as many as a batch has jobs). */
+export function openPool(workers: number): Pool {
   const url = new URL('./sweep-worker.js', import.meta.url);
-  const n = Math.max(1, Math.min(workers, jobs.length));
-  let next = 0;
   const threads: Worker[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let finished = 0;
-      const feed = (w: Worker) => {
-        if (next < jobs.length) w.postMessage(jobs[next++]);
-      };
-      for (let i = 0; i < n; i++) {
-        const w = new Worker(url);
-        threads.push(w);
-        w.on('message', (m: SweepMessage) => {
+  // The batch in flight: each thread's messages go to whoever is running now.
+  let onMessage: (w: Worker, m: SweepMessage) => void = () => {};
+  let onFailure: (e: Error) => void = () => {};
+  const spawn = () => {
+    const w = new Worker(url);
+    w.on('message', (m: SweepMessage) => onMessage(w, m));
+    w.on('error', (e) => onFailure(new RunError(`a sweep worker crashed: ${e.message}`)));
+    w.on('exit', (code) => {
+      if (code !== 0) onFailure(new RunError(`a sweep worker exited with code ${code}`));
+    });
+    threads.push(w);
+    return w;
+  };
+  return {
+    async run(jobs, onProgress) {
+      const results: RunResult[] = new Array(jobs.length);
+      const shares = jobs.map(() => 0);
+      if (jobs.length === 0) return results;
+      while (threads.length < Math.max(1, Math.min(workers, jobs.length))) spawn();
+      await new Promise<void>((resolve, reject) => {
+        let next = 0;
+        let finished = 0;
+        const feed = (w: Worker) => {
+          if (next < jobs.length) w.postMessage(jobs[next++]);
+        };
+        onFailure = reject;
+        onMessage = (w, m) => {
           if (m.type === 'progress') {
             shares[m.id] = m.share;
             onProgress?.(shares);
@@ -43,17 +61,31 @@ export async function runPool(
             if (++finished === jobs.length) resolve();
             else feed(w);
           } else reject(new RunError(`sweep point ${m.id + 1} failed: ${m.message}`));
-        });
-        w.on('error', (e) => reject(new RunError(`a sweep worker crashed: ${e.message}`)));
-        w.on('exit', (code) => {
-          if (finished < jobs.length && code !== 0)
-            reject(new RunError(`a sweep worker exited with code ${code}`));
-        });
-        feed(w);
-      }
-    });
+        };
+        for (const w of threads.slice(0, jobs.length)) feed(w);
+      }).finally(() => {
+        onMessage = () => {};
+        onFailure = () => {};
+      });
+      return results;
+    },
+    async close() {
+      onFailure = () => {};
+      await Promise.all(threads.splice(0).map((w) => w.terminate()));
+    },
+  };
+}
+
+/** Runs `jobs` on `workers` threads; `onProgress` gets every job's share done as it changes. */
+export async function runPool(
+  jobs: SweepJob[],
+  workers: number,
+  onProgress?: SweepProgress,
+): Promise<RunResult[]> {
+  const pool = openPool(workers);
+  try {
+    return await pool.run(jobs, onProgress);
   } finally {
-    await Promise.all(threads.map((w) => w.terminate()));
+    await pool.close();
   }
-  return results;
 }

@@ -1,23 +1,32 @@
 /**
  * `backline capacity <scenario> --budget 'play.p99 < 400ms'`: the highest Poisson arrival rate that
- * still meets the budget. It bisects on the rate with simulated replications (the same seed at every
- * rate, so neighbouring rates see common random numbers and the search is not thrown by noise),
- * reports the answer as the interval between the highest passing and the lowest failing rate, and
- * shows the analytic first estimate (M/M/c per station) beside it.
+ * still meets the budget. It searches on the rate in rounds of simulated probes run side by side on
+ * worker threads (`--per-round` rates a round, the same seed at every rate, so neighbouring rates see
+ * common random numbers and the search is not thrown by noise; the rates a round probes depend only
+ * on earlier verdicts, so the answer is the same serial or parallel), reports the bracket between
+ * the highest passing and the lowest failing rate, judges the answer again over three independent
+ * seeds (95 % interval per budget), and shows the analytic first estimate (M/M/c per station).
  */
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { evaluateBudgets, holds } from '../../results/budgets.js';
 import { UsageError } from '../../results/errors.js';
+import type { RunResult } from '../../results/run-result.js';
 import { type Budget, BudgetsSchema, splitBudgetKey } from '../../scenarios/budgets.js';
 import { loadScenario } from '../../scenarios/load.js';
 import type { Scenario } from '../../scenarios/schema.js';
 import { simulateSync } from '../../sim/run.js';
-import { type CapacityEstimate, estimateCapacity } from '../capacity-estimate.js';
+import { type CapacityConfidence, confirmationSeed, judgeAnswer } from '../capacity-confidence.js';
+import { estimateCapacity } from '../capacity-estimate.js';
+import { formatCapacity, formatRound } from '../capacity-format.js';
+import type { CapacityProgress, CapacityResult, Probe } from '../capacity-result.js';
+import { bracket, nextRates, roundsLeft } from '../capacity-search.js';
 import { EXIT } from '../exit.js';
-import { table } from '../format.js';
 import { collect, intOption } from '../options.js';
 import { formatNumber } from '../sweep-grid.js';
+import { openPool, type Pool } from '../sweep-pool.js';
+import type { SweepJob } from '../sweep-worker.js';
 
 /** Options of `capacity`. */
 export interface CapacityCommandOptions {
@@ -30,40 +39,28 @@ export interface CapacityCommandOptions {
   tolerance: string;
   maxRuns: string;
   quick?: boolean;
+  perRound: string;
+  workers?: string;
 }
 
-/** One simulated probe of the search. */
-export interface Probe {
-  rate: number;
-  /** The budget metric measured (ms, 0..1 or /s), per budget. */
-  values: number[];
-  pass: boolean;
-}
-
-/** Where the search stands after a probe. */
-export interface CapacityProgress {
-  done: number;
-  /** Probes still expected (bisection steps to the tolerance, bounded by --max-runs). */
-  left: number;
-  etaSeconds: number;
-  interval: [number, number];
-}
-
-/** What `capacity --json` prints. */
-export interface CapacityResult {
-  scenario: string;
+/** Options of {@link findCapacity}. */
+export interface FindCapacityOptions {
+  set?: string[];
   budgets: string[];
-  key: string;
-  replications: number;
-  seed: number;
-  analytic: CapacityEstimate[];
-  /** Highest simulated rate meeting every budget (undefined when none did). */
-  rate?: number;
-  /** The answer lies between the highest passing and the lowest failing rate probed. */
-  interval: [number, number];
-  probes: Probe[];
-  /** Said when the search changed the scenario's kind of arrivals. */
-  note?: string;
+  key?: string;
+  seed?: number;
+  replications?: number;
+  tolerance?: number;
+  maxRuns?: number;
+  /** Shorter runs (a quarter of the duration, at least 3 warm-ups, covering every fault) and one replication. */
+  quick?: boolean;
+  /** Rates probed side by side per round (default 2). The answer depends on it, not on `workers`. */
+  perRound?: number;
+  /** Worker threads (default: `perRound`, at most one per core); 1 runs every probe in this thread. */
+  workers?: number;
+  /** Independent runs the answer is judged over (default 3: the search's and two more seeds). */
+  confirmRuns?: number;
+  onRound?: (round: readonly Probe[], progress: CapacityProgress) => void;
 }
 
 /** Parses `play.p99 < 400ms` against the scenario's names. */
@@ -104,22 +101,17 @@ function rateValue(key: string, rate: number): string {
   return key.endsWith('arrivals') ? `poisson(${r}/s)` : `${r}/s`;
 }
 
+/** The probes' simulations: in this thread one after another, or side by side on a pool. */
+function runJobs(jobs: SweepJob[], pool: Pool | undefined): Promise<RunResult[]> {
+  if (!pool)
+    return Promise.resolve(
+      jobs.map((j) => simulateSync(j.scenario, { seed: j.seed, replications: j.replications })),
+    );
+  return pool.run(jobs);
+}
+
 /** Runs the search; pure of I/O except the simulations, so tests call it directly. */
-export function findCapacity(
-  arg: string,
-  opts: {
-    set?: string[];
-    budgets: string[];
-    key?: string;
-    seed?: number;
-    replications?: number;
-    tolerance?: number;
-    maxRuns?: number;
-    /** Shorter runs (a quarter of the duration, at least 3 warm-ups, covering every fault) and one replication. */
-    quick?: boolean;
-    onProbe?: (p: Probe, progress: CapacityProgress) => void;
-  },
-): CapacityResult {
+export async function findCapacity(arg: string, opts: FindCapacityOptions): Promise<CapacityResult> {
   const key = opts.key ?? 'users.arrivals';
   const given = loadScenario(arg, opts.set ?? []);
   // Never cut a fault short: a capacity without the scenario's faults answers another question.
@@ -140,53 +132,75 @@ export function findCapacity(
   const replications = opts.replications ?? (opts.quick ? 1 : Math.max(3, base.replications));
   const tolerance = Math.max(opts.tolerance ?? 0.02, opts.quick ? 0.05 : 0);
   const maxRuns = Math.min(opts.maxRuns ?? 16, opts.quick ? 8 : Number.POSITIVE_INFINITY);
+  const perRound = Math.max(1, opts.perRound ?? 2);
+  const confirmRuns = Math.max(1, opts.confirmRuns ?? 3);
+  const workers = Math.max(1, opts.workers ?? Math.min(perRound, availableParallelism()));
   const analytic = budgets.map((b) => estimateCapacity(base, b));
+  const estimate = Math.min(...analytic.map((a) => a.rate));
+  const start = {
+    estimate,
+    // At the bottleneck's saturation no budget holds for long: an upper end, not an estimate.
+    estimateIsBound: analytic.some((a) => a.rate === estimate && a.rate >= a.saturation * (1 - 1e-9)),
+    baseRate: base.users.arrivals.kind === 'poisson' ? base.users.arrivals.rate : 1,
+  };
+  const job = (id: number, rate: number, s: number): SweepJob => ({
+    id,
+    scenario: loadScenario(arg, [...sets, `${key}=${rateValue(key, rate)}`]),
+    seed: s,
+    replications,
+  });
+  const judge = (r: RunResult) => evaluateBudgets(r, budgets);
 
   const probes: Probe[] = [];
-  let lo = 0;
-  let hi = Number.POSITIVE_INFINITY;
   const t0 = performance.now();
-  const probe = (rate: number): boolean => {
-    const s = loadScenario(arg, [...sets, `${key}=${rateValue(key, rate)}`]);
-    const r = simulateSync(s, { seed, replications });
-    const values = evaluateBudgets(r, budgets).map((b) => b.value);
-    const pass = budgets.every((b, i) => !Number.isNaN(values[i]) && holds(values[i], b.op, b.limit));
-    const p = { rate, values, pass };
-    probes.push(p);
-    if (pass) lo = Math.max(lo, rate);
-    else hi = Math.min(hi, rate);
-    // Bisection halves the interval per probe; before both ends are known, assume 3 more.
-    const bisections =
-      lo > 0 && Number.isFinite(hi) ? Math.max(0, Math.ceil(Math.log2((hi - lo) / lo / tolerance))) : 3;
-    const left = Math.min(maxRuns - probes.length, bisections);
-    const perProbe = (performance.now() - t0) / 1000 / probes.length;
-    opts.onProbe?.(p, { done: probes.length, left, etaSeconds: left * perProbe, interval: [lo, hi] });
-    return pass;
-  };
-
-  // Start from the analytic answer (or the scenario's own rate), then bracket and bisect.
-  const first = Math.min(...analytic.map((a) => a.rate));
-  const baseRate = base.users.arrivals.kind === 'poisson' ? base.users.arrivals.rate : 1;
-  let x = Number.isFinite(first) && first > 0 ? first : baseRate;
-  if (probe(x)) {
-    lo = x;
-    while (probes.length < maxRuns && !Number.isFinite(hi)) {
-      x *= 1.1;
-      if (probe(x)) lo = x;
-      else hi = x;
+  let rounds = 0;
+  const pool = workers > 1 ? openPool(workers) : undefined;
+  let confidence: CapacityConfidence | undefined;
+  try {
+    for (;;) {
+      const rates = nextRates(probes, start, Math.min(perRound, maxRuns - probes.length), tolerance);
+      if (rates.length === 0) break;
+      const results = await runJobs(
+        rates.map((r, id) => job(id, r, seed)),
+        pool,
+      );
+      const round = results.map((r, i): Probe => {
+        const b = judge(r);
+        const values = b.map((x) => x.value);
+        return {
+          rate: rates[i],
+          values,
+          cis: b.map((x) => x.ci ?? null),
+          pass: budgets.every((x, j) => !Number.isNaN(values[j]) && holds(values[j], x.op, x.limit)),
+        };
+      });
+      probes.push(...round);
+      rounds++;
+      const more = probes.length < maxRuns ? roundsLeft(probes, perRound, tolerance) : 0;
+      const left = more + (confirmRuns > 1 ? 1 : 0);
+      opts.onRound?.(round, {
+        round: rounds,
+        done: probes.length,
+        roundsLeft: left,
+        etaSeconds: (left * (performance.now() - t0)) / 1000 / rounds,
+        interval: bracket(probes),
+      });
     }
-  } else {
-    hi = x;
-    while (probes.length < maxRuns && lo === 0) {
-      x /= 1.1;
-      if (probe(x)) lo = x;
-      else hi = x;
+    const [lo] = bracket(probes);
+    const found = probes.find((p) => p.rate === lo);
+    if (found && confirmRuns > 1) {
+      const seeds = Array.from({ length: confirmRuns - 1 }, (_, i) => confirmationSeed(seed, i + 1));
+      const extra = await runJobs(
+        seeds.map((s, id) => job(id, lo, s)),
+        pool,
+      );
+      confidence = judgeAnswer(lo, [seed, ...seeds], budgets, [
+        found.values,
+        ...extra.map((r) => judge(r).map((x) => x.value)),
+      ]);
     }
-  }
-  while (probes.length < maxRuns && lo > 0 && Number.isFinite(hi) && (hi - lo) / lo > tolerance) {
-    const mid = (lo + hi) / 2;
-    if (probe(mid)) lo = mid;
-    else hi = mid;
+  } finally {
+    await pool?.close();
   }
   const out: CapacityResult = {
     scenario: base.name,
@@ -194,49 +208,19 @@ export function findCapacity(
     key,
     replications,
     seed,
+    perRound,
+    duration: base.duration,
+    quick: Boolean(opts.quick),
     analytic,
-    interval: [lo, hi],
+    interval: bracket(probes),
     probes,
   };
+  const [lo] = out.interval;
   if (lo > 0) out.rate = lo;
+  if (confidence) out.confidence = confidence;
   if (key === 'users.arrivals' && base.users.arrivals.kind !== 'poisson')
     out.note = `the scenario's ${base.users.arrivals.kind} arrivals were replaced by steady Poisson arrivals at each rate probed`;
   return out;
-}
-
-const rate = (x: number) => (Number.isFinite(x) ? `${formatNumber(Number(x.toPrecision(4)))}/s` : '∞');
-
-/** The human report. */
-export function formatCapacity(c: CapacityResult): string {
-  const lines = [
-    `${c.scenario}: capacity under ${c.budgets.join(' and ')}  (${c.replications} replications per rate)`,
-    '',
-  ];
-  const rows = [['', 'arrival rate', 'how']];
-  c.analytic.forEach((a, i) => {
-    rows.push([`analytic${c.analytic.length > 1 ? ` (${c.budgets[i]})` : ''}`, rate(a.rate), a.method]);
-    rows.push(['saturation', rate(a.saturation), `bottleneck ${a.bottleneck} at ρ = 1`]);
-  });
-  rows.push([
-    'simulated',
-    c.rate === undefined ? 'none' : rate(c.rate),
-    c.rate === undefined
-      ? `no probed rate met the budget (lowest ${rate(c.interval[1])})`
-      : `answer in [${rate(c.interval[0])}, ${rate(c.interval[1])}] (highest passing, lowest failing)`,
-  ]);
-  // The last column is prose: keep it left-aligned after the aligned numbers.
-  const aligned = table(rows.map((r) => r.slice(0, 2))).split('\n');
-  lines.push(...aligned.map((l, i) => `${l}  ${rows[i][2]}`), '', 'probes:');
-  const prows = [['rate', ...c.budgets, 'verdict']];
-  for (const p of [...c.probes].sort((a, b) => a.rate - b.rate))
-    prows.push([
-      rate(p.rate),
-      ...p.values.map((v) => formatNumber(Number(v.toPrecision(4)))),
-      p.pass ? 'pass' : 'FAIL',
-    ]);
-  lines.push(table(prows));
-  if (c.note) lines.push('', `note: ${c.note}`);
-  return `${lines.join('\n')}\n`;
 }
 
 /** Runs `capacity` and returns the exit code: 1 when no probed rate met the budget. */
@@ -245,7 +229,7 @@ export async function capacityCommand(arg: string, opts: CapacityCommandOptions)
     Number(String(opts.tolerance).replace(/%$/, '')) / (String(opts.tolerance).endsWith('%') ? 100 : 1);
   if (!(tolerance > 0 && tolerance < 1))
     throw new UsageError(`--tolerance expects a share like \`2%\`, got \`${opts.tolerance}\``);
-  const result = findCapacity(arg, {
+  const result = await findCapacity(arg, {
     set: opts.set,
     budgets: opts.budget,
     key: opts.journeyRateKey,
@@ -254,12 +238,9 @@ export async function capacityCommand(arg: string, opts: CapacityCommandOptions)
     tolerance,
     maxRuns: intOption('max-runs', opts.maxRuns, 2),
     quick: opts.quick,
-    onProbe: opts.json
-      ? undefined
-      : (p, g) =>
-          process.stderr.write(
-            `probe ${g.done} ${rate(p.rate)}: ${p.values.map((v) => formatNumber(Number(v.toPrecision(4)))).join(', ')} ${p.pass ? 'pass' : 'fail'} · interval [${rate(g.interval[0])}, ${rate(g.interval[1])}] · about ${g.left} more, ~${Math.ceil(g.etaSeconds)} s left\n`,
-          ),
+    perRound: intOption('per-round', opts.perRound, 1),
+    workers: intOption('workers', opts.workers, 1),
+    onRound: opts.json ? undefined : (round, g) => process.stderr.write(formatRound(round, g)),
   });
   process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatCapacity(result));
   return result.rate === undefined ? EXIT.budget : EXIT.pass;
@@ -281,7 +262,17 @@ export function register(program: Command): void {
     )
     .option('--journey-rate-key <key>', 'the --set key that holds the arrival process', 'users.arrivals')
     .option('--tolerance <share>', 'stop when the interval is this narrow, relative', '2%')
-    .option('--max-runs <n>', 'at most this many probes', '16')
+    .option(
+      '--max-runs <n>',
+      'at most this many probes (not counting the three runs judging the answer)',
+      '16',
+    )
+    .option(
+      '--per-round <n>',
+      'rates probed side by side per round (the answer depends on this, not on --workers)',
+      '2',
+    )
+    .option('--workers <n>', 'worker threads (default: --per-round, at most one per core; 1: no threads)')
     .option(
       '--quick',
       'shorter runs (¼ of the duration, never cutting a fault), 1 replication, 5 % tolerance, at most 8 probes',

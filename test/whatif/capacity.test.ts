@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { estimateCapacity, mmcResponseQuantile, predictMetric } from '../../cli/capacity-estimate.js';
+import { formatCapacity } from '../../cli/capacity-format.js';
 import { findCapacity, parseBudget } from '../../cli/commands/capacity.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { mmcResponse } from '../../sim/analytic.js';
-import { ROOT } from '../cli.js';
+import { backline, ROOT } from '../cli.js';
 
 const MM1 = join(ROOT, 'test/whatif/fixtures/mm1.yaml');
 
@@ -36,8 +37,8 @@ describe('analytic capacity estimate', () => {
 });
 
 describe('simulated capacity search', () => {
-  it('finds λ ≈ 0.8/s for M/M/1 under `req.mean < 5000ms`, within 4 %', () => {
-    const c = findCapacity(MM1, { budgets: ['req.mean < 5000ms'] });
+  it('finds λ ≈ 0.8/s for M/M/1 under `req.mean < 5000ms`, within 4 %', async () => {
+    const c = await findCapacity(MM1, { budgets: ['req.mean < 5000ms'], workers: 1 });
     expect(c.rate).toBeDefined();
     expect(Math.abs((c.rate ?? 0) - 0.8) / 0.8).toBeLessThan(0.04);
     const [lo, hi] = c.interval;
@@ -48,10 +49,64 @@ describe('simulated capacity search', () => {
     expect(c.analytic[0].rate).toBeCloseTo(0.8, 6);
   });
 
-  it('reports no rate when even a trickle breaks the budget', () => {
-    const c = findCapacity(MM1, { budgets: ['req.mean < 100ms'], maxRuns: 6 });
+  it('reports no rate when even a trickle breaks the budget', async () => {
+    const c = await findCapacity(MM1, { budgets: ['req.mean < 100ms'], maxRuns: 6, workers: 1 });
     expect(c.rate).toBeUndefined();
     expect(c.probes.every((p) => !p.pass)).toBe(true);
+  });
+
+  it('probes several rates per round on worker threads and answers exactly as one thread does', () => {
+    const args = [
+      'capacity',
+      MM1,
+      '--budget',
+      'req.mean < 5000ms',
+      '--set',
+      'duration=3000s',
+      '--set',
+      'warmup=300s',
+      '--replications',
+      '2',
+      '--per-round',
+      '3',
+      '--max-runs',
+      '6',
+      '--json',
+    ];
+    const serial = backline([...args, '--workers', '1']);
+    const parallel = backline([...args, '--workers', '3']);
+    expect(serial.code).toBe(0);
+    expect(parallel.code).toBe(0);
+    expect(parallel.stdout).toBe(serial.stdout);
+    const c = JSON.parse(serial.stdout);
+    // Two rounds of three rates, then the answer judged over three seeds.
+    expect(c.probes).toHaveLength(6);
+    expect(c.perRound).toBe(3);
+    expect(c.confidence.seeds).toHaveLength(3);
+    expect(c.confidence.rate).toBe(c.rate);
+    expect(c.confidence.budgets[0].values[0]).toBe(
+      c.probes.find((p: { rate: number }) => p.rate === c.rate).values[0],
+    );
+    expect(Math.abs(c.rate - 0.8) / 0.8).toBeLessThan(0.1);
+  });
+
+  it('--quick runs a quarter of the duration with one replication and says how sure the answer is', async () => {
+    const c = await findCapacity(MM1, { budgets: ['req.mean < 5000ms'], quick: true, workers: 1 });
+    expect(c.duration).toBe(10000);
+    expect(c.replications).toBe(1);
+    expect(c.probes.length).toBeLessThanOrEqual(8);
+    const [lo, hi] = c.interval;
+    expect(lo).toBe(c.rate);
+    expect((hi - lo) / lo).toBeLessThanOrEqual(0.05);
+    const k = c.confidence;
+    expect(k?.seeds).toHaveLength(3);
+    const b = k?.budgets[0];
+    expect(b?.values).toHaveLength(3);
+    expect(b?.ci?.[0]).toBeLessThan(b?.mean ?? 0);
+    expect(['met', 'unsure', 'missed']).toContain(b?.verdict);
+    const text = formatCapacity(c);
+    expect(text).toMatch(/at 0\.\d+\/s over 3 independent seeds/);
+    expect(text).toMatch(/95 % interval/);
   });
 
   it('refuses budgets it cannot read', () => {
