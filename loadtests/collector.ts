@@ -4,7 +4,7 @@
  * timeline, and live snapshots. Turns into a `RunResult` of kind `load`.
  */
 import { LatencyHistogram, round } from '../results/histogram.js';
-import type { JourneyResult, RunResult, Timeline } from '../results/run-result.js';
+import type { CheckCount, JourneyResult, RunResult, Timeline } from '../results/run-result.js';
 
 /** A live view of a running load test (same idea as the simulator's `SimSnapshot`). */
 export interface LoadSnapshot {
@@ -26,6 +26,8 @@ export interface LoadSnapshot {
     p99: number;
     /** The live latency histogram (a reference, for exporters: read it at once, never keep it). */
     latency?: LatencyHistogram;
+    /** Flows: every check of the journey so far (the dashboard's check pass rate). */
+    checks?: CheckCount;
   }[];
   /** The generator's own health so far (in-process open/closed model). */
   generator?: GeneratorLive;

@@ -216,6 +216,7 @@ export async function loadCommand(
           seed: seed ?? scenario.seed,
           mode: opts.max ? { kind: 'max', connections } : { kind: 'open' },
           twin,
+          warmup,
           stdout: process.stdout,
         });
         const b = board;
@@ -269,7 +270,7 @@ export async function loadCommand(
   const behind = result.generator?.behind ? result.generator : undefined;
   result.budgets = behind && !opts.allowLate ? [] : evaluateLoadBudgets(result, scenario.budgets ?? []);
   exporter?.finish(result);
-  if (board) await board.finish(result);
+  if (board) await board.finish(result, linesAfterBoard(result, opts));
   else finishProgress?.(result);
   if (behind)
     process.stderr.write(`backline: ${opts.allowLate ? 'warning: ' : ''}${behindMessage(behind)}\n`);
@@ -366,4 +367,14 @@ export function register(program: Command): void {
     .action(async (scenario: string, command: string[], opts: LoadCommandOptions) => {
       process.exitCode = await loadCommand(scenario, opts, command);
     });
+}
+
+/** Lines `load` prints under the dashboard's last frame, which is that much shorter to keep its header. */
+function linesAfterBoard(r: RunResult, opts: LoadCommandOptions): number {
+  const journeys = Object.keys(r.journeys).length;
+  const failed = r.budgets.some((b) => b.pass === false) ? 1 : 0;
+  const uncorrected = opts.max ? 0 : 3 + journeys;
+  const predicted = opts.predict ? 4 + journeys : 0;
+  const reports = opts.out || opts.predict ? 5 : 0;
+  return failed + uncorrected + predicted + 1 + reports;
 }

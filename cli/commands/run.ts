@@ -58,14 +58,15 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
   if (dashboard) selectReactProduction();
   const live = dashboard ? await import('../dashboard/live.js') : undefined;
   const exporter = await startExporter(opts, { kind: 'sim', scenario: scenario.name });
-  const run = simulate(scenario, { seed, replications });
+  const run = simulate(scenario, { seed, replications, sliceEvents: live?.SLICE_EVENTS });
   exporter?.follow(run);
   const t0 = performance.now();
   let finish: (r: RunResult) => void | Promise<void> = () => {};
   if (live) {
     const { mountDashboard } = live;
     const board = mountDashboard(run, { scenario, seed, replications, stdout: process.stdout });
-    finish = (r) => board.finish(r);
+    // Under the last frame: a failed budget line, `finished in …` and the four report paths.
+    finish = (r) => board.finish(r, (r.budgets.some((b) => b.pass === false) ? 1 : 0) + 5);
   } else if (!opts.json) {
     finish = attachProgress(run, { name: scenario.name, stream: process.stderr });
   }

@@ -10,9 +10,9 @@ export interface ContentRowProps {
   content?: ContentView;
 }
 
-/** One line, or nothing when no content figure is present. */
-export function ContentRow({ content }: ContentRowProps) {
-  if (!content) return null;
+/** The row's text after its label; empty when no content figure is present. */
+export function contentText(content: ContentView | undefined): string {
+  if (!content) return '';
   const parts: string[] = [];
   if (content.cdnHitRatio !== undefined) parts.push(`CDN hit ${pct(content.cdnHitRatio)}`);
   if (content.p2p)
@@ -20,11 +20,17 @@ export function ContentRow({ content }: ContentRowProps) {
       `P2P server ${pct(content.p2p.server)} · peers ${pct(content.p2p.peer)} · cache ${pct(content.p2p.cache)}`,
     );
   if (content.streamLag !== undefined) parts.push(`stream lag p99 ${content.streamLag.toFixed(2)}s`);
-  if (parts.length === 0) return null;
+  return parts.join('   ');
+}
+
+/** One line, or nothing when no content figure is present. */
+export function ContentRow({ content }: ContentRowProps) {
+  const text = contentText(content);
+  if (!text) return null;
   return (
     <Text wrap="truncate">
       <Text bold>content </Text>
-      {parts.join('   ')}
+      {text}
     </Text>
   );
 }

@@ -3,7 +3,8 @@
  * tests feed it fixtures.
  */
 import { Box, Text } from 'ink';
-import { ContentRow } from './ContentRow.js';
+import { BudgetRows, packBudgets } from './BudgetRows.js';
+import { ContentRow, contentText } from './ContentRow.js';
 import { FaultMarkers } from './FaultMarkers.js';
 import { Header } from './Header.js';
 import { JourneyTable } from './JourneyTable.js';
@@ -24,7 +25,13 @@ export interface DashboardProps {
 
 /** Title, progress, journeys, services, sparklines, content and faults, in at most `height` lines. */
 export function Dashboard({ view, width, height, keys = true }: DashboardProps) {
-  const l = layout(width, height, { journeys: view.journeys.length, services: view.services.length });
+  const extras = [contentText(view.content) !== '', view.faults.length > 0, keys].filter(Boolean).length;
+  const l = layout(width, height, {
+    journeys: view.journeys.length,
+    services: view.services.length,
+    budgets: packBudgets(view.budgets, Math.max(40, Math.floor(width))).length,
+    extras,
+  });
   return (
     <Box flexDirection="column" width={l.width}>
       <Header view={view} layout={l} />
@@ -39,10 +46,12 @@ export function Dashboard({ view, width, height, keys = true }: DashboardProps) 
         journeys={view.journeys}
         layout={l}
         p99Label={view.load?.corrected ? 'p99 corr' : 'p99'}
+        window={view.window}
       />
+      <BudgetRows budgets={view.budgets} width={l.width} lines={l.budgets} />
       {view.services.length > 0 ? <Text> </Text> : null}
       <ServiceRows services={view.services} layout={l} />
-      <Text> </Text>
+      {l.sparklines > 0 ? <Text> </Text> : null}
       <Sparklines journeys={view.journeys} layout={l} />
       <ContentRow content={view.content} />
       <FaultMarkers faults={view.faults} time={view.time} />

@@ -3,16 +3,12 @@
  * in colour.
  */
 import { Box, Text } from 'ink';
-import { int, ms, pad, padName, pct, si } from './glyphs.js';
+import { BUDGET_MARKS, clock, int, ms, pad, padName, pct, si } from './glyphs.js';
 import type { Layout } from './layout.js';
-import type { BudgetState, JourneyView } from './view.js';
+import type { JourneyView } from './view.js';
 
-const BUDGET: Record<BudgetState, { label: string; color?: string }> = {
-  pass: { label: '✓ pass', color: 'green' },
-  fail: { label: '✗ FAIL', color: 'red' },
-  unsure: { label: '? unsure', color: 'yellow' },
-  none: { label: '' },
-};
+const BUDGET = BUDGET_MARKS;
+const LABEL_WIDTH = 10;
 
 /** Props of {@link JourneyTable}. */
 export interface JourneyTableProps {
@@ -20,6 +16,8 @@ export interface JourneyTableProps {
   layout: Layout;
   /** Header of the p99 column (`p99 corr` for a load run's coordinated-omission-corrected p99). */
   p99Label?: string;
+  /** Seconds the figures cover (the recent window); absent for the whole run. */
+  window?: number;
 }
 
 /** `503×12 · refused×3`: the causes, most frequent first; `status_503` reads as `503`. */
@@ -33,16 +31,20 @@ export function causesText(causes: Record<string, number> | undefined): string {
 }
 
 /** One row per journey (the busiest first when they do not all fit). */
-export function JourneyTable({ journeys, layout, p99Label = 'p99' }: JourneyTableProps) {
+export function JourneyTable({ journeys, layout, p99Label = 'p99', window }: JourneyTableProps) {
   const shown = journeys.slice(0, layout.journeys);
   const hidden = journeys.length - shown.length;
   const n = layout.name;
   // Causes follow the verdict, so the verdicts line up when any row has causes.
   const withCauses = shown.some((j) => causesText(j.causes) !== '');
+  const withChecks = shown.some((j) => j.checks !== undefined);
+  // While running the figures are the last seconds' (so a burst shows), at the end the whole run's.
+  const title =
+    window === undefined ? 'journey' : `last ${window < 10 ? `${window.toFixed(1)}s` : clock(window)}`;
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {`${pad('journey', n)} ${pad('thr/s', 8, 'right')} ${pad('p50', 9, 'right')} ${pad(p99Label, 9, 'right')} ${pad('errors', 7, 'right')}  ${withCauses ? 'budget    by cause' : 'budget'}`}
+        {`${pad(title, n)} ${pad('thr/s', 8, 'right')} ${pad('p50', 9, 'right')} ${pad(p99Label, 9, 'right')} ${pad('errors', 7, 'right')}${withChecks ? ` ${pad('checks', 7, 'right')}` : ''}  ${withCauses ? `${pad('budget', LABEL_WIDTH)}  by cause` : 'budget'}`}
       </Text>
       {shown.map((j) => {
         const b = BUDGET[j.budget];
@@ -52,9 +54,15 @@ export function JourneyTable({ journeys, layout, p99Label = 'p99' }: JourneyTabl
             <Text color={j.budget === 'fail' ? 'red' : undefined}>{padName(j.name, n)}</Text>
             {` ${pad(si(j.throughput), 8, 'right')} ${pad(ms(j.p50), 9, 'right')} `}
             <Text color={j.budget === 'fail' ? 'red' : undefined}>{pad(ms(j.p99), 9, 'right')}</Text>
-            {` ${pad(pct(j.errorRate), 7, 'right')}  `}
-            <Text color={b.color} bold={j.budget === 'fail'}>
-              {withCauses ? pad(b.label, 8) : b.label}
+            {` ${pad(pct(j.errorRate), 7, 'right')}`}
+            {withChecks ? (
+              <Text
+                color={(j.checks ?? 1) < 1 ? 'yellow' : undefined}
+              >{` ${pad(pct(j.checks ?? Number.NaN), 7, 'right')}`}</Text>
+            ) : null}
+            {'  '}
+            <Text color={b.color} bold={j.budget === 'fail'} dimColor={j.budget === 'pending'}>
+              {withCauses ? pad(b.label, LABEL_WIDTH) : b.label}
             </Text>
             {causes ? <Text color="yellow">{`  ${causes}`}</Text> : null}
             {j.breaches.length > 0 && layout.width >= 100 ? (

@@ -1,8 +1,9 @@
 /**
- * Sparklines of throughput and p99 over time, one row per journey.
+ * Sparklines of throughput, p99 and error rate over time, one row per journey. Each point is the
+ * recent window's figure at one snapshot, so an outage shows as a dip or a spike, not a slow drift.
  */
 import { Box, Text } from 'ink';
-import { ms, pad, padName, si, sparkline } from './glyphs.js';
+import { ms, pad, padName, pct, si, sparkline } from './glyphs.js';
 import type { Layout } from './layout.js';
 import type { JourneyView } from './view.js';
 
@@ -12,7 +13,7 @@ export interface SparklinesProps {
   layout: Layout;
 }
 
-/** `name  thr ▁▂▅▇ 3.20/s   p99 ▁▁▂▃ 12.3ms` per journey. */
+/** `name thr ▁▂▅▇ 3.20/s  p99 ▁▁▂▃ 12.3ms  err ▁▁█▁ 4.0%` per journey. */
 export function Sparklines({ journeys, layout }: SparklinesProps) {
   const shown = journeys.slice(0, layout.sparklines);
   if (shown.length === 0) return null;
@@ -26,7 +27,9 @@ export function Sparklines({ journeys, layout }: SparklinesProps) {
           <Text color={j.budget === 'fail' ? 'red' : 'magenta'}>
             {sparkline(j.history.p99, layout.spark)}
           </Text>
-          {` ${ms(j.p99)}`}
+          {` ${pad(ms(j.p99), 8)} err `}
+          <Text color={j.errorRate > 0 ? 'yellow' : 'gray'}>{sparkline(j.history.errors, layout.spark)}</Text>
+          {` ${pct(j.errorRate)}`}
         </Text>
       ))}
     </Box>

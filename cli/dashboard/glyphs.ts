@@ -3,7 +3,23 @@
  * functions of their arguments, shared by the Ink components and the plain progress lines.
  */
 
+import type { BudgetState } from './view.js';
+
 const SPARKS = '▁▂▃▄▅▆▇█';
+
+/**
+ * How a budget state reads: its mark in the budget rows, its label in the journey table, its
+ * colour in both. Listed worst first: the budget rows show budgets in this order.
+ */
+export const BUDGET_MARKS: Record<BudgetState, { glyph: string; label: string; color?: string }> = {
+  fail: { glyph: '✗', label: '✗ FAIL', color: 'red' },
+  nodata: { glyph: '·', label: '· no data', color: 'yellow' },
+  unsure: { glyph: '?', label: '? unsure', color: 'yellow' },
+  warming: { glyph: '~', label: 'warming up', color: 'cyan' },
+  pass: { glyph: '✓', label: '✓ pass', color: 'green' },
+  pending: { glyph: '…', label: '… at end' },
+  none: { glyph: ' ', label: '' },
+};
 
 /** `1234567` → `1.23M`, `0.5` → `0.5`: at most about five characters. */
 export function si(x: number): string {

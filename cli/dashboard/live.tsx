@@ -13,6 +13,13 @@ import { Dashboard } from './Dashboard.js';
 import { DashboardTracker } from './track.js';
 import type { DashboardView } from './view.js';
 
+/**
+ * Kernel events per slice of a watched simulation. A fifth of the silent default, so snapshots come
+ * every couple of simulated seconds in the flagship scenario (its recent window stays near 5 s);
+ * slicing never changes the outcome, and the extra snapshots cost nothing measurable there.
+ */
+export const SLICE_EVENTS = 50_000;
+
 /** What the dashboard needs of a run: its snapshots and the controls behind the keys. */
 export interface RunHandle {
   on(event: 'snapshot', listener: (s: SimSnapshot) => void): unknown;
@@ -35,7 +42,11 @@ export interface LiveOptions {
 
 /** A mounted dashboard; call {@link LiveDashboard.finish} with the result to draw the last frame. */
 export interface LiveDashboard {
-  finish(result: RunResult): Promise<void>;
+  /**
+   * Draws the last frame and lets go of the terminal. `linesAfter` is how many lines the command
+   * prints under it (report paths…): the frame is that much shorter, so its header stays on screen.
+   */
+  finish(result: RunResult, linesAfter?: number): Promise<void>;
   /** Takes the dashboard off the terminal without a last frame (the run failed). */
   cancel(): Promise<void>;
   /** Frames drawn so far (for the benchmark). */
@@ -99,12 +110,13 @@ export function mountFrames<S>(
     draw();
   };
 
-  const element = (keys: boolean, live = interactive) => (
+  // Keep one line spare: Ink clears the whole screen when a frame is as tall as the terminal.
+  const rows = (below: number) => Math.max(10, (opts.stdout.rows || 24) - 1 - below);
+  const element = (keys: boolean, live = interactive, below = 0) => (
     <App
       view={tracker.view()}
-      // Keep one line spare: Ink clears the whole screen when a frame is as tall as the terminal.
       width={opts.stdout.columns || 80}
-      height={Math.max(12, (opts.stdout.rows || 24) - 1)}
+      height={rows(below)}
       keys={keys}
       interactive={live}
       onKey={handleKey}
@@ -145,11 +157,11 @@ export function mountFrames<S>(
     get renders() {
       return renders;
     },
-    async finish(result: RunResult) {
+    async finish(result: RunResult, linesAfter = 0) {
       detach();
       tracker.finish(result);
       renders++;
-      instance.rerender(element(false, false));
+      instance.rerender(element(false, false, linesAfter));
       instance.unmount();
       await instance.waitUntilExit();
     },

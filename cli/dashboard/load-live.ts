@@ -18,8 +18,10 @@ export interface LoadRunHandle {
 
 /** Options of {@link mountLoadDashboard}. */
 export interface LoadLiveOptions extends FrameOptions {
-  scenario: Scenario;
+  scenario: Pick<Scenario, 'name' | 'budgets'>;
   seed: number;
+  /** Seconds at the start left out of the statistics (shown as warming up). */
+  warmup?: number;
   mode: LoadMode;
   twin?: TwinSource;
 }
@@ -36,6 +38,7 @@ export function mountLoadDashboard(run: LoadRunHandle, opts: LoadLiveOptions): L
     seed: opts.seed,
     mode: opts.mode,
     twin: opts.twin,
+    warmup: opts.warmup,
   });
   let stopping = false;
   const onKey = (input: string, ctrl: boolean) => {
@@ -50,7 +53,7 @@ export function mountLoadDashboard(run: LoadRunHandle, opts: LoadLiveOptions): L
     get renders() {
       return board.renders;
     },
-    finish: (r) => board.finish(r),
+    finish: (r, linesAfter) => board.finish(r, linesAfter),
     cancel: () => board.cancel(),
     setMode: (mode) => tracker.setMode(mode),
   };

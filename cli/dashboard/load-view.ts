@@ -9,12 +9,11 @@
 import type { LoadSnapshot } from '../../loadtests/collector.js';
 import { generatorFacts, generatorRow } from '../../results/generator-row.js';
 import type { FaultMark, RunResult, ServiceResult } from '../../results/run-result.js';
-import type { Scenario } from '../../scenarios/schema.js';
-import { type BudgetSpec, liveBudget, resultBudget, scenarioBudgets } from './track.js';
+import type { Budget, Scenario } from '../../scenarios/schema.js';
+import { finalBudgetViews, type LiveFigures, liveBudgetViews, loadBudgets } from './budget-views.js';
+import { JourneyTracks, windowResult } from './journey-rows.js';
 import type { DashboardView, FaultView, JourneyView, LoadRunView, ServiceView } from './view.js';
 
-/** History points kept per sparkline series. */
-const HISTORY = 240;
 /** Rates are taken over about this many seconds, so 250 ms snapshots do not flicker. */
 const SPAN = 1;
 
@@ -36,7 +35,9 @@ export type LoadMode =
 
 /** Options of {@link LoadTracker}. */
 export interface LoadTrackerOptions {
-  scenario: Scenario;
+  scenario: Pick<Scenario, 'name' | 'budgets'>;
+  /** Seconds at the start whose requests the statistics leave out. */
+  warmup?: number;
   seed: number;
   mode: LoadMode;
   twin?: TwinSource;
@@ -71,12 +72,6 @@ class Rate {
   }
 }
 
-interface JourneyTrack {
-  rate: Rate;
-  throughput: number[];
-  p99: number[];
-}
-
 interface ServiceTrack {
   /** Busy slot-seconds and served requests, whose rates are utilization × slots and served/s. */
   busy: Rate;
@@ -85,8 +80,8 @@ interface ServiceTrack {
 
 /** Accumulates one load run's snapshots into views. */
 export class LoadTracker {
-  private readonly budgets: BudgetSpec[];
-  private readonly journeys = new Map<string, JourneyTrack>();
+  private readonly budgets: Budget[];
+  private readonly tracks = new JourneyTracks();
   private readonly services = new Map<string, ServiceTrack>();
   private readonly achieved = new Rate();
   private last: LoadSnapshot | undefined;
@@ -97,7 +92,7 @@ export class LoadTracker {
   private mode: LoadMode;
 
   constructor(private readonly opts: LoadTrackerOptions) {
-    this.budgets = scenarioBudgets(opts.scenario);
+    this.budgets = loadBudgets(opts.scenario);
     this.mode = opts.mode;
   }
 
@@ -109,15 +104,7 @@ export class LoadTracker {
   /** Takes one snapshot, and reads the twin's counters and faults at the same moment. */
   update(s: LoadSnapshot): void {
     this.achieved.add(s.elapsed, s.completed);
-    for (const j of s.journeys) {
-      let t = this.journeys.get(j.name);
-      if (!t) {
-        t = { rate: new Rate(), throughput: [], p99: [] };
-        this.journeys.set(j.name, t);
-      }
-      push(t.throughput, t.rate.add(s.elapsed, j.count));
-      push(t.p99, j.p99);
-    }
+    for (const j of s.journeys) this.tracks.add(j.name, s.elapsed, j);
     this.last = s;
     const twin = this.opts.twin;
     if (twin) {
@@ -160,41 +147,16 @@ export class LoadTracker {
   view(): DashboardView {
     const s = this.last;
     const r = this.final;
+    const elapsed = r ? r.window.end : (s?.elapsed ?? 0);
+    const warming = !r && elapsed < (this.opts.warmup ?? 0);
+    const budgets = r
+      ? finalBudgetViews(this.budgets, r)
+      : liveBudgetViews(this.budgets, this.figures(), warming);
     const names = s ? s.journeys.map((j) => j.name) : Object.keys(r?.journeys ?? {});
     const journeys: JourneyView[] = names.map((name) => {
-      const live = s?.journeys.find((j) => j.name === name);
       const fin = r?.journeys[name];
-      const t = this.journeys.get(name);
-      // Latency is measured on successes only: with none, show no figure rather than 0.
-      const finOk = fin ? fin.count - sum(fin.errors) > 0 : false;
-      const liveOk = live ? live.count - live.errors > 0 : false;
-      const row = fin
-        ? {
-            throughput: fin.throughput,
-            p50: finOk ? fin.latency.p50 : Number.NaN,
-            p99: finOk ? fin.latency.p99 : Number.NaN,
-            errorRate: fin.errorRate,
-            count: fin.count,
-            causes: fin.errors,
-          }
-        : {
-            throughput: t?.rate.value ?? 0,
-            p50: liveOk && live ? live.p50 : Number.NaN,
-            p99: liveOk && live ? live.p99 : Number.NaN,
-            errorRate: live && live.count > 0 ? live.errors / live.count : 0,
-            count: live?.count ?? 0,
-            causes: live?.causes ?? {},
-          };
-      const { state, breaches } = r ? resultBudget(r, name) : liveBudget(this.budgets, name, row);
-      return {
-        name,
-        ...row,
-        budget: state,
-        breaches,
-        history: { throughput: t?.throughput ?? [], p99: t?.p99 ?? [] },
-      };
+      return fin ? this.tracks.finalRow(name, fin, budgets) : this.tracks.liveRow(name, budgets);
     });
-    const elapsed = r ? r.window.end : (s?.elapsed ?? 0);
     const duration = s?.duration ?? r?.window.end ?? 0;
     const load: LoadRunView = {
       tool: toolLabel(this.mode, this.opts.twin !== undefined),
@@ -220,7 +182,7 @@ export class LoadTracker {
       load.measured = measured;
       load.achieved = rate;
     }
-    return {
+    const view: DashboardView = {
       scenario: this.opts.scenario.name,
       seed: this.opts.seed,
       replication: 0,
@@ -231,11 +193,26 @@ export class LoadTracker {
       eventsPerSec: load.achieved,
       status: this.status,
       journeys,
+      budgets,
       services: r?.services ? this.finalServices(r) : this.serviceRows,
       // The twin has stopped by the last frame: nothing is active any more.
       faults: r?.faults ? r.faults.map((f) => ({ ...f, active: false })) : this.faultRows,
       load,
     };
+    if (warming) view.warming = true;
+    const win = r ? undefined : this.tracks.windowSeconds();
+    if (win !== undefined) view.window = win;
+    return view;
+  }
+
+  /** The journey windows, as the live budgets judge them. */
+  private figures(): LiveFigures {
+    const journeys: LiveFigures['journeys'] = {};
+    for (const j of this.last?.journeys ?? []) {
+      const f = this.tracks.figures(j.name);
+      if (f) journeys[j.name] = windowResult(f);
+    }
+    return { journeys };
   }
 
   /** The twin's counters over the whole run, as the result keeps them. */
@@ -250,15 +227,4 @@ export class LoadTracker {
       rejected: svc.rejected,
     }));
   }
-}
-
-function sum(o: Record<string, number>): number {
-  let s = 0;
-  for (const v of Object.values(o)) s += v;
-  return s;
-}
-
-function push(xs: number[], x: number): void {
-  xs.push(x);
-  if (xs.length > HISTORY) xs.splice(0, xs.length - HISTORY);
 }

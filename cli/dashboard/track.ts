@@ -1,60 +1,26 @@
 /**
- * Turns the run handle's snapshots into {@link DashboardView}s: keeps short histories for the
- * sparklines, measures events per wall-clock second and colours budgets. Snapshot fields beyond the
- * foundation's (breakers, faults, content) are read defensively, so the dashboard works with any
- * model that reports them and simply omits what a snapshot does not carry.
+ * Turns a simulation's snapshots into {@link DashboardView}s: journey figures over the last
+ * {@link WINDOW_SECONDS} of simulated time (at least one snapshot apart), their sparkline histories,
+ * events per wall-clock second, and every budget judged on those figures. The final frame shows the
+ * result's figures and verdicts.
  */
-import { holds } from '../../results/budgets.js';
-import type { RunResult } from '../../results/run-result.js';
+
+import type { CdnEdgeResult, RunResult, StreamResult } from '../../results/run-result.js';
 import type { Scenario } from '../../scenarios/schema.js';
 import type { SimSnapshot } from '../../sim/run.js';
-import type { BudgetState, ContentView, DashboardView, FaultView, JourneyView, ServiceView } from './view.js';
+import { faultMarks } from '../../sim/topology/faults.js';
+import { finalBudgetViews, type LiveFigures, liveBudgetViews } from './budget-views.js';
+import { JourneyTracks, windowResult } from './journey-rows.js';
+import type { ContentView, DashboardView, FaultView, JourneyView, ServiceView } from './view.js';
 
-/** History points kept per series (the widest sparkline shows fewer). */
-const HISTORY = 240;
-
-/** A budget as the scenario states it (read defensively: older scenarios have none). */
-export interface BudgetSpec {
-  expr: string;
-  subject: string;
-  metric: string;
-  op: '<' | '<=' | '>' | '>=';
-  limit: number;
-}
-
-type Loose = Record<string, unknown>;
-
-const isObj = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-/** The scenario's budgets, or none when the scenario language does not have them yet. */
-export function scenarioBudgets(scenario: Scenario): BudgetSpec[] {
-  const b = (scenario as unknown as Loose).budgets;
-  if (!Array.isArray(b)) return [];
-  return b.filter(
-    (x): x is BudgetSpec =>
-      isObj(x) &&
-      typeof x.subject === 'string' &&
-      typeof x.metric === 'string' &&
-      typeof x.limit === 'number',
-  );
-}
-
-interface JourneyTrack {
-  throughput: number[];
-  p99: number[];
-  lastCount: number;
-  lastTime: number;
-  lastRep: number;
-  rate: number;
-}
+/** What the tracker reads of the scenario. */
+export type TrackedScenario = Pick<Scenario, 'name' | 'duration' | 'warmup' | 'budgets' | 'faults'>;
 
 /** Accumulates snapshots of one run into views. */
 export class DashboardTracker {
-  private readonly budgets: BudgetSpec[];
   private readonly faultsPlanned: FaultView[];
   private last: SimSnapshot | undefined;
-  private readonly tracks = new Map<string, JourneyTrack>();
+  private readonly tracks = new JourneyTracks();
   private lastEvents = 0;
   private lastWall = 0;
   private eventsPerSec = 0;
@@ -62,12 +28,11 @@ export class DashboardTracker {
   private final: RunResult | undefined;
 
   constructor(
-    private readonly scenario: Scenario,
+    private readonly scenario: TrackedScenario,
     private readonly seed: number,
     private readonly replications: number,
   ) {
-    this.budgets = scenarioBudgets(scenario);
-    this.faultsPlanned = plannedFaults(scenario);
+    this.faultsPlanned = faultMarks(scenario.faults);
   }
 
   /** Takes one snapshot; `wallMs` is a monotonic wall clock reading for events/s. */
@@ -81,22 +46,8 @@ export class DashboardTracker {
       this.lastEvents = s.events;
       this.lastWall = wallMs;
     }
-    for (const j of s.journeys) {
-      let t = this.tracks.get(j.name);
-      if (!t) {
-        t = { throughput: [], p99: [], lastCount: 0, lastTime: 0, lastRep: s.replication, rate: 0 };
-        this.tracks.set(j.name, t);
-      }
-      const given = num((j as unknown as Loose).throughput);
-      if (given !== undefined) t.rate = given;
-      else if (t.lastRep === s.replication && s.time > t.lastTime && j.count >= t.lastCount)
-        t.rate = (j.count - t.lastCount) / (s.time - t.lastTime);
-      t.lastCount = j.count;
-      t.lastTime = s.time;
-      t.lastRep = s.replication;
-      push(t.throughput, t.rate);
-      push(t.p99, j.p99);
-    }
+    // A new replication restarts its clock, and with it every window.
+    for (const j of s.journeys) this.tracks.add(j.name, s.time, j);
     this.last = s;
   }
 
@@ -105,7 +56,7 @@ export class DashboardTracker {
     this.status = status;
   }
 
-  /** Ends tracking with the final result: budgets then come from the result itself. */
+  /** Ends tracking with the final result: figures and budgets then come from the result itself. */
   finish(result: RunResult): void {
     this.final = result;
     this.status = result.partial ? 'stopped' : 'done';
@@ -115,59 +66,30 @@ export class DashboardTracker {
   view(): DashboardView {
     const s = this.last;
     const r = this.final;
-    const journeys: JourneyView[] = (s?.journeys ?? []).map((j) => {
-      const t = this.tracks.get(j.name);
-      const errorRate = j.count > 0 ? j.errors / j.count : 0;
-      const live = { p50: j.p50, p99: j.p99, errorRate, throughput: t?.rate ?? 0 };
-      const fin = r?.journeys[j.name];
-      const row = fin
-        ? {
-            p50: fin.latency.p50,
-            p99: fin.latency.p99,
-            errorRate: fin.errorRate,
-            throughput: fin.throughput,
-          }
-        : live;
-      const { state, breaches } = r ? resultBudget(r, j.name) : liveBudget(this.budgets, j.name, row);
-      return {
-        name: j.name,
-        ...row,
-        count: fin?.count ?? j.count,
-        budget: state,
-        breaches,
-        history: { throughput: t?.throughput ?? [], p99: t?.p99 ?? [] },
-      };
-    });
-    if (r && journeys.length === 0) {
-      for (const [name, fin] of Object.entries(r.journeys)) {
-        const { state, breaches } = resultBudget(r, name);
-        journeys.push({
-          name,
-          throughput: fin.throughput,
-          p50: fin.latency.p50,
-          p99: fin.latency.p99,
-          errorRate: fin.errorRate,
-          count: fin.count,
-          budget: state,
-          breaches,
-          history: { throughput: [], p99: [] },
-        });
-      }
-    }
-    const services: ServiceView[] = (s?.services ?? []).map((svc) => {
-      // The final frame shows the result's figures (over the measurement window, all replications).
-      const fin = r?.services?.[svc.name];
-      const row: ServiceView = {
-        name: svc.name,
-        replicas: fin?.replicas ?? svc.replicas,
-        utilization: fin?.utilization ?? svc.utilization,
-        queue: fin?.queue ?? svc.queue,
-      };
-      const breaker = breakerState(fin?.breaker ?? (svc as unknown as Loose).breaker);
-      if (breaker) row.breaker = breaker;
-      return row;
-    });
     const time = s?.time ?? 0;
+    const warming = !r && time < this.scenario.warmup;
+    const budgets = r
+      ? finalBudgetViews(this.scenario.budgets, r)
+      : liveBudgetViews(this.scenario.budgets, s ? this.figures(s) : { journeys: {} }, warming);
+    const names = s ? s.journeys.map((j) => j.name) : Object.keys(r?.journeys ?? {});
+    const journeys: JourneyView[] = names.map((name) => {
+      const fin = r?.journeys[name];
+      return fin ? this.tracks.finalRow(name, fin, budgets) : this.tracks.liveRow(name, budgets);
+    });
+    const services: ServiceView[] = r?.services
+      ? Object.entries(r.services).map(([name, svc]) => {
+          // The final frame shows the result's figures (over the measurement window, all replications).
+          const row: ServiceView = {
+            name,
+            replicas: svc.replicas,
+            utilization: svc.utilization,
+            queue: svc.queue,
+          };
+          const last = svc.breaker?.[svc.breaker.length - 1];
+          if (last) row.breaker = last[1];
+          return row;
+        })
+      : (s?.services ?? []).map((svc) => ({ ...svc }));
     const view: DashboardView = {
       scenario: this.scenario.name,
       seed: this.seed,
@@ -179,148 +101,44 @@ export class DashboardTracker {
       eventsPerSec: this.eventsPerSec,
       status: this.status,
       journeys,
+      budgets,
       services,
-      faults: r?.faults ?? firedFaults(s, this.faultsPlanned, time),
+      faults: r?.faults ?? this.faultsPlanned.filter((f) => f.at <= time),
     };
-    const content = s ? readContent(s) : undefined;
+    if (warming) view.warming = true;
+    const win = r ? undefined : this.tracks.windowSeconds();
+    if (win !== undefined) view.window = win;
+    const content = contentOf(r ?? s);
     if (content) view.content = content;
     return view;
   }
-}
 
-/** The live verdict of `journey`'s budgets on the figures shown in its row. */
-export function liveBudget(
-  budgets: readonly BudgetSpec[],
-  journey: string,
-  row: { p50: number; p99: number; errorRate: number; throughput: number },
-): { state: BudgetState; breaches: string[] } {
-  const mine = budgets.filter((b) => b.subject === journey);
-  if (mine.length === 0) return { state: 'none', breaches: [] };
-  const breaches: string[] = [];
-  let known = 0;
-  for (const b of mine) {
-    const value =
-      b.metric === 'errors'
-        ? row.errorRate
-        : b.metric === 'throughput'
-          ? row.throughput
-          : b.metric === 'p50' || b.metric === 'p99'
-            ? row[b.metric]
-            : undefined;
-    // No figure yet (no success to measure latency on) says nothing about the budget.
-    if (value === undefined || !Number.isFinite(value)) continue;
-    known++;
-    if (!holds(value, b.op, b.limit)) breaches.push(b.expr);
+  /** The figures live budgets are judged on: journey windows, services and content so far. */
+  private figures(s: SimSnapshot): LiveFigures {
+    const journeys: LiveFigures['journeys'] = {};
+    for (const j of s.journeys) {
+      const f = this.tracks.figures(j.name);
+      if (f) journeys[j.name] = windowResult(f);
+    }
+    const services: NonNullable<LiveFigures['services']> = {};
+    for (const svc of s.services) services[svc.name] = { ...svc, workers: 0, served: 0, rejected: 0 };
+    return { journeys, services, cdn: s.cdn, p2p: s.p2p, streams: s.streams };
   }
-  if (breaches.length > 0) return { state: 'fail', breaches };
-  return { state: known > 0 ? 'pass' : 'unsure', breaches };
 }
 
-function push(xs: number[], x: number): void {
-  xs.push(x);
-  if (xs.length > HISTORY) xs.splice(0, xs.length - HISTORY);
-}
-
-/** A journey's verdict from a finished result's budgets (matched by the `journey.` prefix). */
-export function resultBudget(r: RunResult, journey: string): { state: BudgetState; breaches: string[] } {
-  const mine = r.budgets.filter((b) => b.expr.trim().startsWith(`${journey}.`));
-  if (mine.length === 0) return { state: 'none', breaches: [] };
-  const breaches = mine.filter((b) => b.pass === false).map((b) => b.expr);
-  if (breaches.length > 0) return { state: 'fail', breaches };
-  return { state: mine.some((b) => b.pass === null) ? 'unsure' : 'pass', breaches };
-}
-
-/** The current state of a breaker reported as a string or as a list of `[t, state]` transitions. */
-function breakerState(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v) && v.length > 0) {
-    const last = v[v.length - 1];
-    if (Array.isArray(last) && typeof last[1] === 'string') return last[1];
-    return 'closed';
-  }
-  if (isObj(v) && typeof v.state === 'string') return v.state;
-  return undefined;
-}
-
-/** Faults the scenario plans, labelled for markers (empty when the language has no faults yet). */
-function plannedFaults(scenario: Scenario): FaultView[] {
-  const f = (scenario as unknown as Loose).faults;
-  if (!Array.isArray(f)) return [];
-  return f
-    .filter((x): x is Loose => isObj(x) && typeof x.at === 'number')
-    .map((x) => ({ at: x.at as number, for: num(x.for) ?? 0, label: faultLabel(x) }))
-    .sort((a, b) => a.at - b.at);
-}
-
-/** `slow auth +200ms`, `crash stores.playlists ×2`: a fault as its marker reads. */
-export function faultLabel(x: Loose): string {
-  const kind = typeof x.kind === 'string' ? x.kind : 'fault';
-  const what = [x.target, x.region, x.a && x.b ? `${x.a}<->${x.b}` : undefined].find(
-    (v) => typeof v === 'string',
-  );
-  const extra =
-    kind === 'slow' && num(x.add) !== undefined
-      ? ` +${Math.round((x.add as number) * 1000)}ms`
-      : kind === 'errors' && num(x.rate) !== undefined
-        ? ` ${Math.round((x.rate as number) * 100)}%`
-        : kind === 'crash' && num(x.count) !== undefined
-          ? ` ×${x.count}`
-          : '';
-  return `${kind}${what ? ` ${what}` : ''}${extra}`;
-}
-
-/** Faults fired by `time`: the snapshot's own list when it has one, else the scenario's plan. */
-function firedFaults(s: SimSnapshot | undefined, planned: FaultView[], time: number): FaultView[] {
-  const own = s ? (s as unknown as Loose).faults : undefined;
-  if (Array.isArray(own)) {
-    return own
-      .filter((x): x is Loose => isObj(x) && typeof x.at === 'number')
-      .map((x) => ({
-        at: x.at as number,
-        for: num(x.for) ?? 0,
-        label: typeof x.label === 'string' ? x.label : faultLabel(x),
-      }));
-  }
-  return planned.filter((f) => f.at <= time);
-}
-
-/** CDN hit ratio, P2P shares and stream lag from a snapshot that carries them. */
-export function readContent(s: unknown): ContentView | undefined {
-  if (!isObj(s)) return undefined;
+/** CDN hit ratio (over all edges), P2P byte shares and the worst stream lag p99, when modelled. */
+export function contentOf(
+  x:
+    | { cdn?: Record<string, CdnEdgeResult>; p2p?: RunResult['p2p']; streams?: Record<string, StreamResult> }
+    | undefined,
+): ContentView | undefined {
+  if (!x) return undefined;
   const out: ContentView = {};
-  const cdn = s.cdn;
-  if (isObj(cdn)) {
-    const direct = num(cdn.hitRatio);
-    if (direct !== undefined) out.cdnHitRatio = direct;
-    else {
-      let hits = 0;
-      let requests = 0;
-      for (const e of Object.values(cdn)) {
-        if (isObj(e)) {
-          hits += num(e.hits) ?? 0;
-          requests += num(e.requests) ?? 0;
-        }
-      }
-      if (requests > 0) out.cdnHitRatio = hits / requests;
-    }
-  }
-  const p2p = s.p2p;
-  if (isObj(p2p) && num(p2p.serverShare) !== undefined) {
-    out.p2p = {
-      server: num(p2p.serverShare) ?? 0,
-      peer: num(p2p.peerShare) ?? 0,
-      cache: num(p2p.cacheShare) ?? 0,
-    };
-  }
-  const streams = s.streams;
-  if (isObj(streams) || Array.isArray(streams)) {
-    let worst: number | undefined;
-    for (const st of Object.values(streams)) {
-      if (!isObj(st)) continue;
-      const lag = isObj(st.lagSeconds) ? num(st.lagSeconds.p99) : (num(st.lag) ?? num(st.lagSeconds));
-      if (lag !== undefined) worst = Math.max(worst ?? 0, lag);
-    }
-    if (worst !== undefined) out.streamLag = worst;
-  }
+  const edges = Object.values(x.cdn ?? {});
+  const requests = edges.reduce((a, e) => a + e.requests, 0);
+  if (requests > 0) out.cdnHitRatio = edges.reduce((a, e) => a + e.hits, 0) / requests;
+  if (x.p2p) out.p2p = { server: x.p2p.serverShare, peer: x.p2p.peerShare, cache: x.p2p.cacheShare };
+  const lags = Object.values(x.streams ?? {}).map((st) => st.lagSeconds.p99);
+  if (lags.length > 0) out.streamLag = Math.max(...lags);
   return Object.keys(out).length > 0 ? out : undefined;
 }

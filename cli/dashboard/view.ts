@@ -3,17 +3,31 @@
  * they can be rendered from a live run, a finished result or a test fixture alike.
  */
 
-/** A budget's state as coloured in the journey table. */
-export type BudgetState = 'pass' | 'fail' | 'unsure' | 'none';
+/**
+ * A budget's state as coloured in the journey table and the budget rows: `warming` during the
+ * warm-up, `nodata` when nothing was measured to judge by (never a pass), `pending` when the figure
+ * is known only at the end (store, cost and flow-step budgets).
+ */
+export type BudgetState = 'pass' | 'fail' | 'unsure' | 'none' | 'warming' | 'nodata' | 'pending';
+
+/** One budget as the budget rows show it: its verdict on the figures of the frame. */
+export interface BudgetView {
+  expr: string;
+  /** The journey (or `journey[step]`), service, store, stream, `p2p`, `cdn` or `cost` it is about. */
+  subject: string;
+  state: BudgetState;
+  /** The measured value in the limit's unit, formatted (`213ms`, `0.4%`, `3.95s`), or `-`. */
+  value: string;
+}
 
 /** One row of the journey table, with its history for the sparklines. */
 export interface JourneyView {
   name: string;
-  /** Finished journeys per simulated second, over the last snapshot interval. */
+  /** Finished journeys per second over the recent window (the whole run in the final frame). */
   throughput: number;
   p50: number;
   p99: number;
-  /** Failed share of finished journeys (0..1). */
+  /** Failed share of finished journeys (0..1); NaN when none finished. */
   errorRate: number;
   count: number;
   budget: BudgetState;
@@ -21,7 +35,9 @@ export interface JourneyView {
   breaches: string[];
   /** Failures by cause (`refused`, `timeout`, `status_503`…), when the run tells them apart (load). */
   causes?: Record<string, number>;
-  history: { throughput: number[]; p99: number[] };
+  /** Share of flow checks that passed (load flows), NaN when no check ran in the window. */
+  checks?: number;
+  history: { throughput: number[]; p99: number[]; errors: number[] };
 }
 
 /** One service row. */
@@ -88,7 +104,16 @@ export interface DashboardView {
   events: number;
   eventsPerSec: number;
   status: 'running' | 'paused' | 'stopping' | 'done' | 'stopped';
+  /**
+   * Seconds the journey figures cover: the recent window while running (wall seconds for a load
+   * run, simulated seconds for a simulation); absent in the final frame, whose figures are the run's.
+   */
+  window?: number;
+  /** True during the warm-up, whose journeys the statistics leave out. */
+  warming?: boolean;
   journeys: JourneyView[];
+  /** Every budget of the scenario (journey and non-journey alike), in the order written. */
+  budgets: BudgetView[];
   services: ServiceView[];
   content?: ContentView;
   faults: FaultView[];

@@ -109,6 +109,11 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
       lastSnap = t;
       const snap = collector.snapshot(t, sched.duration, offeredAt(t));
       if (opts.mode !== 'max') snap.generator = monitor.live();
+      if (flowStart)
+        for (const j of snap.journeys) {
+          const c = flowStart.run.stats.checks(j.name);
+          if (c) j.checks = { ...c };
+        }
       this.emit('snapshot', snap);
     };
     const workers = Math.max(1, opts.workers ?? 1);

@@ -14,7 +14,11 @@ export function journey(name: string, over: Partial<JourneyView> = {}): JourneyV
     count: 46_552,
     budget: 'none',
     breaches: [],
-    history: { throughput: [3.1, 3.2, 3.3, 3.2], p99: [6000, 7000, 7400, 7323.6] },
+    history: {
+      throughput: [3.1, 3.2, 3.3, 3.2],
+      p99: [6000, 7000, 7400, 7323.6],
+      errors: [0, 0, 0.01, 0.005],
+    },
     ...over,
   };
 }
@@ -32,6 +36,7 @@ export function smallView(over: Partial<DashboardView> = {}): DashboardView {
     eventsPerSec: 2_500_000,
     status: 'running',
     journeys: [journey('req')],
+    budgets: [],
     services: [{ name: 'server', replicas: 4, utilization: 0.801, queue: 2.52, breaker: 'open' }],
     faults: [],
     ...over,

@@ -1,6 +1,9 @@
+import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
+import { Dashboard } from '../../cli/dashboard/Dashboard.js';
 import { mountDashboard } from '../../cli/dashboard/live.js';
 import { DashboardTracker } from '../../cli/dashboard/track.js';
+import { LatencyHistogram } from '../../results/histogram.js';
 import { parseScenario } from '../../scenarios/load.js';
 import { type SimSnapshot, simulate } from '../../sim/run.js';
 import { stripAnsi } from './ansi.js';
@@ -31,52 +34,80 @@ const snap = (over: Partial<SimSnapshot>): SimSnapshot => ({
 });
 
 describe('dashboard tracker', () => {
-  it('derives throughput from counts over simulated time and colours live budgets', () => {
-    const scenario = parseScenario(MM2('100s', 'budgets:\n  req.p99: < 3s\n'), 'live.yaml');
+  it('shows the last seconds of simulated time, not the run so far', () => {
+    const scenario = parseScenario(
+      MM2('100s', 'budgets:\n  req.p99: < 3s\n  req.errors: < 10%\n'),
+      'live.yaml',
+    );
     const t = new DashboardTracker(scenario, 5, 1);
-    t.update(
-      snap({ time: 10, events: 100, journeys: [{ name: 'req', count: 16, errors: 0, p50: 600, p99: 2000 }] }),
-      0,
-    );
-    t.update(
-      snap({ time: 20, events: 300, journeys: [{ name: 'req', count: 48, errors: 4, p50: 700, p99: 3500 }] }),
-      100,
-    );
+    const h = new LatencyHistogram();
+    let count = 0;
+    let errors = 0;
+    const at = (time: number) =>
+      t.update(
+        snap({
+          time,
+          events: time * 100,
+          journeys: [{ name: 'req', count, errors, p50: 0, p99: 0, latency: h }],
+        }),
+        time * 10,
+      );
+    // 20 s of 10 journeys a second at 1 s, then 5 s of 10 a second at 4 s with 4 in 10 failing.
+    for (let s = 0; s <= 20; s++) {
+      if (s > 0) for (let k = 0; k < 10; k++, count++) h.record(1);
+      at(s);
+    }
+    const calm = t.view();
+    expect(calm.window).toBe(5);
+    expect(calm.journeys[0]).toMatchObject({ throughput: 10, errorRate: 0, budget: 'pass' });
+    expect(calm.journeys[0].p99).toBeCloseTo(1000, -1);
+    for (let s = 21; s <= 25; s++) {
+      for (let k = 0; k < 6; k++, count++) h.record(4);
+      count += 4;
+      errors += 4;
+      at(s);
+    }
     const v = t.view();
-    expect(v.journeys[0].throughput).toBeCloseTo(3.2, 9);
-    expect(v.journeys[0].errorRate).toBeCloseTo(4 / 48, 9);
+    // Since the start: 20 of 250 failed (8 %) and the p99 is 4 s only just; the window has only the burst.
+    expect(v.journeys[0].errorRate).toBeCloseTo(0.4, 9);
+    expect(v.journeys[0].p99).toBeCloseTo(4000, -1);
     expect(v.journeys[0].budget).toBe('fail');
-    expect(v.journeys[0].breaches).toEqual(['req.p99 < 3s']);
-    expect(v.journeys[0].history.p99).toEqual([2000, 3500]);
-    expect(v.eventsPerSec).toBeCloseTo(2000, 6);
+    expect(v.journeys[0].breaches).toEqual(['req.p99 < 3s', 'req.errors < 10%']);
+    expect(v.budgets.map((b) => [b.expr, b.state, b.value])).toEqual([
+      ['req.p99 < 3s', 'fail', '4.00s'],
+      ['req.errors < 10%', 'fail', '40.0%'],
+    ]);
+    expect(v.journeys[0].history.errors.slice(-6)).toEqual([0, 0.08, 0.16, 0.24, 0.32, 0.4]);
+    expect(v.eventsPerSec).toBeCloseTo(10_000, 6);
   });
 
-  it('reads breakers, faults and content from richer snapshots when present', () => {
-    const scenario = parseScenario(MM2('100s'), 'live.yaml');
+  it('says warming up during the warm-up instead of judging zero samples', () => {
+    const scenario = parseScenario(`${MM2('100s', 'budgets:\n  req.p99: < 3s\n')}warmup: 30s\n`, 'live.yaml');
     const t = new DashboardTracker(scenario, 5, 1);
-    const rich = {
-      ...snap({ time: 50, services: [{ name: 'server', replicas: 3, utilization: 0.5, queue: 1 }] }),
-      faults: [{ at: 40, for: 20, label: 'slow server +200ms' }],
-      cdn: { 'eu-west': { requests: 100, hits: 90 }, 'us-east': { requests: 100, hits: 70 } },
-      p2p: { serverShare: 0.1, peerShare: 0.8, cacheShare: 0.1 },
-      streams: { plays: { lagSeconds: { mean: 0.2, p99: 1.5, max: 3 } } },
-    };
-    (rich.services[0] as Record<string, unknown>).breaker = [
-      [10, 'open'],
-      [15, 'half-open'],
-    ];
-    t.update(rich as unknown as SimSnapshot, 0);
+    for (const time of [5, 10, 15])
+      t.update(snap({ time, journeys: [{ name: 'req', count: 0, errors: 0, p50: 0, p99: 0 }] }), time);
     const v = t.view();
-    expect(v.services[0].breaker).toBe('half-open');
-    expect(v.faults).toEqual([{ at: 40, for: 20, label: 'slow server +200ms' }]);
-    expect(v.content).toEqual({
-      cdnHitRatio: 0.8,
-      p2p: { server: 0.1, peer: 0.8, cache: 0.1 },
-      streamLag: 1.5,
-    });
+    expect(v.warming).toBe(true);
+    expect(v.journeys[0].budget).toBe('warming');
+    expect(v.journeys[0].p99).toBeNaN();
+    const frame = stripAnsi(render(<Dashboard view={v} width={80} height={23} />).lastFrame() ?? '');
+    expect(frame).toMatch(/req\s+0\.00\s+-\s+-\s+-\s+warming up/);
+    expect(frame).not.toContain('0us');
+    expect(frame).not.toContain('✓');
+    expect(frame).toContain('~ req.p99 < 3s (warming up)');
   });
+
+  it('judges no samples after the warm-up as no data, never as a pass', () => {
+    const scenario = parseScenario(MM2('100s', 'budgets:\n  req.errors: < 1%\n'), 'live.yaml');
+    const t = new DashboardTracker(scenario, 5, 1);
+    for (const time of [40, 50])
+      t.update(snap({ time, journeys: [{ name: 'req', count: 0, errors: 0, p50: 0, p99: 0 }] }), time);
+    expect(t.view().journeys[0].budget).toBe('nodata');
+    expect(t.view().budgets[0]).toMatchObject({ state: 'nodata', value: '-' });
+  });
+
   it('shows the final result: its budgets, service figures and faults', () => {
-    const scenario = parseScenario(MM2('100s'), 'live.yaml');
+    const scenario = parseScenario(MM2('100s', 'budgets:\n  req.p99: < 3s\n'), 'live.yaml');
     const t = new DashboardTracker(scenario, 5, 1);
     t.update(
       snap({
@@ -121,6 +152,8 @@ describe('dashboard tracker', () => {
       breaker: 'open',
     });
     expect(v.faults).toEqual([{ at: 30, for: 10, label: 'crash server ×1' }]);
+    expect(v.window).toBeUndefined();
+    expect(v.budgets).toEqual([{ expr: 'req.p99 < 3s', subject: 'req', state: 'fail', value: '4.10s' }]);
   });
 });
 

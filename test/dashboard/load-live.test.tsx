@@ -95,7 +95,7 @@ describe('load dashboard on a real load', () => {
       }),
     );
     await new Promise((r) => setTimeout(r, 60));
-    expect(stripAnsi(stdout.frames.at(-1) ?? '')).toMatch(/\/30\.0s {2}\d+\.\d\/50\.0 req\/s/);
+    expect(stripAnsi(stdout.frames.at(-1) ?? '')).toMatch(/\/30\.0s {2}\d+\.\d+\/50\.0 req\/s/);
     stdin.type('q');
     const o = await run.outcome;
     // Ink writes a frame asynchronously; the one after `q` says so.

@@ -4,6 +4,7 @@ import { Dashboard } from '../../cli/dashboard/Dashboard.js';
 import { LoadTracker, type TwinSource, toolLabel } from '../../cli/dashboard/load-view.js';
 import { loadDoneLine, loadProgressLine } from '../../cli/progress.js';
 import type { LoadSnapshot } from '../../loadtests/collector.js';
+import { LatencyHistogram } from '../../results/histogram.js';
 import type { RunResult, ServiceResult } from '../../results/run-result.js';
 import { parseScenario } from '../../scenarios/load.js';
 import { colourOf, stripAnsi } from './ansi.js';
@@ -35,6 +36,13 @@ load:
   'shop.yaml',
 );
 
+/** A cumulative histogram of these latencies in ms. */
+function hist(...groups: [number, number][]): LatencyHistogram {
+  const h = new LatencyHistogram();
+  for (const [n, ms] of groups) for (let i = 0; i < n; i++) h.record(ms / 1000);
+  return h;
+}
+
 const snapshots: LoadSnapshot[] = [
   {
     elapsed: 0.5,
@@ -44,8 +52,16 @@ const snapshots: LoadSnapshot[] = [
     inFlight: 1,
     offeredRate: 50,
     journeys: [
-      { name: 'play', count: 18, errors: 0, causes: {}, p50: 3.2, p99: 12.5 },
-      { name: 'search', count: 6, errors: 1, causes: { refused: 1 }, p50: 4, p99: 20 },
+      {
+        name: 'play',
+        count: 18,
+        errors: 0,
+        causes: {},
+        p50: 3.2,
+        p99: 12.5,
+        latency: hist([17, 3], [1, 12]),
+      },
+      { name: 'search', count: 6, errors: 1, causes: { refused: 1 }, p50: 4, p99: 20, latency: hist([5, 4]) },
     ],
   },
   {
@@ -56,8 +72,24 @@ const snapshots: LoadSnapshot[] = [
     inFlight: 2,
     offeredRate: 50,
     journeys: [
-      { name: 'play', count: 55, errors: 0, causes: {}, p50: 3.4, p99: 140 },
-      { name: 'search', count: 18, errors: 3, causes: { refused: 2, status_503: 1 }, p50: 4.1, p99: 22 },
+      {
+        name: 'play',
+        count: 55,
+        errors: 0,
+        causes: {},
+        p50: 3.4,
+        p99: 140,
+        latency: hist([17, 3], [1, 12], [36, 3.4], [1, 140]),
+      },
+      {
+        name: 'search',
+        count: 18,
+        errors: 3,
+        causes: { refused: 2, status_503: 1 },
+        p50: 4.1,
+        p99: 22,
+        latency: hist([5, 4], [9, 4.1], [1, 22]),
+      },
     ],
   },
 ];
@@ -98,9 +130,10 @@ function tracked() {
 }
 
 describe('load view', () => {
-  it('turns load snapshots into rates over the last second, causes, budgets and twin rows', () => {
+  it('turns load snapshots into windowed rates, causes, budgets and twin rows', () => {
     const v = tracked().view();
-    // Rates over the last second: (73 − 24) responses, (55 − 18) and (18 − 6) journeys in 1.0 s.
+    // Achieved over the last second: (73 − 24) responses in 1.0 s; journeys over the window so far,
+    // which starts at the run's start (1.5 s): 55 and 18 journeys.
     expect(v.load).toEqual({
       tool: 'open model · twin',
       elapsed: 1.5,
@@ -111,13 +144,16 @@ describe('load view', () => {
       inFlight: 2,
       corrected: true,
     });
+    expect(v.window).toBe(1.5);
     expect(v.journeys.map((j) => [j.name, j.throughput, j.errorRate, j.budget])).toEqual([
-      ['play', 37, 0, 'fail'],
+      ['play', 55 / 1.5, 0, 'fail'],
       ['search', 12, 3 / 18, 'pass'],
     ]);
     expect(v.journeys[0].breaches).toEqual(['play.p99 < 100ms']);
     expect(v.journeys[1].causes).toEqual({ refused: 2, status_503: 1 });
-    expect(v.journeys[0].history).toEqual({ throughput: [36, 37], p99: [12.5, 140] });
+    expect(v.journeys[0].history.throughput).toEqual([36, 55 / 1.5]);
+    expect(v.journeys[0].history.p99.map(Math.round)).toEqual([12, 140]);
+    expect(v.journeys[1].history.errors).toEqual([1 / 6, 3 / 18]);
     // Busy slot-seconds 0.5 × 2 s × 8 − 0.25 × 1 s × 8 = 6 in the last second, over 8 slots.
     expect(v.services).toEqual([
       { name: 'gateway', replicas: 2, utilization: 0.75, queue: 0, rate: 80, rejected: 3 },
@@ -130,8 +166,8 @@ describe('load view', () => {
     const f = stripAnsi(frame);
     expect(f).toContain('backline load shop  open model · twin  seed 5  running');
     expect(f).toMatch(/[█░]+ {2}15% {2}1\.5s\/10\.0s {2}49\.0\/50\.0 req\/s {2}75 sent {2}2 in flight$/m);
-    expect(f).toMatch(/journey\s+thr\/s\s+p50\s+p99 corr\s+errors {2}budget {4}by cause/);
-    expect(f).toMatch(/play\s+37\.0\s+3\.4ms\s+140ms\s+0\.0% {2}✗ FAIL/);
+    expect(f).toMatch(/last 1\.5s\s+thr\/s\s+p50\s+p99 corr\s+errors {2}budget {6}by cause/);
+    expect(f).toMatch(/play\s+36\.7\s+3\.4ms\s+140ms\s+0\.0% {2}✗ FAIL/);
     expect(f).toMatch(/search\s+12\.0\s+4\.1ms\s+22\.0ms\s+16\.7% {2}✓ pass +refused×2 · 503×1/);
     expect(f).toMatch(/service\s+repl\s+utilization\s+served\/s {2}rejected/);
     expect(f).toMatch(/gateway\s+2 [█░]+\s+75\.0%\s+80\.0 {2}3/);
@@ -206,6 +242,64 @@ describe('load view', () => {
     expect(colourOf(frame, '▲ 1s')).toBe('gray');
   });
 
+  it('shows the check pass rate of flows over the window and judges checks budgets on it', () => {
+    const flows = parseScenario(
+      `
+name: flows
+duration: 60s
+users:
+  arrivals: poisson(50/s)
+  journeys:
+    play: { steps: [gateway] }
+services:
+  gateway: { time: exp(2ms) }
+budgets:
+  play.checks: "> 99%"
+load:
+  target: http://127.0.0.1:9
+`,
+      'flows.yaml',
+    );
+    const t = new LoadTracker({ scenario: flows, seed: 5, mode: { kind: 'open' }, warmup: 1 });
+    const at = (elapsed: number, count: number, pass: number, fail: number) =>
+      t.update({
+        ...snapshots[0],
+        elapsed,
+        journeys: [
+          {
+            name: 'play',
+            count,
+            errors: fail,
+            causes: {},
+            p50: 3,
+            p99: 9,
+            latency: hist([count - fail, 3]),
+            checks: { pass, fail },
+          },
+        ],
+      });
+    at(0.5, 0, 0, 0);
+    expect(t.view().warming).toBe(true);
+    expect(t.view().budgets).toEqual([
+      { expr: 'play.checks > 99%', subject: 'play', state: 'warming', value: '-' },
+    ]);
+    // After the 1 s warm-up: 2 of 100 checks fail by 2 s, 7 of 400 by 6 s. The window's base is the
+    // newest reading at least 5 s old (1 s), so it holds all 400 checks and 200 journeys.
+    at(1, 0, 0, 0);
+    at(2, 50, 98, 2);
+    at(6, 200, 393, 7);
+    const v = t.view();
+    expect(v.window).toBe(5);
+    expect(v.journeys[0].checks).toBeCloseTo(393 / 400, 9);
+    expect(v.budgets).toEqual([
+      { expr: 'play.checks > 99%', subject: 'play', state: 'fail', value: '98.3%' },
+    ]);
+    const f = stripAnsi(render(<Dashboard view={v} width={100} height={24} />).lastFrame() ?? '');
+    expect(f).toMatch(/last 5\.0s\s+thr\/s\s+p50\s+p99 corr\s+errors\s+checks {2}budget/);
+    expect(f).toMatch(/play\s+40\.0\s+3\.0ms\s+3\.0ms\s+3\.5%\s+98\.3% {2}✗ FAIL/);
+    expect(f).toContain('✗ play.checks > 99% (98.3%)');
+  });
+
   it('names closed-model and max-throughput loads', () => {
     expect(toolLabel({ kind: 'closed', users: 20 }, false)).toBe('closed model · 20 users');
     expect(toolLabel({ kind: 'max', connections: 8 }, true)).toBe('autocannon --max · 8 conn · twin');
@@ -216,7 +310,7 @@ describe('load view', () => {
     // No offered rate in a closed loop: achieved only (73 responses in 1.5 s).
     expect(f).toMatch(/1\.5s\/10\.0s {2}48\.7 req\/s/);
     expect(f).not.toContain('served/s');
-    expect(f).toMatch(/journey\s+thr\/s\s+p50\s+p99\s+errors/);
+    expect(f).toMatch(/last 1\.5s\s+thr\/s\s+p50\s+p99\s+errors/);
   });
 });
 

@@ -29,9 +29,9 @@ describe('JourneyTable', () => {
       count: 100,
       budget: 'none' as const,
       breaches: [],
-      history: { throughput: [], p99: [] },
+      history: { throughput: [], p99: [], errors: [] },
     });
-    const l = layout(80, 24, { journeys: 2, services: 0 });
+    const l = layout(80, 24, { journeys: 2, services: 0, budgets: 0, extras: 0 });
     const { lastFrame } = render(
       <JourneyTable
         journeys={[view('recommendations-eu'), view('recommendations-us')]}

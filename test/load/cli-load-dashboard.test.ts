@@ -1,10 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backlineAsync, ROOT } from '../cli.js';
+import { hasTmux, TmuxSession } from '../tmux.js';
 import { startServer } from './servers.js';
 
 // 50/s for 1 s of `play` and `search`; budgets on `play` only.
@@ -41,33 +41,22 @@ describe('backline load off a terminal', () => {
   });
 });
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
 // Without tmux there is no terminal to draw on; the frames are still tested in test/dashboard/.
 describe.skipIf(!hasTmux)('backline load on a real terminal (tmux)', () => {
   it('shows the load dashboard over the twin, stops on q and writes the partial result (exit 0)', async () => {
-    const session = `backline-load-${process.pid}`;
     const out = join(tmp, 'tty');
-    const cmd = `cd ${ROOT} && env -u CI ${process.execPath} dist/cli/main.js load ${scenario} --twin --duration 30s --out ${out} --allow-late; echo EXIT=$?; sleep 30`;
-    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', cmd]);
-    const capture = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
-    const waitFor = async (re: RegExp, seconds: number) => {
-      for (let i = 0; i < seconds * 5; i++) {
-        const screen = capture();
-        if (re.test(screen)) return screen;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      throw new Error(`timed out waiting for ${re} on:\n${capture()}`);
-    };
+    const tty = new TmuxSession(
+      `cd ${ROOT} && env -u CI ${process.execPath} dist/cli/main.js load ${scenario} --twin --duration 30s --out ${out} --allow-late; echo EXIT=$?; sleep 30`,
+    );
     try {
-      const live = await waitFor(/^play\s+\d+\.\d+\s+\S+ms\s+\S+\s+0\.0% {2}✓ pass/m, 40);
+      const live = await tty.waitFor(/^play\s+\d+\.\d+\s+\S+ms\s+\S+\s+0\.0% {2}✓ pass/m, 40);
       expect(live).toContain('backline load load-cli  open model · twin  seed 5  running');
       expect(live).toMatch(/\d+%\s+\d+\.\ds\/30\.0s {2}\d+\.\d\/50\.0 req\/s {2}\d+ sent {2}\d+ in flight/);
       expect(live).toMatch(/^gateway\s+1 [█░]+\s+\d+\.\d%\s+\S+ {2}-/m);
       expect(live).toContain('q stop (keep results)');
       for (const line of live.split('\n')) expect([...line.trimEnd()].length).toBeLessThanOrEqual(120);
-      execFileSync('tmux', ['send-keys', '-t', session, 'q']);
-      const end = await waitFor(/EXIT=\d/, 40);
+      tty.keys('q');
+      const end = await tty.waitFor(/EXIT=\d/, 40);
       expect(end).toContain('stopped (partial)');
       expect(end).toMatch(/stopped early after \d+\.\ds/);
       // Stopping keeps what was measured: the exit code is its budgets' verdict (cli/exit.ts), 0 here.
@@ -79,7 +68,7 @@ describe.skipIf(!hasTmux)('backline load on a real terminal (tmux)', () => {
       expect(result.journeys.play.count).toBeGreaterThan(0);
       expect(result.budgets.map((b: { pass: boolean }) => b.pass)).toEqual([true, true]);
     } finally {
-      spawnSync('tmux', ['kill-session', '-t', session]);
+      tty.close();
     }
   });
 });
