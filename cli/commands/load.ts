@@ -16,6 +16,7 @@
  * The simulation is orchestrated here because `loadtests/` may not import `sim/` beyond its kernel.
  */
 
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
@@ -135,7 +136,11 @@ export async function loadCommand(
   const warmup = seconds('warmup', opts.warmup) ?? (opts.twin ? Math.min(1, (duration ?? 4) / 4) : 0);
   const timeout = seconds('timeout', opts.timeout);
   const connections = intOption('connections', opts.connections, 1);
-  const workers = intOption('workers', opts.workers, 1);
+  // Not given: the cores (one left to a twin), fewer when the load is light or short (printed).
+  const workers =
+    opts.workers === undefined
+      ? { auto: true as const, cores: availableParallelism(), twin: Boolean(opts.twin) }
+      : intOption('workers', opts.workers, 1);
   const port = intOption('port', opts.port, 0);
   // k6 reports only at its end; the dashboard follows the in-process driver's snapshots.
   const dashboard =
@@ -231,6 +236,12 @@ export async function loadCommand(
           );
         });
       } else if (!opts.json) {
+        if (!opts.max)
+          run.on('start', () =>
+            process.stderr.write(
+              `generator: ${run.workers.count} thread${run.workers.count === 1 ? '' : 's'} (${run.workers.why})\n`,
+            ),
+          );
         finishProgress = attachLoadProgress(run, { name: scenario.name, stream: process.stderr });
       }
       // With the dashboard, stdin is in raw mode and Ctrl-C arrives as a key; otherwise as a signal.
@@ -353,7 +364,10 @@ export function register(program: Command): void {
     .option('--max', 'closed-loop maximum throughput on autocannon instead of the profile')
     .option('--warmup <d>', 'leading time whose requests are sent but not measured (default 1s with --twin)')
     .option('--timeout <d>', 'per-request timeout (default 10s)')
-    .option('--workers <n>', 'generator threads, each a slice of the arrivals (default 1)')
+    .option(
+      '--workers <n>',
+      'generator threads, each a slice of the arrivals (default: the cores, minus one with --twin, fewer for a light or short run)',
+    )
     .option('--allow-late', 'judge the budgets even when the generator fell behind (warn instead of exit 3)')
     .option('--out <dir>', 'write the reports into this directory')
     .option(

@@ -24,6 +24,7 @@ import { createExecutor, type ExecutorContext, MAX_BODY_BYTES } from './executor
 import { GeneratorMonitor, generatorResult } from './generator.js';
 import { runMax } from './max.js';
 import { runSchedule } from './scheduler.js';
+import { chooseWorkers, type WorkerChoice } from './worker-count.js';
 import { runWorkerSlices } from './workers.js';
 
 /** Options of a load run. */
@@ -36,8 +37,12 @@ export interface LoadOptions extends PlanOptions {
   warmup?: number;
   /** Milliseconds between snapshots (default 250). */
   snapshotEvery?: number;
-  /** Generator threads, each a deterministic slice of the arrivals (default 1: this thread). */
-  workers?: number;
+  /**
+   * Generator threads, each a deterministic slice of the arrivals (default 1: this thread);
+   * `auto` chooses from the cores and the load ({@link chooseWorkers}), `twin` says one core is
+   * the twin's.
+   */
+  workers?: number | { auto: true; cores: number; twin: boolean };
   /** Extra CA certificates trusted for an https target (a self-signed one). */
   ca?: string | Buffer;
   /** Response bodies longer than this fail with `body_too_large` (default 64 MiB, counted, not kept). */
@@ -62,6 +67,8 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
   readonly outcome: Promise<LoadOutcome>;
   private stopFn: (() => void) | undefined;
   private stopRequested = false;
+  /** Generator threads of this run and why that many; set before `start` is emitted. */
+  workers: WorkerChoice = { count: 1, why: 'the default' };
 
   constructor(scenario: LoadScenario, opts: LoadOptions = {}) {
     super();
@@ -116,7 +123,14 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
         }
       this.emit('snapshot', snap);
     };
-    const workers = Math.max(1, opts.workers ?? 1);
+    const w = opts.workers;
+    this.workers =
+      typeof w === 'object'
+        ? chooseWorkers(plan, w)
+        : { count: Math.max(1, w ?? 1), why: w === undefined ? 'the default' : 'as asked' };
+    if (opts.mode === 'max') this.workers = { count: 1, why: '--max runs autocannon on this thread' };
+    else if (flows && typeof w === 'object') this.workers = { count: 1, why: 'flows run on one thread' };
+    const workers = this.workers.count;
     if (flows && workers > 1)
       throw new UsageError(
         '--workers runs single-request journeys; this scenario has flows: run it with --workers 1',

@@ -2,10 +2,13 @@
  * A {@link Transport} over undici's `Pool` (keep-alive, optional pipelining), through its lowest
  * level (`dispatch` with a callback handler: no promise, no stream per request). Measured beside
  * the raw-socket pool in `npm run bench load-engine`; the faster correct one is the default.
- * Deadlines are one sweep timer over the requests in flight, as in the socket pool.
+ * Deadlines are one sweep timer over the requests in flight, as in the socket pool. undici is
+ * loaded on first use (require: it is CommonJS): importing it costs every `load` 0.8 s otherwise.
  */
+
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { type Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { causeOf } from '../collector.js';
 import { DEFAULT_MAX_PENDING, type TransportOptions } from './options.js';
 import { pinnedLookup } from './pin.js';
@@ -66,6 +69,7 @@ function coded(code: string, message: string): Error {
 /** Opens an undici transport to `opts.url`; `pipelining` requests per connection (default 1). */
 export function undiciTransport(opts: TransportOptions & { pipelining?: number }): Transport {
   const tls = opts.url.protocol === 'https:';
+  const { Pool } = createRequire(import.meta.url)('undici') as typeof import('undici');
   const pool = new Pool(opts.url.origin, {
     connections: Math.max(1, opts.connections),
     pipelining: opts.pipelining ?? 1,

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoad } from '../../loadtests/autocannon/driver.js';
+import { chooseWorkers } from '../../loadtests/autocannon/worker-count.js';
 import { LoadCollector } from '../../loadtests/collector.js';
 import type { LoadScenario } from '../../loadtests/shape.js';
 import { LatencyHistogram } from '../../results/histogram.js';
@@ -137,5 +138,36 @@ describe('--workers 2 (needs `npm run build`: worker threads run the compiled sl
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(r.partial).toBe(true);
     expect(r.journeys.a.count + r.journeys.b.count).toBeGreaterThan(20);
+  });
+});
+
+describe('the default --workers', () => {
+  const open = (rate: number, duration: number) => ({
+    schedule: {
+      kind: 'open' as const,
+      duration,
+      spacing: 'poisson' as const,
+      phases: [{ kind: 'ramp' as const, from: 0, to: rate, over: duration }],
+    },
+  });
+  const closed = (users: number, duration: number) => ({
+    schedule: { kind: 'closed' as const, duration, users },
+  });
+  it('is the cores, minus one for a twin, but never more than the load needs or a short run can use', () => {
+    // 8 cores, 60 s at a peak of 50 k/s: every core; with the twin one is left to it.
+    expect(chooseWorkers(open(50_000, 60), { cores: 8, twin: false }).count).toBe(8);
+    expect(chooseWorkers(open(50_000, 60), { cores: 8, twin: true }).count).toBe(7);
+    // 12 k/s needs 3 threads at 5 k/s each, whatever the cores.
+    const mid = chooseWorkers(open(12_000, 60), { cores: 8, twin: false });
+    expect(mid).toEqual({ count: 3, why: '8 cores; peak 12000/s needs 3 at 5000/s each' });
+    // A 5 s run stays on one thread: starting threads would take a large part of it.
+    expect(chooseWorkers(open(50_000, 5), { cores: 8, twin: false }).count).toBe(1);
+    // Closed model: 120 users need 3 threads at 50 users each.
+    expect(chooseWorkers(closed(120, 60), { cores: 8, twin: false }).count).toBe(3);
+    // 2 cores and the twin: one thread, and the reason says so.
+    expect(chooseWorkers(open(50_000, 60), { cores: 2, twin: true })).toEqual({
+      count: 1,
+      why: '2 cores, one left to the twin',
+    });
   });
 });
