@@ -5,8 +5,10 @@
  * browser test checks for; hover text uses native SVG `<title>` tooltips.
  */
 
-import { area, curveStepAfter, format, interpolateYlOrRd, line, scaleLinear, scaleLog } from 'd3';
+import { area, curveStepAfter, format, interpolateYlOrRd, line, rgb, scaleLinear, scaleLog } from 'd3';
+import { intervalVerdict } from '../results/budgets.js';
 import { extentOf } from '../results/extent.js';
+import { textOn } from './contrast.js';
 import { escapeHtml as esc } from './escape.js';
 
 /** Colours of successive series (Tableau 10, readable on white and in print). */
@@ -299,20 +301,49 @@ export interface HeatmapSpec {
   ys: string[];
   /** `values[yi][xi]`; NaN leaves a cell empty. */
   values: number[][];
+  /** 95 % intervals in the same layout, when replications gave them. */
+  intervals?: (readonly [number, number] | undefined)[][];
+  /**
+   * A budget on the metric: cells are coloured by verdict instead of by value — met, missed, or
+   * unsure (neutral, marked ≈) when the cell's interval straddles the limit.
+   */
+  budget?: { op: '<' | '<=' | '>' | '>='; limit: number };
   format?: (v: number) => string;
 }
 
-/** A heatmap as a `<figure>`; empty string when no cell has a value. */
+/** Verdict fills: a light green, a red strong enough to need white text, a neutral grey. */
+const VERDICT_FILL = { met: '#cfe8cf', missed: '#b2182b', unsure: '#e6e6e6' };
+type Verdict = keyof typeof VERDICT_FILL;
+const verdictOf = (v: boolean | null): Verdict => (v === true ? 'met' : v === false ? 'missed' : 'unsure');
+
+/**
+ * A heatmap as a `<figure>`; empty string when no cell has a value. Each cell's text is black or
+ * white, whichever contrasts more with its fill (≥ 4.58:1 on any fill). Without a budget the colour
+ * scale spans at least the widest 95 % interval, so differences that noise could explain are drawn
+ * as (nearly) one colour rather than as the full range of the palette.
+ */
 export function heatmap(spec: HeatmapSpec): string {
   const all = spec.values.flat().filter(Number.isFinite);
   if (all.length === 0 || spec.xs.length === 0 || spec.ys.length === 0) return '';
   const [lo, hi] = extentOf(all);
+  const ci = (yi: number, xi: number) => spec.intervals?.[yi]?.[xi];
+  const noise = Math.max(
+    0,
+    ...spec.values.flatMap((row, yi) =>
+      row.map((_, xi) => {
+        const c = ci(yi, xi);
+        return c && Number.isFinite(c[1] - c[0]) ? c[1] - c[0] : 0;
+      }),
+    ),
+  );
+  const span = Math.max(hi - lo, noise);
   const f = spec.format ?? fmt;
   const left = 110;
   const cw = Math.max(24, Math.min(90, (W - left - M.right) / spec.xs.length));
   const ch = 26;
   const h = M.top + ch * spec.ys.length + M.bottom;
   const parts: string[] = [svgOpen(h, spec.title)];
+  let unsure = 0;
   spec.ys.forEach((yl, yi) => {
     const top = M.top + yi * ch;
     parts.push(
@@ -321,11 +352,20 @@ export function heatmap(spec: HeatmapSpec): string {
     spec.xs.forEach((_, xi) => {
       const v = spec.values[yi]?.[xi];
       if (!Number.isFinite(v)) return;
-      const t = hi === lo ? 0.5 : (v - lo) / (hi - lo);
+      const c = ci(yi, xi);
+      const judged: [number, number] = c?.every(Number.isFinite) ? [c[0], c[1]] : [v, v];
+      const b = spec.budget;
+      const verdict = b ? verdictOf(intervalVerdict(judged, b.op, b.limit)) : undefined;
+      if (verdict === 'unsure') unsure++;
+      const fill = verdict
+        ? VERDICT_FILL[verdict]
+        : rgb(interpolateYlOrRd(0.05 + 0.9 * (span > 0 ? (v - lo) / span : 0))).formatHex();
       const px = left + xi * cw;
+      const label = `${verdict === 'unsure' ? '≈' : ''}${f(v)}`;
+      const tip = `${spec.xLabel} ${spec.xs[xi]}, ${spec.yLabel} ${yl}: ${f(v)}${c ? ` (95 % interval ${f(c[0])} – ${f(c[1])})` : ''}${verdict ? ` · ${verdict}` : ''}`;
       parts.push(
-        `<path class="series cell" d="M${px.toFixed(1)},${top}h${(cw - 2).toFixed(1)}v${ch - 2}h${(-(cw - 2)).toFixed(1)}Z" fill="${interpolateYlOrRd(0.1 + 0.85 * t)}"><title>${esc(`${spec.xLabel} ${spec.xs[xi]}, ${spec.yLabel} ${yl}: ${f(v)}`)}</title></path>`,
-        `<text class="cell-value" x="${(px + cw / 2 - 1).toFixed(1)}" y="${top + 17}" text-anchor="middle">${esc(f(v))}</text>`,
+        `<path class="series cell${verdict ? ` ${verdict}` : ''}" d="M${px.toFixed(1)},${top}h${(cw - 2).toFixed(1)}v${ch - 2}h${(-(cw - 2)).toFixed(1)}Z" fill="${fill}"><title>${esc(tip)}</title></path>`,
+        `<text class="cell-value" x="${(px + cw / 2 - 1).toFixed(1)}" y="${top + 17}" text-anchor="middle" fill="${textOn(fill)}">${esc(label)}</text>`,
       );
     });
   });
@@ -340,7 +380,12 @@ export function heatmap(spec: HeatmapSpec): string {
     `<text class="axis-label" x="4" y="${M.top - 8}">${esc(spec.yLabel)}</text>`,
     '</svg>',
   );
-  return figure(spec.title, parts.join(''));
+  const note = spec.budget
+    ? `Green: met; red: missed; grey ≈: unsure, the 95 % interval straddles the limit${unsure ? ` (${unsure} cell${unsure > 1 ? 's' : ''})` : ''}.`
+    : noise > 0 && hi - lo <= noise
+      ? 'The whole spread lies within one 95 % interval: the colours are compressed, not a difference.'
+      : '';
+  return figure(spec.title, parts.join(''), [], note);
 }
 
 function truncate(s: string, n: number): string {
