@@ -26,3 +26,17 @@ export function scenarioOptions(cmd: Command): Command {
     .option('--replications <n>', 'independent replications (overrides the scenario)')
     .option('--set <key=value>', 'override a scenario value (repeatable)', collect, []);
 }
+
+/**
+ * Parses `--trace-sample`: a percentage (`1%`, `0.5%`) or a share (`0.01`), within 0..1; `fallback`
+ * when not given.
+ */
+export function traceSampleOption(value: string | undefined, fallback = 0.01): number {
+  if (value === undefined) return fallback;
+  const pct = value.endsWith('%');
+  const n = Number(pct ? value.slice(0, -1) : value) / (pct ? 100 : 1);
+  if (value.trim() === '' || !(n >= 0 && n <= 1)) {
+    throw new UsageError(`--trace-sample expects a share like 1% or 0.01 (0..100%), got \`${value}\``);
+  }
+  return n;
+}

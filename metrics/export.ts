@@ -4,11 +4,15 @@
  * dashboard does, and never drives the run; at the end it takes the RunResult so the last values
  * equal what the reports say.
  */
+
+import type { Registry } from 'prom-client';
+import type { TwinServiceFigures } from '../loadtests/twin/meter.js';
 import type { RunResult } from '../results/run-result.js';
 import { type OtlpMetrics, startOtlpMetrics } from './otlp.js';
 import { prometheusRegistry, type RunLabels } from './prometheus.js';
 import { type MetricsServer, parseMetricsAddress, serveMetrics } from './server.js';
 import { MetricsState, type SnapshotView } from './state.js';
+import { otlpTwinMetrics, registerTwinMetrics, TwinView } from './twin.js';
 
 /** What to export to. */
 export interface ExportOptions {
@@ -32,6 +36,7 @@ export class MetricsExporter {
   private detach: (() => void)[] = [];
 
   private constructor(
+    private readonly registry: Registry,
     readonly server: MetricsServer | undefined,
     readonly otlp: OtlpMetrics | undefined,
     state: MetricsState,
@@ -46,11 +51,12 @@ export class MetricsExporter {
     if (!opts.metrics && !opts.otlp) return undefined;
     const state = new MetricsState(run.kind === 'sim' ? 'simulated' : 'wall');
     const address = opts.metrics ? parseMetricsAddress(opts.metrics) : undefined;
-    const server = address ? await serveMetrics(prometheusRegistry(state, run), address) : undefined;
+    const registry = prometheusRegistry(state, run);
+    const server = address ? await serveMetrics(registry, address, () => state.expire()) : undefined;
     const otlp = opts.otlp
       ? startOtlpMetrics(state, run, opts.otlp, opts.otlpIntervalSeconds ?? 5)
       : undefined;
-    return new MetricsExporter(server, otlp, state, address?.loopback ?? true);
+    return new MetricsExporter(registry, server, otlp, state, address?.loopback ?? true);
   }
 
   /** Follows a run handle's snapshots until {@link MetricsExporter.finish}. */
@@ -58,6 +64,26 @@ export class MetricsExporter {
     const listener = (s: S) => this.state.update(s);
     source.on('snapshot', listener);
     this.detach.push(() => source.off('snapshot', listener));
+  }
+
+  /**
+   * Exports a twin's per-service figures as well (`metrics/twin.ts`), read from `figures` when
+   * scraped or pushed; until the run finishes they also set the service gauges, and `now` (twin
+   * seconds) the run time.
+   */
+  followTwin(figures: () => Record<string, TwinServiceFigures> | undefined, now?: () => number): void {
+    const view = new TwinView(() => {
+      const f = figures();
+      if (f && !this.state.finished) {
+        this.state.twinServices(f);
+        if (now) this.state.runSeconds = now();
+      }
+      return f;
+    });
+    this.state.refresh = () => view.read();
+    this.state.expire = () => view.expire();
+    registerTwinMetrics(this.registry, view);
+    if (this.otlp) otlpTwinMetrics(this.otlp.meter, view);
   }
 
   /** Sets the final values from the result (counts, histograms, services, budgets). */

@@ -5,6 +5,7 @@
  * (`backline.request.duration.bucket` with an `le` attribute, plus `.count` and `.sum`): OTel's
  * histogram instrument only takes single recordings, and a run's histogram is already aggregated.
  */
+import type { Meter } from '@opentelemetry/api';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
@@ -14,6 +15,8 @@ import type { MetricsState } from './state.js';
 
 /** A running OTLP metrics pusher. */
 export interface OtlpMetrics {
+  /** The meter the instruments are on (more can be added). */
+  meter: Meter;
   /** Pushes the current values now. */
   flush(): Promise<void>;
   /** Pushes the last values and stops. */
@@ -90,6 +93,7 @@ export function startOtlpMetrics(
       description: 'Busy share of workers.',
     })
     .addCallback((r) => {
+      state.refresh();
       for (const [service, s] of state.services) r.observe(s.utilization, { service });
     });
   meter
@@ -108,6 +112,7 @@ export function startOtlpMetrics(
     });
 
   return {
+    meter,
     flush: () => reader.forceFlush(),
     close: async () => {
       await reader.forceFlush();

@@ -8,7 +8,7 @@
  * and native histograms would need protobuf scraping, which prom-client does not speak.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import { LATENCY_BUCKETS } from './buckets.js';
+import { type BucketCounts, LATENCY_BUCKETS } from './buckets.js';
 import type { MetricsState } from './state.js';
 
 /** Labels on every series: which run, and whose clock its time figures count. */
@@ -17,28 +17,59 @@ export interface RunLabels {
   scenario: string;
 }
 
-/** The latency histogram as a prom-client metric: prom-client's own Histogram only takes `observe()`. */
-function latencyHistogram(state: MetricsState) {
-  const name = 'backline_request_duration_seconds';
+/**
+ * A classic histogram as a prom-client metric over already aggregated bucket counts, one series per
+ * label set `series()` yields: prom-client's own Histogram only takes `observe()`.
+ */
+export function bucketHistogram(
+  name: string,
+  help: string,
+  series: () => Iterable<[Record<string, string>, BucketCounts]>,
+) {
   return {
     name,
-    help: 'Latency of successful journeys (coordinated omission corrected for load runs), from the run histograms.',
+    help,
     type: 'histogram',
     aggregator: 'sum',
     get() {
       const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
-      for (const [journey, j] of state.journeys) {
-        j.latency.cumulative.forEach((value, i) => {
+      for (const [labels, b] of series()) {
+        b.cumulative.forEach((value, i) => {
           const le = i < LATENCY_BUCKETS.length ? LATENCY_BUCKETS[i] : '+Inf';
-          values.push({ labels: { journey, le }, value, metricName: `${name}_bucket` });
+          values.push({ labels: { ...labels, le }, value, metricName: `${name}_bucket` });
         });
-        values.push({ labels: { journey }, value: j.latency.sum, metricName: `${name}_sum` });
-        values.push({ labels: { journey }, value: j.latency.count, metricName: `${name}_count` });
+        values.push({ labels, value: b.sum, metricName: `${name}_sum` });
+        values.push({ labels, value: b.count, metricName: `${name}_count` });
       }
-      return { name, help: this.help, type: 'histogram', values, aggregator: 'sum' };
+      return { name, help, type: 'histogram', values, aggregator: 'sum' };
     },
     reset() {},
-  };
+  } as never;
+}
+
+/**
+ * A gauge or counter with one label on `registry`, set afresh at each scrape from `rows` (label
+ * value, value): the figures it shows are totals kept elsewhere.
+ */
+export function perLabel(
+  registry: Registry,
+  type: 'gauge' | 'counter',
+  name: string,
+  help: string,
+  label: string,
+  rows: () => Iterable<[string, number]>,
+): void {
+  const Metric = (type === 'gauge' ? Gauge : Counter) as typeof Gauge;
+  new Metric({
+    name,
+    help,
+    labelNames: [label],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [value, n] of rows()) this.inc({ [label]: value }, n);
+    },
+  });
 }
 
 /** A prom-client registry exposing `state`. */
@@ -68,7 +99,15 @@ export function prometheusRegistry(state: MetricsState, run: RunLabels): Registr
         for (const [cause, n] of Object.entries(j.errors)) if (n > 0) this.inc({ journey, cause }, n);
     },
   });
-  registry.registerMetric(latencyHistogram(state) as never);
+  registry.registerMetric(
+    bucketHistogram(
+      'backline_request_duration_seconds',
+      'Latency of successful journeys (coordinated omission corrected for load runs), from the run histograms.',
+      function* () {
+        for (const [journey, j] of state.journeys) yield [{ journey }, j.latency];
+      },
+    ),
+  );
 
   const gauge = (name: string, help: string, read: () => number) =>
     new Gauge({
@@ -76,10 +115,11 @@ export function prometheusRegistry(state: MetricsState, run: RunLabels): Registr
       help,
       registers,
       collect() {
+        state.refresh();
         this.set(read());
       },
     });
-  if (state.clock === 'wall') {
+  if (run.kind === 'load') {
     new Counter({
       name: 'backline_requests_sent_total',
       help: 'Requests sent, warm-up included.',
@@ -115,15 +155,9 @@ export function prometheusRegistry(state: MetricsState, run: RunLabels): Registr
     help: string,
     pick: (s: { utilization: number; queue: number; replicas: number }) => number,
   ) =>
-    new Gauge({
-      name,
-      help,
-      labelNames: ['service'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [service, s] of state.services) this.set({ service }, pick(s));
-      },
+    perLabel(registry, 'gauge', name, help, 'service', function* () {
+      state.refresh();
+      for (const [service, s] of state.services) yield [service, pick(s)];
     });
   perService(
     'backline_service_utilization_ratio',

@@ -41,8 +41,12 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Serves `registry` at `/metrics` (Prometheus text format 0.0.4). */
-export async function serveMetrics(registry: Registry, address: MetricsAddress): Promise<MetricsServer> {
+/** Serves `registry` at `/metrics` (Prometheus text format 0.0.4), calling `beforeScrape` first. */
+export async function serveMetrics(
+  registry: Registry,
+  address: MetricsAddress,
+  beforeScrape: () => void = () => {},
+): Promise<MetricsServer> {
   let scrapes = 0;
   let waiters: (() => void)[] = [];
   const server = http.createServer((req, res) => {
@@ -50,6 +54,7 @@ export async function serveMetrics(registry: Registry, address: MetricsAddress):
       res.writeHead(404, { 'content-type': 'text/plain' }).end('backline serves /metrics only\n');
       return;
     }
+    beforeScrape();
     registry.metrics().then(
       (text) => {
         res.writeHead(200, { 'content-type': registry.contentType }).end(text);

@@ -3,6 +3,7 @@
  * and, at the end, from its RunResult (so the last scrape equals the result exactly). Prometheus and
  * OTLP both read this one state; neither drives the run.
  */
+import type { TwinServiceFigures } from '../loadtests/twin/meter.js';
 import { LatencyHistogram } from '../results/histogram.js';
 import type { RunResult } from '../results/run-result.js';
 import { addBuckets, type BucketCounts, bucketCounts, emptyBuckets } from './buckets.js';
@@ -59,6 +60,10 @@ export class MetricsState {
   /** Seconds of run time reached: wall for load, simulated for sim. */
   runSeconds = 0;
   finished = false;
+  /** Brings live figures up to date before they are read (a twin's, see `MetricsExporter.followTwin`). */
+  refresh: () => void = () => {};
+  /** Marks live figures out of date (at each scrape, so one scrape reads them once). */
+  expire: () => void = () => {};
   /** Totals of finished replications (sim restarts its counts in each replication). */
   private readonly done = new Map<string, JourneyState>();
   private readonly current = new Map<string, JourneyState>();
@@ -102,6 +107,14 @@ export class MetricsState {
     if (t - this.last.t < 1) return;
     this.achievedRate = (completed - this.last.completed) / (t - this.last.t);
     this.last = { t, completed };
+  }
+
+  /** Service gauges from a twin's live figures (utilization since start, queue now, replicas). */
+  twinServices(figures: Record<string, TwinServiceFigures>): void {
+    for (const [name, f] of Object.entries(figures)) {
+      const utilization = f.capacitySeconds > 0 ? f.busySeconds / f.capacitySeconds : 0;
+      this.services.set(name, { replicas: f.replicas, utilization, queue: f.queue });
+    }
   }
 
   /** Replaces the live figures with the run's result, exactly. */

@@ -156,7 +156,7 @@ export async function loadCommand(
   if (opts.twin) {
     // Its own process: the generator's work must not delay the twin's timers, nor the reverse.
     const { spawnTwin } = await import('../../loadtests/twin/process.js');
-    twin = await spawnTwin(scenario, { port, seed });
+    twin = await spawnTwin(scenario, { port, seed, figures: Boolean(opts.metrics || opts.otlp) });
     if (!opts.json) {
       const { describeUnserved } = await import('../../loadtests/twin/unserved.js');
       process.stderr.write(
@@ -189,6 +189,7 @@ export async function loadCommand(
   if (!target)
     throw new UsageError('no load target: set `load.target` in the scenario, pass --target, or use --twin');
   const exporter = await startExporter(opts, { kind: 'load', scenario: scenario.name });
+  if (twin) exporter?.followTwin(twin.figures.bind(twin));
   const t0 = performance.now();
   let result: RunResult;
   let outcome: LoadOutcome | undefined;

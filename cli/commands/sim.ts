@@ -9,7 +9,7 @@ import { simulate } from '../../sim/run.js';
 import { EXIT, verdictExit } from '../exit.js';
 import { formatSummary } from '../format.js';
 import { type MetricsFlags, metricsOptions, startExporter } from '../metrics-flags.js';
-import { intOption, scenarioOptions } from '../options.js';
+import { intOption, scenarioOptions, traceSampleOption } from '../options.js';
 import { attachProgress } from '../progress.js';
 import { type HistoryFlag, historyOptions, recordRun } from './history.js';
 
@@ -26,17 +26,6 @@ export interface SimCommandOptions extends MetricsFlags {
   traces?: string;
   /** Share of journeys traced: `1%`, `0.01` (default 1 %). */
   traceSample?: string;
-}
-
-/** Parses `--trace-sample`: a percentage (`1%`, `0.5%`) or a share (`0.01`), within 0..1. */
-export function traceSampleOption(value: string | undefined): number {
-  if (value === undefined) return 0.01;
-  const pct = value.endsWith('%');
-  const n = Number(pct ? value.slice(0, -1) : value) / (pct ? 100 : 1);
-  if (value.trim() === '' || !(n >= 0 && n <= 1)) {
-    throw new UsageError(`--trace-sample expects a share like 1% or 0.01 (0..100%), got \`${value}\``);
-  }
-  return n;
 }
 
 /** Runs `sim` and returns the exit code. */

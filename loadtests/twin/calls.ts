@@ -16,6 +16,7 @@ import { causeOf } from '../collector.js';
 import type { LoadService } from '../shape.js';
 import { sleep } from './http.js';
 import type { TwinPlacement } from './placement.js';
+import type { TraceSpan } from './trace-context.js';
 
 /** The outcome of a call: ok, or a status and the cause of the failure. */
 export interface CallOutcome {
@@ -40,6 +41,8 @@ export interface CallContext {
   user: number;
   /** Absolute deadline on the twin clock (seconds); Infinity when none. */
   deadline: number;
+  /** The span the request is served under, when the twin traces (its `traceparent` goes along). */
+  trace?: TraceSpan;
 }
 
 /** One HTTP try against `port`, answered by the outcome the response (or its failure) means. */
@@ -108,8 +111,26 @@ export class Caller {
     );
   }
 
-  /** A logical call of `route` on service `s` from region `from`, retried as the callee says. */
+  /**
+   * A logical call of `route` on service `s` from region `from`, retried as the callee says; traced
+   * as one CLIENT span whose id every attempt carries in its `traceparent`.
+   */
   async call(
+    s: number,
+    route: string,
+    from: number,
+    ctx: CallContext,
+    timeout?: number,
+  ): Promise<CallOutcome> {
+    const name = this.services[s].name;
+    const span = ctx.trace?.client(route ? `${name}.${route}` : name, name);
+    if (!span) return this.tries(s, route, from, ctx, timeout);
+    const out = await this.tries(s, route, from, { ...ctx, trace: span }, timeout);
+    span.end(out);
+    return out;
+  }
+
+  private async tries(
     s: number,
     route: string,
     from: number,
@@ -123,6 +144,7 @@ export class Caller {
       if (this.now() >= ctx.deadline) return { ok: false, status: 504, cause: 'deadline' };
       const out = await this.tryWithHedge(s, route, from, ctx, wait, tries === 0);
       tries++;
+      ctx.trace?.set('retry.attempts', tries);
       if (
         out.ok ||
         out.cause === 'breaker_open' ||
@@ -174,6 +196,7 @@ export class Caller {
         }
         pending++;
         this.counters[s].hedges++;
+        ctx.trace?.set('hedged', 'true');
         void this.attempt(s, route, from, ctx, timeout).then(onDone);
       }, after * 1000);
       void main.then(onDone);
@@ -216,6 +239,7 @@ export class Caller {
       const headers = {
         'x-backline-user': String(ctx.user),
         ...(Number.isFinite(ctx.deadline) ? { 'x-backline-deadline': String(ctx.deadline) } : {}),
+        ...(ctx.trace ? { traceparent: ctx.trace.traceparent } : {}),
       };
       void (async () => {
         await sleep(this.network.delay(from, replica.region));

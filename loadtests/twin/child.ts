@@ -19,9 +19,16 @@ function post(message: ParentMessage): void {
 
 let twin: Twin | undefined;
 let ticker: NodeJS.Timeout | undefined;
+let withFigures = false;
 
 const snapshot = (): void => {
-  if (twin) post({ type: 'snapshot', now: twin.now(), services: twin.services() });
+  if (twin)
+    post({
+      type: 'snapshot',
+      now: twin.now(),
+      services: twin.services(),
+      ...(withFigures ? { figures: twin.figures() } : {}),
+    });
 };
 
 let stopping = false;
@@ -49,6 +56,7 @@ process.on(
       void shutdown(0);
       return;
     }
+    withFigures = m.opts.figures === true;
     startTwin(m.scenario, m.opts).then(
       (t) => {
         twin = t;

@@ -19,6 +19,17 @@ export function send(res: http.ServerResponse, status: number, body: string, cau
   res.end(body);
 }
 
+/** Status of a request whose connection closed before it was answered (nginx's convention). */
+export const CLOSED_STATUS = 499;
+
+/** Status and cause of a closed response: the cause header {@link send} set, `ok` for a success. */
+export function outcomeOf(res: http.ServerResponse): { status: number; cause: string } {
+  if (!res.writableFinished) return { status: CLOSED_STATUS, cause: 'closed' };
+  const status = res.statusCode;
+  const header = res.getHeader('x-backline-cause');
+  return { status, cause: status < 400 ? 'ok' : typeof header === 'string' ? header : `status_${status}` };
+}
+
 /**
  * Listens on 127.0.0.1:`port` (0 = any free port) and resolves with the port. A port outside
  * 0..65535, taken, or not ours to bind is a {@link UsageError} saying so.

@@ -14,13 +14,19 @@ import { fileURLToPath } from 'node:url';
 import { RunError, UsageError } from '../../results/errors.js';
 import type { FaultMark, ServiceResult } from '../../results/run-result.js';
 import type { LoadScenario } from '../shape.js';
+import type { TwinServiceFigures } from './meter.js';
 import type { TwinEndpoints, TwinOptions } from './twin.js';
 import type { UnservedPart } from './unserved.js';
 
 /** Messages from the twin's process. */
 export type ParentMessage =
   | { type: 'ready'; endpoints: TwinEndpoints; faults: FaultMark[]; unserved: UnservedPart[]; now: number }
-  | { type: 'snapshot'; now: number; services: Record<string, ServiceResult> }
+  | {
+      type: 'snapshot';
+      now: number;
+      services: Record<string, ServiceResult>;
+      figures?: Record<string, TwinServiceFigures>;
+    }
   | { type: 'error'; code?: string; message: string }
   | { type: 'stopped' };
 
@@ -41,6 +47,7 @@ function childPath(): string {
 /** A twin running in a child process. */
 export class TwinProcess {
   private latest: Record<string, ServiceResult> = {};
+  private latestFigures: Record<string, TwinServiceFigures> | undefined;
   private clock = { twin: 0, local: 0 };
   private exited: Promise<void>;
 
@@ -59,6 +66,7 @@ export class TwinProcess {
     child.on('message', (m: ParentMessage) => {
       if (m.type !== 'snapshot') return;
       this.latest = m.services;
+      if (m.figures) this.latestFigures = m.figures;
       this.clock = { twin: m.now, local: performance.now() };
     });
   }
@@ -105,6 +113,11 @@ export class TwinProcess {
   /** The services as of the last snapshot (at most 250 ms old; exact after `stop`). */
   services(): Record<string, ServiceResult> {
     return this.latest;
+  }
+
+  /** Per-service figures as of the last snapshot, when the twin was started with `figures`. */
+  figures(): Record<string, TwinServiceFigures> | undefined {
+    return this.latestFigures;
   }
 
   /** Asks the twin for its final counters and to stop; resolves when its process has exited. */

@@ -13,6 +13,7 @@ import type { CallContext, Caller, CallOutcome } from './calls.js';
 import { send, sleep } from './http.js';
 import type { TwinReplica } from './replicas.js';
 import type { TwinStore } from './store.js';
+import type { TraceSpan } from './trace-context.js';
 
 /** What a route step may name besides a service: the CDN (`cdn`, `stream`) and stores. */
 export interface ContentSide {
@@ -32,11 +33,14 @@ export class Steps {
 
   /** One step: `svc`, `svc.route`, `cdn`, `stream` or `stores.<name>`, called from region `from`. */
   step(target: string, from: number, ctx: CallContext, path = '', timeout?: number): Promise<CallOutcome> {
-    if (target === 'cdn' || target === 'stream') return this.side.content(path, from);
+    if (target === 'cdn' || target === 'stream')
+      return traced(ctx, target, 'cdn', () => this.side.content(path, from));
     const [head, rest] = target.split('.', 2);
     if (head === 'stores') {
       const store = this.side.stores.get(rest ?? '');
-      return store ? store.read(ctx.user) : Promise.resolve({ ok: true, status: 200 });
+      return traced(ctx, target, target, () =>
+        store ? store.read(ctx.user) : Promise.resolve({ ok: true, status: 200 }),
+      );
     }
     const s = this.serviceIndex.get(head);
     if (s === undefined) return Promise.resolve({ ok: true, status: 200 });
@@ -61,6 +65,25 @@ export class Steps {
   }
 }
 
+/**
+ * Content served in process (CDN, stores), traced as the simulator traces it: a CLIENT span on the
+ * caller and a SERVER span on `callee` covering the same time.
+ */
+async function traced(
+  ctx: CallContext,
+  target: string,
+  callee: string,
+  serve: () => Promise<CallOutcome>,
+): Promise<CallOutcome> {
+  const client = ctx.trace?.client(target, callee);
+  if (!client) return serve();
+  const server = client.served(callee, target);
+  const out = await serve();
+  server.end(out);
+  client.end(out);
+  return out;
+}
+
 /** A service's behaviour and fault state, shared by its replicas. */
 export interface ServiceState {
   routes: Record<string, readonly LoadCall[]>;
@@ -78,22 +101,27 @@ export interface ServiceState {
   expired: number;
 }
 
-/** The request handler of replica `replica` of a service. */
+/**
+ * The request handler of replica `replica` of a service. `watch` sees every request as it arrives
+ * (the meter and, when tracing, the SERVER span the request is served under).
+ */
 export function replicaHandler(
   svc: ServiceState,
   replica: TwinReplica,
   steps: Steps,
   now: () => number,
+  watch?: (route: string, req: http.IncomingMessage, res: http.ServerResponse) => TraceSpan | undefined,
 ): (req: http.IncomingMessage, res: http.ServerResponse) => void {
   return (req, res) => {
     req.resume();
     const route = /^\/routes\/([^/?]*)/.exec(req.url ?? '')?.[1] ?? '';
+    const trace = watch?.(route, req, res);
     const user = Number(req.headers['x-backline-user'] ?? 0) || 0;
     const inherited = Number(req.headers['x-backline-deadline'] ?? Number.POSITIVE_INFINITY);
     const arrived = now();
     const own = svc.deadline === undefined ? Number.POSITIVE_INFINITY : arrived + svc.deadline;
     const sets = own < inherited;
-    const ctx: CallContext = { user, deadline: Math.min(inherited, own) };
+    const ctx: CallContext = { user, deadline: Math.min(inherited, own), ...(trace ? { trace } : {}) };
     const admit = replica.acquire();
     if (!admit) {
       svc.rejected++;

@@ -14,7 +14,8 @@
  *   paths, `/journeys/<name>` or an `x-backline-journey` header), draws the user's region by the
  *   scenario's shares (or takes `x-backline-region`) and walks the journey's steps;
  * - faults fire on the wall clock from start (`faults.ts`); what the twin does not serve is listed
- *   by `unserved.ts`.
+ *   by `unserved.ts`; each service's answers are counted (`meter.ts`) and, when asked, traced with
+ *   W3C `traceparent` across every hop (`trace-context.ts`, `tracing.ts`).
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -29,11 +30,15 @@ import { Caller, type CallOutcome } from './calls.js';
 import { LruCache } from './cdn.js';
 import { scheduleFaults } from './faults.js';
 import { closeServer, listen, send, sleep } from './http.js';
+import { TwinMeter, type TwinServiceFigures } from './meter.js';
 import { TwinPlacement } from './placement.js';
 import type { TwinReplica } from './replicas.js';
 import { replicaHandler, type ServiceState, Steps } from './service.js';
 import { TwinStore } from './store.js';
+import { traceRequest } from './trace-context.js';
+import type { OtelTracing, TracingOptions } from './tracing.js';
 import { type UnservedPart, unservedParts } from './unserved.js';
+import type { ZipkinCollector } from './zipkin.js';
 
 /** Options of the twin. */
 export interface TwinOptions {
@@ -42,6 +47,10 @@ export interface TwinOptions {
   seed?: number;
   /** Apply the scenario's faults (default true). */
   faults?: boolean;
+  /** In its own process: send the per-service figures (`meter.ts`) with every snapshot. */
+  figures?: boolean;
+  /** Export spans (OTLP and/or Zipkin), continuing incoming W3C `traceparent` headers. */
+  tracing?: TracingOptions;
 }
 
 /** Where the twin listens. */
@@ -76,6 +85,9 @@ export class Twin {
   private readonly scaling: TwinScaling;
   private readonly replicasOverTime: [number, number][][];
   readonly cdn: LruCache | undefined;
+  /** What each service answered (always counted: one map update and one histogram record a request). */
+  readonly meter: TwinMeter;
+  private tracing: OtelTracing | undefined;
   private steps!: Steps;
   private stopped = false;
   /** The edge's draws: user ids, user regions, think times per journey. */
@@ -110,6 +122,7 @@ export class Twin {
       expired: 0,
     }));
     this.replicasOverTime = this.defs.map(() => []);
+    this.meter = new TwinMeter(this.defs.map((d) => d.name));
     this.scaling = new TwinScaling(this.defs, this.placement, clock, (s) => this.noteReplicas(s));
     this.draws = {
       user: this.streams.stream('twin:users'),
@@ -132,6 +145,11 @@ export class Twin {
   /** Starts every server; resolves once all listen. On failure every server opened is closed again. */
   static async start(scenario: LoadScenario, opts: TwinOptions = {}): Promise<Twin> {
     const twin = new Twin(scenario, opts.seed ?? scenario.seed);
+    if (opts.tracing)
+      twin.tracing = (await import('./tracing.js')).startTracing({
+        scenario: scenario.name,
+        ...opts.tracing,
+      });
     try {
       await twin.open(opts.port ?? 0);
     } catch (err) {
@@ -170,9 +188,9 @@ export class Twin {
     );
     this.scaling.begin();
     for (const r of this.placement.replicas) {
-      const server = this.serve(
-        http.createServer(replicaHandler(this.states[r.service], r, this.steps, () => this.now())),
-      );
+      const watch = this.meter.watch(r.service, this.tracing);
+      const handler = replicaHandler(this.states[r.service], r, this.steps, () => this.now(), watch);
+      const server = this.serve(http.createServer(handler));
       this.replicaServers.set(r, server);
       r.port = await listen(server, 0);
     }
@@ -250,8 +268,9 @@ export class Twin {
       Number(req.headers['x-backline-user']) || Math.floor(this.draws.user() * (s.users.population ?? 1e6));
     const from = this.regionOf(req.headers['x-backline-region']);
     const think = this.draws.think.get(name as string);
+    const trace = this.tracing && traceRequest(this.tracing, 'edge', name!, req, res);
     void (async () => {
-      const ctx = { user, deadline: Number.POSITIVE_INFINITY };
+      const ctx = { user, deadline: Number.POSITIVE_INFINITY, ...(trace ? { trace } : {}) };
       for (const [i, step] of journey.steps.entries()) {
         if (i > 0 && think) await sleep(think());
         const out = await this.steps.step(step, from, ctx, path);
@@ -347,13 +366,24 @@ export class Twin {
     return out;
   }
 
-  /** Stops every server and timer; resolves when all are closed. */
+  /** Per-service answers, latency and worker state since start (see `meter.ts`). */
+  figures(): Record<string, TwinServiceFigures> {
+    return this.meter.figures(this.placement);
+  }
+
+  /** The Zipkin v2 spans kept when tracing asked for them, and how many the cap dropped. */
+  zipkin(): ZipkinCollector | undefined {
+    return this.tracing?.zipkin;
+  }
+
+  /** Stops every server and timer, then ends and exports open spans; resolves when all are closed. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.scaling.stop();
     for (const t of this.timers) clearTimeout(t);
     this.agent.destroy();
     await Promise.all([...this.servers.map(closeServer), ...[...this.stores.values()].map((s) => s.stop())]);
+    await this.tracing?.shutdown();
   }
 }
 

@@ -3,8 +3,8 @@
  * real Prometheus; its HTTP API must give the RunResult's request and error counts. The exposition
  * passes `promtool check metrics`. Both skip with a printed reason where the binaries are absent.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,17 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prometheusRegistry } from '../../metrics/prometheus.js';
 import { MetricsState } from '../../metrics/state.js';
 import { backlineAsync } from '../cli.js';
+import { freePort, has, startPrometheus } from './prometheus-server.js';
 
 const FIXTURE = 'test/load/fixtures/load-cli.yaml';
-const has = (bin: string) => spawnSync(bin, ['--version'], { encoding: 'utf8' }).status === 0;
-
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** A target that answers 200, except every 10th play request with 503. */
 function target(): http.Server {
@@ -72,29 +64,9 @@ describe('backline load --metrics', () => {
       console.log('skipped: the prometheus binary is not installed (Debian package prometheus)');
       return;
     }
-    const promPort = await freePort();
-    promUrl = `http://127.0.0.1:${promPort}`;
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n  - job_name: backline\n    scrape_interval: 1s\n    static_configs: [{ targets: ['127.0.0.1:${metricsPort}'] }]\n`,
-    );
-    prometheus = spawn(
-      'prometheus',
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-      ],
-      { stdio: 'ignore' },
-    );
-    for (let i = 0; i < 100; i++) {
-      const ready = await fetch(`${promUrl}/-/ready`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ready) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const started = await startPrometheus(dir, metricsPort);
+    prometheus = started.child;
+    promUrl = started.url;
     const run = await backlineAsync([
       'load',
       FIXTURE,
