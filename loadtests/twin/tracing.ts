@@ -191,7 +191,7 @@ class OpenSpan implements TraceSpan {
   }
 }
 
-/** Starts the twin's tracing. */
-export function startTracing(opts: TracingOptions): OtelTracing {
-  return new OtelTracing(opts);
+/** Starts the tracing of the twin of scenario `scenario`. */
+export function startTracing(scenario: string, opts: TracingOptions): OtelTracing {
+  return new OtelTracing({ scenario, ...opts });
 }

@@ -14,8 +14,7 @@
  *   paths, `/journeys/<name>` or an `x-backline-journey` header), draws the user's region by the
  *   scenario's shares (or takes `x-backline-region`) and walks the journey's steps;
  * - faults fire on the wall clock from start (`faults.ts`); what the twin does not serve is listed
- *   by `unserved.ts`; each service's answers are counted (`meter.ts`) and, when asked, traced with
- *   W3C `traceparent` across every hop (`trace-context.ts`, `tracing.ts`).
+ *   by `unserved.ts`; answers are counted (`meter.ts`) and traced on request (`tracing.ts`).
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -145,11 +144,7 @@ export class Twin {
   /** Starts every server; resolves once all listen. On failure every server opened is closed again. */
   static async start(scenario: LoadScenario, opts: TwinOptions = {}): Promise<Twin> {
     const twin = new Twin(scenario, opts.seed ?? scenario.seed);
-    if (opts.tracing)
-      twin.tracing = (await import('./tracing.js')).startTracing({
-        scenario: scenario.name,
-        ...opts.tracing,
-      });
+    if (opts.tracing) twin.tracing = (await import('./tracing.js')).startTracing(scenario.name, opts.tracing);
     try {
       await twin.open(opts.port ?? 0);
     } catch (err) {
