@@ -3,84 +3,68 @@
  * the request engine (routes, parallel fan-out, optional calls, timeouts, retries, a breaker, two
  * regions). Prints events/s and peak heap, and the heap a 1 M-user population adds.
  */
+import { parseScenario } from '../scenarios/load.js';
+import type { Scenario } from '../scenarios/schema.js';
 import { Kernel } from '../sim/kernel/kernel.js';
 import { RandomStreams } from '../sim/kernel/random.js';
-import type { ServiceOptions, TopologyOptions } from '../sim/topology/options.js';
 import { Population } from '../sim/topology/population.js';
 import { Topology } from '../sim/topology/topology.js';
 
-const ms = (x: number) => x / 1000;
-const logn = (median: number, sigma: number) => ({
-  kind: 'lognormal' as const,
-  mu: Math.log(ms(median)),
-  sigma,
-});
+/** lognormal with median `median` ms and shape `sigma`, written as the schema reads it. */
+const logn = (median: number, sigma: number) =>
+  `'lognormal(mu: ${Math.log(median / 1000)}, sigma: ${sigma})'`;
 
-function leaf(name: string, median: number, extra: Partial<ServiceOptions> = {}): ServiceOptions {
-  return { name, replicas: 6, workers: 32, queue: 1000, time: logn(median, 0.6), balance: 'p2c', ...extra };
-}
+/** A leaf service: 6 replicas of 32 workers behind `balance`, with `extra` settings. */
+const leaf = (median: number, balance = 'p2c', extra = '') =>
+  `{ replicas: 6, workers: 32, queue: 1000, time: ${logn(median, 0.6)}, balance: ${balance}${extra ? `, ${extra}` : ''} }`;
 
-/** The benchmark topology (also a realistic shape: a gateway in front of nine services). */
-export function benchTopologyOptions(duration = 600): TopologyOptions {
-  return {
-    duration,
-    warmup: 30,
-    regions: [
-      { name: 'eu-west', users: 0.6 },
-      { name: 'us-east', users: 0.4 },
-    ],
-    // The DESIGN example's network: 0.5 ms inside a region (each call then has two network hops,
-    // i.e. request and answer events besides its service event), 38 ms across.
-    latency: { intra: 0.0005, jitter: 0.1, pairs: [{ a: 'eu-west', b: 'us-east', oneWay: 0.038 }] },
-    users: {
-      population: 1_000_000,
-      premium: 0.4,
-      arrivals: { kind: 'poisson', rate: 20_000 },
-      journeys: [
-        { name: 'play', weight: 60, steps: ['gateway.play'] },
-        { name: 'search', weight: 25, steps: ['gateway.search'] },
-        { name: 'home', weight: 15, steps: ['gateway.home'] },
-      ],
-    },
-    services: [
-      {
-        name: 'gateway',
-        replicas: 8,
-        workers: 256,
-        queue: 2000,
-        time: logn(0.3, 0.5),
-        balance: 'p2c',
-        routes: {
-          play: [
-            { call: 'auth.check' },
-            { parallel: [{ call: 'metadata' }, { call: 'license' }] },
-            { call: 'playlist' },
-          ],
-          search: [{ call: 'auth.check' }, { call: 'search' }, { call: 'ads', p: 0.3 }],
-          home: [
-            { call: 'auth.check' },
-            { parallel: [{ call: 'recs' }, { call: 'user' }, { call: 'playlist' }] },
-          ],
-        },
-      },
-      leaf('auth', 0.5, {
-        retry: { attempts: 2, backoff: 0.01, jitter: 'full', budget: 0.1 },
-        routes: { check: [{ call: 'user', p: 0.1 }] },
-      }),
-      leaf('metadata', 1),
-      leaf('license', 0.8, {
-        timeout: 0.25,
-        breaker: { failures: 0.5, window: 10, open: 5, minRequests: 20, probes: 1 },
-      }),
-      leaf('playlist', 1.5, { balance: 'least-conn' }),
-      leaf('search', 3, { timeout: 0.5 }),
-      leaf('ads', 2, { balance: 'random' }),
-      leaf('recs', 4, { balance: 'round-robin' }),
-      leaf('user', 0.7, { balance: 'hash' }),
-      leaf('catalog', 1),
-    ],
-    faults: [{ at: 300, for: 30, kind: 'errors', target: 'license', rate: 0.05 }],
-  };
+/**
+ * The benchmark topology (also a realistic shape: a gateway in front of nine services). The warm-up
+ * and the error fault (at half time, for a twentieth) scale down with short JIT warm-up runs.
+ */
+export function benchTopologyScenario(duration = 600): Scenario {
+  const yaml = `
+name: bench-topology
+duration: ${duration}s
+warmup: ${Math.min(30, duration / 2)}s
+regions:
+  eu-west: { users: 60% }
+  us-east: { users: 40% }
+# 0.5 ms inside a region (each call then has two network hops, i.e. request and answer events
+# besides its service event), 38 ms across.
+latency: { intra: 0.5ms, jitter: 10%, eu-west<->us-east: 38ms }
+users:
+  population: 1000000
+  premium: 40%
+  arrivals: poisson(20000/s)
+  journeys:
+    play: { weight: 60, steps: [gateway.play] }
+    search: { weight: 25, steps: [gateway.search] }
+    home: { weight: 15, steps: [gateway.home] }
+services:
+  gateway:
+    replicas: 8
+    workers: 256
+    queue: 2000
+    time: ${logn(0.3, 0.5)}
+    balance: p2c
+    routes:
+      play: [auth.check, { parallel: [metadata, license] }, playlist]
+      search: [auth.check, search, { call: ads, p: 30% }]
+      home: [auth.check, { parallel: [recs, user, playlist] }]
+  auth: ${leaf(0.5, 'p2c', 'retry: { attempts: 2, backoff: 10ms, jitter: full, budget: 10% }, routes: { check: [{ call: user, p: 10% }] }')}
+  metadata: ${leaf(1)}
+  license: ${leaf(0.8, 'p2c', 'timeout: 250ms, breaker: { failures: 50%, window: 10s, open: 5s, minRequests: 20, probes: 1 }')}
+  playlist: ${leaf(1.5, 'least-conn')}
+  search: ${leaf(3, 'p2c', 'timeout: 500ms')}
+  ads: ${leaf(2, 'random')}
+  recs: ${leaf(4, 'round-robin')}
+  user: ${leaf(0.7, 'hash')}
+  catalog: ${leaf(1)}
+faults:
+  - { at: ${duration / 2}s, for: ${duration / 20}s, errors: license, rate: 5% }
+`;
+  return parseScenario(yaml, 'bench-topology.yaml');
 }
 
 /** One benchmark line. */
@@ -119,11 +103,11 @@ export function populationHeapMB(n = 1_000_000): number {
 
 /** Runs the topology benchmark once. */
 export function benchTopology(duration = 600): TopologyLine {
-  const opts = benchTopologyOptions(duration);
+  const scenario = benchTopologyScenario(duration);
   const kernel = new Kernel(1 << 16);
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
-  const topo = new Topology(kernel, new RandomStreams(1), opts);
+  const topo = new Topology(kernel, new RandomStreams(1), scenario);
   topo.begin();
   let peak = memMB();
   const slice = duration / 100;

@@ -9,7 +9,6 @@
  * does not care which one ran.
  */
 import type { FaultMark, ServiceResult } from '../results/run-result.js';
-import { readReplayFile } from '../scenarios/replay-file.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { buildContent, type Content, hasContent } from './content/content.js';
 import { sampler } from './kernel/distributions.js';
@@ -22,7 +21,6 @@ import { Requests } from './queueing/requests.js';
 import { Service } from './queueing/service.js';
 import { niceInterval, type TimelineRecorder } from './queueing/timeline.js';
 import { Users } from './queueing/users.js';
-import type { ArrivalOptions, TopologyOptions } from './topology/options.js';
 import { Topology } from './topology/topology.js';
 import type { Tracer } from './topology/tracer.js';
 
@@ -58,32 +56,6 @@ export interface Model {
   content?: Content;
 }
 
-/** The topology engine's options for `scenario` (units are already seconds, shares, rates). */
-export function topologyOptions(scenario: Scenario): TopologyOptions {
-  const a = scenario.users.arrivals;
-  const arrivals: ArrivalOptions =
-    a.kind === 'replay' ? { kind: 'replay', times: readReplayFile(a.file).times } : a;
-  return {
-    duration: scenario.duration,
-    warmup: scenario.warmup,
-    regions: Object.entries(scenario.regions ?? {}).map(([name, r]) => ({ name, users: r.users })),
-    latency: scenario.latency,
-    users: {
-      population: scenario.users.population,
-      premium: scenario.users.premium,
-      arrivals,
-      journeys: Object.entries(scenario.users.journeys).map(([name, j]) => ({
-        name,
-        weight: j.weight,
-        steps: j.steps,
-        think: j.think,
-      })),
-    },
-    services: Object.entries(scenario.services).map(([name, s]) => ({ name, ...s })),
-    faults: scenario.faults,
-  };
-}
-
 /**
  * Runs `model` until `until`, taking its ticker's samples on the way. Use this rather than
  * `kernel.run` so plain networks get their timeline; the events fired are the same either way.
@@ -117,26 +89,19 @@ export function build(
 ): Model {
   return engine === 'auto' && fastPathAccepts(scenario)
     ? buildStations(scenario, seed, replication)
-    : buildTopology(topologyOptions(scenario), seed, replication, scenario, tracer);
+    : buildTopology(scenario, seed, replication, tracer);
 }
 
-/** Builds the topology engine on `opts` (also used by tests and benchmarks with hand-built options). */
-export function buildTopology(
-  opts: TopologyOptions,
-  seed: number,
-  replication: number,
-  scenario?: Scenario,
-  tracer?: Tracer,
-): Model {
+/** Builds the topology engine on `scenario`. */
+function buildTopology(scenario: Scenario, seed: number, replication: number, tracer?: Tracer): Model {
   const kernel = new Kernel(4096);
   const streams = new RandomStreams(seed, replication);
   // Content answers through the topology, which exists by the time any content request completes.
   let link: Topology | undefined;
-  const content =
-    scenario && hasContent(scenario)
-      ? buildContent(kernel, scenario, streams, { done: (ref, ok) => link?.contentDone(ref, ok) })
-      : undefined;
-  const topo = new Topology(kernel, streams, opts, content, tracer);
+  const content = hasContent(scenario)
+    ? buildContent(kernel, scenario, streams, { done: (ref, ok) => link?.contentDone(ref, ok) })
+    : undefined;
+  const topo = new Topology(kernel, streams, scenario, content, tracer);
   link = topo;
   topo.begin();
   const services: ServiceView[] = topo.serviceNames.map((name, s) => ({

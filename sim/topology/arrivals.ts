@@ -4,11 +4,12 @@
  * 1979): candidates at the peak rate λ*, each kept with probability λ(t)/λ*, which is exact for any
  * rate function bounded by λ*. Replay walks a sorted list of timestamps.
  */
+import { peakRate } from '../../scenarios/arrivals.js';
+import type { Arrivals } from '../../scenarios/schema.js';
 import type { Rng } from '../kernel/random.js';
-import type { ArrivalOptions } from './options.js';
 
 /** The rate λ(t) of an open process (arrivals per second); replay and closed have none. */
-export function rateAt(a: ArrivalOptions, t: number): number {
+export function rateAt(a: Arrivals, t: number): number {
   switch (a.kind) {
     case 'poisson':
       return a.rate;
@@ -23,36 +24,23 @@ export function rateAt(a: ArrivalOptions, t: number): number {
   }
 }
 
-/** The bound λ* thinning draws candidates at. */
-function peakRate(a: ArrivalOptions): number {
-  switch (a.kind) {
-    case 'poisson':
-      return a.rate;
-    case 'ramp':
-      return Math.max(a.from, a.to);
-    case 'diurnal':
-      return a.mean * (1 + Math.abs(a.amplitude));
-    case 'spike':
-      return Math.max(a.base, a.peak);
-    default:
-      return 0;
-  }
-}
-
 /** Generates arrival times of an open process. */
 export class ArrivalProcess {
-  private readonly opts: ArrivalOptions;
+  private readonly opts: Arrivals;
   private readonly rng: Rng;
+  /** The bound λ* thinning draws candidates at (the scenario's peak rate). */
   private readonly peak: number;
   private readonly times: ArrayLike<number> | undefined;
   private index = 0;
 
-  constructor(opts: ArrivalOptions, rng: Rng) {
+  /** @param times a replay's timestamps (seconds, sorted), read from its file by the caller. */
+  constructor(opts: Arrivals, rng: Rng, times?: ArrayLike<number>) {
     if (opts.kind === 'closed') throw new Error('closed arrivals have no open process');
+    if (opts.kind === 'replay' && times === undefined) throw new Error('a replay needs its timestamps');
     this.opts = opts;
     this.rng = rng;
-    this.peak = peakRate(opts);
-    this.times = opts.kind === 'replay' ? opts.times : undefined;
+    this.peak = peakRate(opts) ?? 0;
+    this.times = opts.kind === 'replay' ? times : undefined;
   }
 
   /** Time of the first arrival after `now` (Infinity when there is none). */

@@ -25,20 +25,28 @@
 import { sampler } from '../kernel/distributions.js';
 import type { Integrals } from '../kernel/integrals.js';
 import type { Kernel } from '../kernel/kernel.js';
-import type { RandomStreams, Rng } from '../kernel/random.js';
-import type { Calls } from './calls.js';
+import type { Rng } from '../kernel/random.js';
 import { CRASH, DEADLINE, ERROR, REJECTED } from './causes.js';
+import type { EngineContext, ReplicaSide } from './engine-context.js';
 import { type Frames, NET_IN, NET_OUT, QUEUED, SERVING, WAITING, ZOMBIE } from './frames.js';
 import type { Network } from './network.js';
-import type { ServiceOptions } from './options.js';
 import { DRAINING, type ReplicaPool, UP } from './replicas.js';
 import type { Routes } from './routes.js';
-import type { Scaling } from './scaling.js';
 import { COUNTERS, EXPIRED, REJECTED_COUNT, SERVED, type ServiceMeter } from './service-meter.js';
 import type { Tracer } from './tracer.js';
 
 /** Attempts at replicas, for one replication. */
-export class Attempts {
+export class Attempts implements ReplicaSide {
+  private readonly kernel: Kernel;
+  private readonly frames: Frames;
+  private readonly routes: Routes;
+  private readonly pool: ReplicaPool;
+  private readonly meter: ServiceMeter;
+  private readonly network: Network;
+  private readonly tracer: Tracer | undefined;
+  /** Per service: time a `slow` fault adds, and the error rate an `errors` fault sets. */
+  private readonly slow: Float64Array;
+  private readonly errRate: Float64Array;
   private readonly svcTime: (() => number)[];
   /** The meter's counters and queue integral, held here too for the hot path. */
   private readonly counters: Float64Array;
@@ -55,27 +63,20 @@ export class Attempts {
   private readonly hDeadline: number;
   private readonly hDropped: number;
 
-  /**
-   * @param slow added service time per service (seconds), set by faults.
-   * @param errRate error rate per service, set by faults.
-   */
-  constructor(
-    private readonly kernel: Kernel,
-    streams: RandomStreams,
-    services: readonly ServiceOptions[],
-    private readonly frames: Frames,
-    private readonly routes: Routes,
-    private readonly pool: ReplicaPool,
-    private readonly meter: ServiceMeter,
-    private readonly network: Network,
-    private readonly slow: Float64Array,
-    private readonly errRate: Float64Array,
-    private readonly calls: Calls,
-    private readonly scaling: Scaling,
-    private readonly tracer: Tracer | undefined,
-  ) {
-    this.counters = meter.counters;
-    this.svcQueue = meter.queue;
+  /** @param ctx the engine context; its calls are reached only when events fire. */
+  constructor(private readonly ctx: EngineContext) {
+    const { kernel, network, streams, services } = ctx;
+    this.kernel = kernel;
+    this.frames = ctx.frames;
+    this.routes = ctx.routes;
+    this.pool = ctx.pool;
+    this.meter = ctx.meter;
+    this.network = network;
+    this.tracer = ctx.tracer;
+    this.slow = ctx.slow;
+    this.errRate = ctx.errRate;
+    this.counters = ctx.meter.counters;
+    this.svcQueue = ctx.meter.queue;
     this.svcTime = services.map((s) => sampler(s.time, streams.stream(`service:${s.name}`)));
     this.deadline = Float64Array.from(services, (s) => s.deadline ?? Number.POSITIVE_INFINITY);
     this.errRng = services.map((s) => streams.stream(`errors:${s.name}`));
@@ -197,8 +198,8 @@ export class Attempts {
         if (p < 1 && this.callRng() >= p) continue;
         f.pending[a]++;
         const target = rt.callRoute[i];
-        if (target >= 0) this.calls.startCall(a, target, rt.callTimeout[i]);
-        else this.calls.startContentCall(a, i);
+        if (target >= 0) this.ctx.calls.startCall(a, target, rt.callTimeout[i]);
+        else this.ctx.calls.startContentCall(a, i);
       }
       if (--f.pending[a] > 0) return;
       if (f.cause[a] !== 0) {
@@ -254,7 +255,7 @@ export class Attempts {
     const cause = f.cause[a];
     const live = c >= 0 && f.parentGen[a] === f.gen[c] && f.isLive(c);
     this.drop(a);
-    if (live) this.calls.attemptAnswered(c, cause === 0, cause);
+    if (live) this.ctx.calls.attemptAnswered(c, cause === 0, cause);
   }
 
   /** Frees attempt `a` with its timers. */
@@ -280,7 +281,7 @@ export class Attempts {
       f.tmo[a] = -1;
       if (live) {
         f.parent[a] = -1;
-        this.calls.attemptAnswered(c, false, DEADLINE);
+        this.ctx.calls.attemptAnswered(c, false, DEADLINE);
       }
     } else if (st === SERVING) {
       this.kernel.cancel(f.evt[a]);
@@ -314,6 +315,6 @@ export class Attempts {
       return;
     }
     this.meter.busyDelta(r, -1, now);
-    if (pool.state[r] === DRAINING && pool.busy[r] === 0) this.scaling.turnOff(r);
+    if (pool.state[r] === DRAINING && pool.busy[r] === 0) this.ctx.scaling.turnOff(r);
   }
 }

@@ -26,12 +26,11 @@
  */
 import type { Content } from '../content/content.js';
 import type { Kernel } from '../kernel/kernel.js';
-import type { RandomStreams } from '../kernel/random.js';
 import { Breaker } from '../resilience/breaker.js';
 import { RetryPolicy } from '../resilience/retry.js';
 import { BREAKER, DEADLINE, TIMEOUT, UNAVAILABLE } from './causes.js';
+import type { CallSide, EngineContext } from './engine-context.js';
 import { ATTEMPT, CALL, type Frames, VISIT } from './frames.js';
-import type { ServiceOptions } from './options.js';
 import type { Placement } from './placement.js';
 import { contentTargetOf, type Routes } from './routes.js';
 import { BREAKER_OPEN, COUNTERS, HEDGES, RETRIES, TIMEOUTS } from './service-meter.js';
@@ -41,20 +40,6 @@ import type { Tracer } from './tracer.js';
 /** `tmo` of an attempt whose timeout sits in {@link TimeoutQueues} rather than in the kernel. */
 const IN_QUEUE = -2;
 
-/** What calls need from the journeys that make them. */
-export interface VisitSide {
-  /** The call (or content request) of visit `v`'s current step answered. */
-  stepDone(v: number, ok: boolean, cause: number): void;
-}
-
-/** What calls need from the replicas that run their attempts. */
-export interface ReplicaSide {
-  /** Attempt `a`, just sent from region `from`, travels to its replica. */
-  travel(a: number, from: number): void;
-  /** A call made by attempt `a` answered. */
-  childDone(a: number, ok: boolean, cause: number): void;
-}
-
 /** The server side of content step `step` (`stream` is served by P2P or the CDN), for spans. */
 export function contentService(content: Content | undefined, step: string): string {
   if (step === 'stream') return content?.p2p ? 'p2p' : 'cdn';
@@ -62,9 +47,17 @@ export function contentService(content: Content | undefined, step: string): stri
 }
 
 /** Logical calls and their tries, for one replication. */
-export class Calls {
+export class Calls implements CallSide {
   /** Per service: its breaker, when it has one. */
   readonly breaker: (Breaker | undefined)[];
+  private readonly kernel: Kernel;
+  private readonly frames: Frames;
+  private readonly routes: Routes;
+  private readonly placement: Placement;
+  /** The service meter's counters ({@link COUNTERS} per service). */
+  private readonly counters: Float64Array;
+  private readonly content: Content | undefined;
+  private readonly tracer: Tracer | undefined;
   private readonly serviceNames: string[];
   private readonly timeout: Float64Array;
   private readonly hedgeAfter: Float64Array;
@@ -76,33 +69,29 @@ export class Calls {
   private readonly hRetry: number;
   private readonly hHedge: number;
   private readonly hContentTimeout: number;
-  // The other sides, wired by `connect` (they are built after this one).
-  private visits!: VisitSide;
-  private replicas!: ReplicaSide;
 
-  /** @param counters the service meter's counters ({@link COUNTERS} per service). */
-  constructor(
-    private readonly kernel: Kernel,
-    streams: RandomStreams,
-    services: readonly ServiceOptions[],
-    private readonly frames: Frames,
-    private readonly routes: Routes,
-    private readonly placement: Placement,
-    private readonly counters: Float64Array,
-    private readonly content: Content | undefined,
-    private readonly tracer: Tracer | undefined,
-  ) {
+  /** @param ctx the engine context; its visits and attempts are reached only when events fire. */
+  constructor(private readonly ctx: EngineContext) {
+    this.kernel = ctx.kernel;
+    this.frames = ctx.frames;
+    this.routes = ctx.routes;
+    this.placement = ctx.placement;
+    this.counters = ctx.meter.counters;
+    this.content = ctx.content;
+    this.tracer = ctx.tracer;
+    const services = ctx.services;
+    const content = ctx.content;
     this.serviceNames = services.map((s) => s.name);
     this.timeout = Float64Array.from(services, (s) => s.timeout ?? Number.NaN);
     this.hedgeAfter = Float64Array.from(services, (s) => s.hedge?.after ?? Number.NaN);
     this.retry = services.map((s) =>
-      s.retry ? new RetryPolicy(s.retry, streams.stream(`retry:${s.name}`)) : undefined,
+      s.retry ? new RetryPolicy(s.retry, ctx.streams.stream(`retry:${s.name}`)) : undefined,
     );
     this.breaker = services.map((s) => (s.breaker ? new Breaker(s.breaker) : undefined));
     this.produces = content
-      ? Uint8Array.from(routes.names, (n) => (content.producersOf(n).length > 0 ? 1 : 0))
+      ? Uint8Array.from(ctx.routes.names, (n) => (content.producersOf(n).length > 0 ? 1 : 0))
       : undefined;
-    const k = kernel;
+    const k = ctx.kernel;
     this.hTimeout = k.on((ref) => this.onTimeout(ref));
     this.timeouts = new TimeoutQueues(
       k,
@@ -118,12 +107,6 @@ export class Calls {
     });
     this.hHedge = k.on((ref) => this.onHedge(ref));
     this.hContentTimeout = k.on((ref) => this.onContentTimeout(ref));
-  }
-
-  /** Wires the sides calls answer to. */
-  connect(visits: VisitSide, replicas: ReplicaSide): void {
-    this.visits = visits;
-    this.replicas = replicas;
   }
 
   /** Starts a logical call from frame `p` (a visit or an attempt) to route `route`. */
@@ -254,7 +237,7 @@ export class Calls {
       const after = this.hedgeAfter[s];
       if (!Number.isNaN(after)) k.schedule(after, this.hHedge, f.ref(c));
     }
-    this.replicas.travel(a, from);
+    this.ctx.attempts.travel(a, from);
   }
 
   /** A try of call `c` failed without an attempt in flight for it (or its attempt answered a failure). */
@@ -299,8 +282,8 @@ export class Calls {
     }
     f.release(c);
     if (f.gen[p] !== pg || !f.isLive(p)) return;
-    if (f.kind[p] === VISIT) this.visits.stepDone(p, ok, cause);
-    else this.replicas.childDone(p, ok, cause);
+    if (f.kind[p] === VISIT) this.ctx.visits.stepDone(p, ok, cause);
+    else this.ctx.attempts.childDone(p, ok, cause);
   }
 
   private onTimeout(ref: number): void {

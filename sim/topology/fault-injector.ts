@@ -7,46 +7,40 @@
  * A replica going down fails what it holds and queues at once (its process died): those requests
  * answer `crash` to their callers, whose retries and failover then take over.
  */
+import type { Fault } from '../../scenarios/schema.js';
 import type { Kernel } from '../kernel/kernel.js';
+import { CRASH } from './causes.js';
+import type { EngineContext } from './engine-context.js';
 import { ATTEMPT, type Frames, ZOMBIE } from './frames.js';
 import type { Network } from './network.js';
-import type { FaultOptions } from './options.js';
 import { DRAINING, type ReplicaPool, UP } from './replicas.js';
 import type { ServiceMeter } from './service-meter.js';
-
-/** What the injector needs from the engine when a replica dies. */
-export interface FaultHost {
-  /** Ends attempt row `id` as crashed (frees its worker, answers its caller). */
-  crashAttempt(id: number): void;
-  /** A draining replica with nothing left to do is switched off. */
-  turnOff(r: number): void;
-}
 
 /** Applies one replication's service faults. */
 export class FaultInjector {
   /** Replicas each crash fault took down, to bring the same ones back. */
   private readonly crashed: number[][] = [];
+  private readonly kernel: Kernel;
+  private readonly faults: readonly Fault[];
+  private readonly serviceNames: readonly string[];
+  private readonly frames: Frames;
+  private readonly pool: ReplicaPool;
+  private readonly meter: ServiceMeter;
+  private readonly network: Network;
   private readonly hStart: number;
   private readonly hEnd: number;
 
-  /**
-   * @param slow added service time per service (seconds), shared with the engine.
-   * @param errRate error rate per service, shared with the engine.
-   */
-  constructor(
-    private readonly kernel: Kernel,
-    private readonly faults: readonly FaultOptions[],
-    private readonly serviceNames: readonly string[],
-    private readonly frames: Frames,
-    private readonly pool: ReplicaPool,
-    private readonly meter: ServiceMeter,
-    private readonly network: Network,
-    private readonly slow: Float64Array,
-    private readonly errRate: Float64Array,
-    private readonly host: FaultHost,
-  ) {
-    this.hStart = kernel.on((i) => this.apply(i, 1));
-    this.hEnd = kernel.on((i) => this.apply(i, -1));
+  /** @param ctx the engine context: faults set its `slow` and `errRate`, crash its attempts. */
+  constructor(private readonly ctx: EngineContext) {
+    this.kernel = ctx.kernel;
+    this.faults = ctx.scenario.faults;
+    this.serviceNames = ctx.services.map((s) => s.name);
+    this.frames = ctx.frames;
+    this.pool = ctx.pool;
+    this.meter = ctx.meter;
+    this.network = ctx.network;
+    this.hStart = ctx.kernel.on((i) => this.apply(i, 1));
+    this.hEnd = ctx.kernel.on((i) => this.apply(i, -1));
   }
 
   /** Schedules every fault's start and end. */
@@ -82,12 +76,12 @@ export class FaultInjector {
       }
       case 'slow': {
         const s = this.serviceNames.indexOf(fo.target);
-        if (s >= 0) this.slow[s] = Math.max(0, this.slow[s] + sign * fo.add);
+        if (s >= 0) this.ctx.slow[s] = Math.max(0, this.ctx.slow[s] + sign * fo.add);
         return;
       }
       case 'errors': {
         const s = this.serviceNames.indexOf(fo.target);
-        if (s >= 0) this.errRate[s] = Math.max(0, this.errRate[s] + sign * fo.rate);
+        if (s >= 0) this.ctx.errRate[s] = Math.max(0, this.ctx.errRate[s] + sign * fo.rate);
         return;
       }
       case 'partition': {
@@ -137,7 +131,7 @@ export class FaultInjector {
       }
     }
     if (pool.busy[r] > 0) this.meter.busyDelta(r, -pool.busy[r], now);
-    for (const id of victims) this.host.crashAttempt(id);
-    if (pool.state[r] === DRAINING) this.host.turnOff(r);
+    for (const id of victims) this.ctx.attempts.finish(id, CRASH);
+    if (pool.state[r] === DRAINING) this.ctx.scaling.turnOff(r);
   }
 }

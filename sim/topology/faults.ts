@@ -1,13 +1,13 @@
 /**
  * Faults on the timeline: what each one is called in results and how long it lasts. The engine
- * applies them (sim/models/fault-injector.ts); they nest, so two overlapping faults on one target add up
+ * applies them (`fault-injector.ts`); they nest, so two overlapping faults on one target add up
  * (two error faults of 10 % give 20 %, a crash inside an outage recovers only when both ended).
  */
 import type { FaultMark } from '../../results/run-result.js';
-import type { FaultOptions } from './options.js';
+import type { Fault } from '../../scenarios/schema.js';
 
 /** A short human label, e.g. `crash auth ×2`, `errors license 20 %`. */
-export function faultLabel(f: FaultOptions): string {
+export function faultLabel(f: Fault): string {
   switch (f.kind) {
     case 'crash':
       return `crash ${f.target}${Number.isFinite(f.count) ? ` ×${f.count}` : ''}`;
@@ -23,7 +23,7 @@ export function faultLabel(f: FaultOptions): string {
 }
 
 /** The marks a run reports, in time order. */
-export function faultMarks(faults: readonly FaultOptions[]): FaultMark[] {
+export function faultMarks(faults: readonly Fault[]): FaultMark[] {
   return faults
     .map((f) => ({ at: f.at, for: f.for, label: faultLabel(f) }))
     .sort((a, b) => a.at - b.at || (a.label < b.label ? -1 : 1));

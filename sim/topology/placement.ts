@@ -9,8 +9,8 @@ import type { RandomStreams } from '../kernel/random.js';
 import { Autoscaler } from '../resilience/autoscaler.js';
 import { Balancer } from '../resilience/balancer.js';
 import type { Network } from './network.js';
-import type { ServiceOptions } from './options.js';
 import { ReplicaPool } from './replicas.js';
+import type { NamedService } from './topology-scenario.js';
 
 /** Replica groups (service × region), their balancers and failover order. */
 export class Placement {
@@ -28,7 +28,7 @@ export class Placement {
   private readonly failover: Int32Array[] = [];
 
   constructor(
-    services: readonly ServiceOptions[],
+    services: readonly NamedService[],
     regionNames: readonly string[],
     private readonly network: Network,
     streams: RandomStreams,
@@ -71,7 +71,7 @@ export class Placement {
     this.balancers = groupSlots.map(
       (ids, g) =>
         new Balancer(
-          services[groupService[g]].balance ?? 'round-robin',
+          services[groupService[g]].balance,
           this.pool,
           ids,
           streams.stream(`balance:${services[groupService[g]].name}:${regionNames[groupRegion[g]]}`),

@@ -5,7 +5,8 @@
  * Every service has a default route (index 0 of its routes): its own work and no calls. A call to
  * `svc` or to a route `svc` does not define lands there.
  */
-import type { CallOptions, ServiceOptions } from './options.js';
+import type { Call } from '../../scenarios/schema.js';
+import type { NamedService } from './topology-scenario.js';
 
 /**
  * A compiled journey step or route call naming content target `target` (the content bridge's id):
@@ -62,14 +63,14 @@ export class Routes {
    *   has content models; route calls to `cdn` and `stores.<name>` it resolves are kept, other content
    *   calls (and all of them without content) are dropped.
    */
-  constructor(services: readonly ServiceOptions[], contentTarget?: (step: string) => number) {
+  constructor(services: readonly NamedService[], contentTarget?: (step: string) => number) {
     const names: string[] = [];
     const owner: number[] = [];
     services.forEach((s, i) => {
       this.byName.set(s.name, names.length);
       names.push(s.name);
       owner.push(i);
-      for (const r of Object.keys(s.routes ?? {})) {
+      for (const r of Object.keys(s.routes)) {
         this.byName.set(`${s.name}.${r}`, names.length);
         names.push(`${s.name}.${r}`);
         owner.push(i);
@@ -84,16 +85,16 @@ export class Routes {
     const callTimeout: number[] = [];
     const contentOf = (call: string): number =>
       contentTarget !== undefined && isRouteContentCall(call) ? contentTarget(call) : -1;
-    const pushCall = (c: { call: string; p?: number; timeout?: number }) => {
+    const pushCall = (c: LeafCall) => {
       callRoute.push(isContentTarget(c.call) ? contentStep(contentOf(c.call)) : this.resolve(c.call));
-      callP.push(c.p ?? 1);
+      callP.push(c.p);
       callTimeout.push(c.timeout ?? Number.NaN);
       this.callNames.push(c.call);
     };
     names.forEach((name, r) => {
       const svc = services[owner[r]];
       const dot = name.indexOf('.');
-      const calls: CallOptions[] = dot < 0 ? [] : (svc.routes?.[name.slice(dot + 1)] ?? []);
+      const calls: Call[] = dot < 0 ? [] : (svc.routes[name.slice(dot + 1)] ?? []);
       stepStart.push(callStart.length);
       let steps = 0;
       for (const c of calls) {
@@ -133,7 +134,10 @@ export class Routes {
   }
 }
 
+/** A call that is not a parallel group. */
+type LeafCall = Exclude<Call, { parallel: Call[] }>;
+
 /** Nested parallel groups run as one group: waiting for all of all is waiting for all. */
-function flatten(calls: CallOptions[]): { call: string; p?: number; timeout?: number }[] {
+function flatten(calls: Call[]): LeafCall[] {
   return calls.flatMap((c) => ('parallel' in c ? flatten(c.parallel) : [c]));
 }

@@ -5,10 +5,10 @@
  * replicas first (still warm); scale-in cancels provisioning ones first, then drains the last slots.
  */
 import type { Kernel } from '../kernel/kernel.js';
-import type { ServiceOptions } from './options.js';
 import type { Placement } from './placement.js';
 import { DRAINING, OFF, PROVISIONING, UP } from './replicas.js';
 import type { ServiceMeter } from './service-meter.js';
+import type { NamedService } from './topology-scenario.js';
 
 /** Brings replicas up and down for one replication. */
 export class Scaling {
@@ -23,7 +23,7 @@ export class Scaling {
     private readonly kernel: Kernel,
     private readonly place: Placement,
     private readonly meter: ServiceMeter,
-    private readonly services: readonly ServiceOptions[],
+    private readonly services: readonly NamedService[],
     private readonly duration: number,
   ) {
     this.readyAt = new Float64Array(place.pool.size);

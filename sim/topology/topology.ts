@@ -28,23 +28,30 @@ import type { JourneyStats } from '../queueing/journeys.js';
 import { niceInterval, TimelineRecorder } from '../queueing/timeline.js';
 import { Attempts } from './attempts.js';
 import { Calls } from './calls.js';
-import { CRASH } from './causes.js';
+import type { EngineContext } from './engine-context.js';
 import { FaultInjector } from './fault-injector.js';
 import { faultMarks } from './faults.js';
 import { Frames, VISIT } from './frames.js';
 import { Network } from './network.js';
-import type { ServiceOptions, TopologyOptions } from './options.js';
 import { Placement } from './placement.js';
 import type { Population } from './population.js';
 import type { ReplicaPool } from './replicas.js';
 import { Routes } from './routes.js';
 import { Scaling } from './scaling.js';
 import { type ServiceCounters, ServiceMeter } from './service-meter.js';
+import {
+  type NamedService,
+  namedJourneys,
+  namedRegions,
+  namedServices,
+  type TopologyScenario,
+} from './topology-scenario.js';
 import type { Tracer } from './tracer.js';
 import { Visits } from './visits.js';
 
 export { CAUSES } from './causes.js';
 export type { ServiceCounters } from './service-meter.js';
+export type { TopologyScenario } from './topology-scenario.js';
 
 /** What the engine reports about one service. */
 export interface TopologyServiceStats extends ServiceCounters {
@@ -58,144 +65,91 @@ export interface TopologyServiceStats extends ServiceCounters {
   cost?: number;
 }
 
-/** A running topology for one replication. */
-export class Topology {
+/** A running topology for one replication: the engine context its parts share. */
+export class Topology implements EngineContext {
   readonly kernel: Kernel;
+  readonly streams: RandomStreams;
+  readonly scenario: TopologyScenario;
+  readonly services: readonly NamedService[];
   readonly frames = new Frames(4096);
-  readonly pool: ReplicaPool;
   readonly routes: Routes;
   readonly network: Network;
+  readonly placement: Placement;
+  readonly pool: ReplicaPool;
+  readonly meter: ServiceMeter;
+  readonly scaling: Scaling;
+  readonly slow: Float64Array;
+  readonly errRate: Float64Array;
   readonly stats: JourneyStats[];
   readonly timeline: TimelineRecorder;
+  readonly content: Content | undefined;
+  readonly tracer: Tracer | undefined;
+  readonly calls: Calls;
+  readonly attempts: Attempts;
+  readonly visits: Visits;
   readonly faults: FaultMark[];
   readonly population: Population | undefined;
-  /** Services' names, in option order. */
+  /** Services' names, in the scenario's order. */
   readonly serviceNames: string[];
   /** Routable replicas of each service over time. */
   readonly replicasOverTime: [number, number][][];
-  /** Span hooks, when the run writes traces (every hook is one `undefined` test when it does not). */
-  readonly tracer: Tracer | undefined;
 
-  private readonly opts: TopologyOptions;
-  private readonly warmup: number;
-  private readonly svcOpts: ServiceOptions[];
-  private readonly meter: ServiceMeter;
-  private readonly placement: Placement;
-  private readonly scaling: Scaling;
   private readonly faultInjector: FaultInjector;
-  private readonly calls: Calls;
-  private readonly attempts: Attempts;
-  private readonly visits: Visits;
   private readonly hTick: number;
   private readonly hWarm: number;
 
   constructor(
     kernel: Kernel,
     streams: RandomStreams,
-    opts: TopologyOptions,
+    scenario: TopologyScenario,
     content?: Content,
     tracer?: Tracer,
   ) {
     this.kernel = kernel;
+    this.streams = streams;
+    this.scenario = scenario;
+    this.content = content;
     this.tracer = tracer;
-    this.opts = opts;
-    this.warmup = opts.warmup;
-    const regions = opts.regions && opts.regions.length > 0 ? opts.regions : [{ name: 'default', users: 1 }];
-    const regionNames = regions.map((r) => r.name);
-    this.network = new Network(
-      regionNames,
-      opts.latency ?? { intra: 0, jitter: 0, pairs: [] },
-      streams.stream('network'),
-    );
+    const regionNames = namedRegions(scenario).map((r) => r.name);
+    this.network = new Network(regionNames, scenario.latency, streams.stream('network'));
 
     // Services, groups and replicas.
-    const services = opts.services;
+    const services = namedServices(scenario);
     const S = services.length;
-    this.svcOpts = services;
+    this.services = services;
     this.serviceNames = services.map((s) => s.name);
     this.routes = new Routes(services, content ? (step) => content.target(step) : undefined);
-    // Fault-driven service slowdowns and error rates, shared by the injector and the replicas.
-    const slow = new Float64Array(S);
-    const errRate = new Float64Array(S);
+    this.slow = new Float64Array(S);
+    this.errRate = new Float64Array(S);
     this.placement = new Placement(services, regionNames, this.network, streams);
     this.pool = this.placement.pool;
     this.meter = new ServiceMeter(
       this.pool,
       S,
       this.placement.scalers.map((sc) => sc !== undefined),
-      opts.warmup,
+      scenario.warmup,
     );
     this.replicasOverTime = this.meter.replicasOverTime;
-    this.scaling = new Scaling(kernel, this.placement, this.meter, services, opts.duration);
+    this.scaling = new Scaling(kernel, this.placement, this.meter, services, scenario.duration);
 
     // Journeys and their statistics.
-    const journeys = opts.users.journeys;
+    const journeys = namedJourneys(scenario);
     this.stats = journeys.map((j) => ({
       name: j.name,
       latency: new LatencyHistogram(),
       count: 0,
       errors: {},
     }));
-    const interval = opts.interval ?? niceInterval(opts.duration);
-    this.timeline = new TimelineRecorder(interval, journeys.length, S);
+    this.timeline = new TimelineRecorder(niceInterval(scenario.duration), journeys.length, S);
 
-    // The request engine's three sides.
-    const f = this.frames;
-    this.calls = new Calls(
-      kernel,
-      streams,
-      services,
-      f,
-      this.routes,
-      this.placement,
-      this.meter.counters,
-      content,
-      tracer,
-    );
-    this.attempts = new Attempts(
-      kernel,
-      streams,
-      services,
-      f,
-      this.routes,
-      this.pool,
-      this.meter,
-      this.network,
-      slow,
-      errRate,
-      this.calls,
-      this.scaling,
-      tracer,
-    );
-    this.visits = new Visits(
-      kernel,
-      streams,
-      opts,
-      this.routes,
-      f,
-      this.calls,
-      content,
-      this.stats,
-      this.timeline,
-      tracer,
-    );
-    this.calls.connect(this.visits, this.attempts);
+    // The request engine's three sides, each given this context (see engine-context.ts).
+    this.calls = new Calls(this);
+    this.attempts = new Attempts(this);
+    this.visits = new Visits(this);
     this.population = this.visits.workload.population;
 
-    const faults = opts.faults ?? [];
-    this.faults = faultMarks(faults);
-    this.faultInjector = new FaultInjector(
-      kernel,
-      faults,
-      this.serviceNames,
-      f,
-      this.pool,
-      this.meter,
-      this.network,
-      slow,
-      errRate,
-      { crashAttempt: (id) => this.attempts.finish(id, CRASH), turnOff: (r) => this.scaling.turnOff(r) },
-    );
+    this.faults = faultMarks(scenario.faults);
+    this.faultInjector = new FaultInjector(this);
 
     this.hTick = kernel.on(() => this.tick());
     this.hWarm = kernel.on(() => this.meter.markWarm(this.kernel.now));
@@ -214,7 +168,8 @@ export class Topology {
     this.meter.start(now);
     this.faultInjector.begin();
     k.schedule(this.timeline.interval, this.hTick);
-    if (this.warmup > 0) k.at(this.warmup, this.hWarm);
+    const warmup = this.scenario.warmup;
+    if (warmup > 0) k.at(warmup, this.hWarm);
     else this.meter.markWarm(now);
     this.visits.workload.begin();
   }
@@ -238,7 +193,7 @@ export class Topology {
     const k = this.kernel;
     const now = k.now;
     this.meter.closeInterval(this.timeline, now);
-    if (now + this.timeline.interval <= this.opts.duration + 1e-9)
+    if (now + this.timeline.interval <= this.scenario.duration + 1e-9)
       k.schedule(this.timeline.interval, this.hTick);
   }
 
@@ -259,7 +214,7 @@ export class Topology {
 
   /** Everything reported about service `s` at `now`. */
   serviceStats(s: number, now: number): TopologyServiceStats {
-    const o = this.svcOpts[s];
+    const o = this.services[s];
     const out: TopologyServiceStats = {
       name: o.name,
       replicas: o.replicas * this.placement.groupsOf(s),

@@ -7,23 +7,28 @@
  */
 import type { Content } from '../content/content.js';
 import type { Kernel } from '../kernel/kernel.js';
-import type { RandomStreams } from '../kernel/random.js';
 import type { JourneyStats } from '../queueing/journeys.js';
 import type { TimelineRecorder } from '../queueing/timeline.js';
-import { type Calls, contentService } from './calls.js';
+import { contentService } from './calls.js';
 import { CAUSES, UNAVAILABLE } from './causes.js';
+import type { EngineContext, VisitSide } from './engine-context.js';
 import { type Frames, VISIT } from './frames.js';
-import type { TopologyOptions } from './options.js';
-import { contentTargetOf, type Routes } from './routes.js';
+import { contentTargetOf } from './routes.js';
 import type { Tracer } from './tracer.js';
 import { Workload } from './workload.js';
 
 /** Journeys in progress, for one replication. */
-export class Visits {
+export class Visits implements VisitSide {
   /** Who arrives and which journey they take. */
   readonly workload: Workload;
   /** Visits started (all, warm-up included). */
   started = 0;
+  private readonly kernel: Kernel;
+  private readonly frames: Frames;
+  private readonly content: Content | undefined;
+  private readonly stats: JourneyStats[];
+  private readonly timeline: TimelineRecorder;
+  private readonly tracer: Tracer | undefined;
   /** The workload's compiled journeys, held here for the hot path. */
   private readonly journeySteps: Int32Array[];
   private readonly journeyStepNames: string[][];
@@ -31,32 +36,24 @@ export class Visits {
   private readonly warmup: number;
   private readonly hThink: number;
 
-  constructor(
-    private readonly kernel: Kernel,
-    streams: RandomStreams,
-    opts: TopologyOptions,
-    routes: Routes,
-    private readonly frames: Frames,
-    private readonly calls: Calls,
-    private readonly content: Content | undefined,
-    private readonly stats: JourneyStats[],
-    private readonly timeline: TimelineRecorder,
-    private readonly tracer: Tracer | undefined,
-  ) {
-    this.warmup = opts.warmup;
+  /** @param ctx the engine context; its calls are reached only when events fire. */
+  constructor(private readonly ctx: EngineContext) {
+    this.kernel = ctx.kernel;
+    this.frames = ctx.frames;
+    this.content = ctx.content;
+    this.stats = ctx.stats;
+    this.timeline = ctx.timeline;
+    this.tracer = ctx.tracer;
+    this.warmup = ctx.scenario.warmup;
     this.workload = new Workload(
-      kernel,
-      streams,
-      opts,
-      routes,
-      content,
+      ctx,
       (user, region) => this.start(user, region),
       () => this.started,
     );
     this.journeySteps = this.workload.steps;
     this.journeyStepNames = this.workload.stepNames;
     this.think = this.workload.think;
-    this.hThink = kernel.on((ref) => {
+    this.hThink = ctx.kernel.on((ref) => {
       const v = this.frames.deref(ref);
       if (v >= 0) this.startStep(v);
     });
@@ -91,7 +88,7 @@ export class Visits {
       (this.content as Content).request(contentTargetOf(step), f.ref(v), f.user[v], f.region[v]);
       return;
     }
-    this.calls.startCall(v, step, Number.NaN);
+    this.ctx.calls.startCall(v, step, Number.NaN);
   }
 
   /**

@@ -7,14 +7,16 @@
  * Journeys are compiled once: each step a route index, or `contentStep(target)` for a content step the
  * content models run (steps naming content the scenario lacks are dropped).
  */
+import { readReplayFile } from '../../scenarios/replay-file.js';
 import type { Content } from '../content/content.js';
 import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
-import type { RandomStreams, Rng } from '../kernel/random.js';
+import type { Rng } from '../kernel/random.js';
 import { ArrivalProcess } from './arrivals.js';
-import type { TopologyOptions } from './options.js';
+import type { EngineContext } from './engine-context.js';
 import { Population } from './population.js';
-import { contentStep, isContentTarget, type Routes } from './routes.js';
+import { contentStep, isContentTarget } from './routes.js';
+import { namedJourneys, namedRegions } from './topology-scenario.js';
 
 /** Arrivals, users and the journey mix of one replication. */
 export class Workload {
@@ -24,6 +26,8 @@ export class Workload {
   readonly stepNames: string[][];
   /** Per journey: think time between steps, when it has one. */
   readonly think: ((() => number) | undefined)[];
+  private readonly kernel: Kernel;
+  private readonly duration: number;
   private readonly cumWeight: Float64Array;
   private readonly journeyRng: Rng;
   private readonly regionShares: Float64Array;
@@ -38,15 +42,14 @@ export class Workload {
    * @param anonymous the id of the next anonymous user (visits started so far).
    */
   constructor(
-    private readonly kernel: Kernel,
-    streams: RandomStreams,
-    private readonly opts: TopologyOptions,
-    routes: Routes,
-    content: Content | undefined,
+    ctx: EngineContext,
     private readonly startVisit: (user: number, region: number) => void,
     private readonly anonymous: () => number,
   ) {
-    const regions = opts.regions && opts.regions.length > 0 ? opts.regions : [{ name: 'default', users: 1 }];
+    const { kernel, streams, routes, content, scenario } = ctx;
+    this.kernel = kernel;
+    this.duration = scenario.duration;
+    const regions = namedRegions(scenario);
     const totalShare = regions.reduce((a, r) => a + r.users, 0) || 1;
     this.regionShares = new Float64Array(regions.length);
     let acc = 0;
@@ -55,7 +58,7 @@ export class Workload {
       this.regionShares[i] = acc;
     });
 
-    const journeys = opts.users.journeys;
+    const journeys = namedJourneys(scenario);
     this.cumWeight = new Float64Array(journeys.length);
     let tw = 0;
     journeys.forEach((j, i) => {
@@ -79,24 +82,20 @@ export class Workload {
     this.journeyRng = streams.stream('journeys');
     this.arrivalRng = streams.stream('arrivals');
 
-    const a = opts.users.arrivals;
-    const population = opts.users.population ?? 0;
+    const a = scenario.users.arrivals;
+    const population = scenario.users.population;
     const shares = regions.map((r) => r.users);
     if (a.kind === 'closed') {
-      this.population = new Population(
-        a.users,
-        shares,
-        opts.users.premium ?? 0,
-        streams.stream('population'),
-      );
+      this.population = new Population(a.users, shares, scenario.users.premium, streams.stream('population'));
       this.closedThink = sampler(a.think, streams.stream('users.think'));
     } else {
-      this.arrivals = new ArrivalProcess(a, this.arrivalRng);
+      const times = a.kind === 'replay' ? readReplayFile(a.file).times : undefined;
+      this.arrivals = new ArrivalProcess(a, this.arrivalRng, times);
       if (population > 0) {
         this.population = new Population(
           population,
           shares,
-          opts.users.premium ?? 0,
+          scenario.users.premium,
           streams.stream('population'),
         );
       }
@@ -110,7 +109,7 @@ export class Workload {
     const k = this.kernel;
     if (this.arrivals) {
       const t = this.arrivals.next(k.now);
-      if (t <= this.opts.duration) k.at(t, this.hArrive);
+      if (t <= this.duration) k.at(t, this.hArrive);
     } else if (this.closedThink) {
       const pop = this.population!;
       for (let u = 0; u < pop.size; u++) k.schedule(this.closedThink(), this.hClosed, u);
@@ -128,7 +127,7 @@ export class Workload {
 
   /** `user` finished a journey at `now`: a closed user thinks, then starts another. */
   visitEnded(user: number, now: number): void {
-    if (this.closedThink && now < this.opts.duration) {
+    if (this.closedThink && now < this.duration) {
       this.kernel.schedule(this.closedThink(), this.hClosed, user);
     }
   }
@@ -136,7 +135,7 @@ export class Workload {
   private onArrive(): void {
     const now = this.kernel.now;
     const t = this.arrivals!.next(now);
-    if (t <= this.opts.duration) this.kernel.at(t, this.hArrive);
+    if (t <= this.duration) this.kernel.at(t, this.hArrive);
     const pop = this.population;
     if (pop) {
       const u = pop.pick(this.arrivalRng);

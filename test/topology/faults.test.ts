@@ -3,22 +3,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '../../sim/kernel/kernel.js';
-import type { TopologyOptions } from '../../sim/topology/options.js';
 import { TimeoutQueues } from '../../sim/topology/timeouts.js';
-import { runOnce } from './harness.js';
-
-const exp = (mean: number) => ({ kind: 'exp' as const, mean });
+import { runOnce, scenario } from './harness.js';
 
 describe('faults', () => {
   it('a crash fails what the replicas held, sends new requests to the others, and they come back', () => {
-    const opts: TopologyOptions = {
-      duration: 300,
-      warmup: 0,
-      users: { arrivals: { kind: 'poisson', rate: 100 }, journeys: [{ name: 'j', weight: 1, steps: ['s'] }] },
-      services: [{ name: 's', replicas: 4, workers: 10, queue: 100, time: exp(0.05), balance: 'least-conn' }],
-      faults: [{ at: 100, for: 100, kind: 'crash', target: 's', count: 2 }],
-    };
-    const t = runOnce(opts);
+    const t = runOnce(
+      scenario(`
+        duration: 300s
+        users: { arrivals: poisson(100/s), journeys: { j: { steps: [s] } } }
+        services: { s: { replicas: 4, workers: 10, queue: 100, time: exp(50ms), balance: least-conn } }
+        faults: [{ at: 100s, for: 100s, crash: s, replicas: 2 }]
+      `),
+    );
     expect(t.replicasOverTime[0]).toEqual([
       [0, 4],
       [100, 2],
@@ -36,41 +33,37 @@ describe('faults', () => {
   });
 
   it('slow adds latency for its window only', () => {
-    const opts: TopologyOptions = {
-      duration: 300,
-      warmup: 0,
-      users: { arrivals: { kind: 'poisson', rate: 50 }, journeys: [{ name: 'j', weight: 1, steps: ['s'] }] },
-      services: [{ name: 's', replicas: 1, workers: 1000, queue: 100, time: { kind: 'const', value: 0.01 } }],
-      faults: [{ at: 100, for: 100, kind: 'slow', target: 's', add: 0.2 }],
-      interval: 50,
-    };
-    const t = runOnce(opts);
+    const t = runOnce(
+      scenario(`
+        duration: 300s
+        users: { arrivals: poisson(50/s), journeys: { j: { steps: [s] } } }
+        services: { s: { replicas: 1, workers: 1000, queue: 100, time: const(10ms) } }
+        faults: [{ at: 100s, for: 100s, slow: s, add: 200ms }]
+      `),
+    );
+    // 5 s intervals (a sixtieth of the run): p50 is 210 ms in [100 s, 200 s), 10 ms elsewhere.
+    expect(t.timeline.interval).toBe(5);
     const p50 = t.timeline.journeys[0].p50;
-    expect(p50.map((x) => Math.round(x / 10) * 10)).toEqual([10, 10, 210, 210, 10, 10]);
+    expect(p50).toHaveLength(60);
+    expect(p50.map((x) => Math.round(x / 10) * 10)).toEqual(
+      p50.map((_, i) => (i >= 20 && i < 40 ? 210 : 10)),
+    );
   });
 });
 
 describe('hedging and shedding', () => {
   it('a hedge after p90 cuts the tail of a heavy-tailed service for about 10 % more requests', () => {
-    const base = (hedge?: { after: number }): TopologyOptions => ({
-      duration: 500,
-      warmup: 10,
-      users: { arrivals: { kind: 'poisson', rate: 100 }, journeys: [{ name: 'j', weight: 1, steps: ['s'] }] },
-      services: [
-        {
-          name: 's',
-          replicas: 10,
-          workers: 50,
-          queue: 100,
-          time: { kind: 'lognormal', mu: Math.log(0.002), sigma: 1.2 },
-          balance: 'p2c',
-          hedge,
-        },
-      ],
-    });
+    const base = (hedge: string) =>
+      scenario(`
+        duration: 500s
+        warmup: 10s
+        users: { arrivals: poisson(100/s), journeys: { j: { steps: [s] } } }
+        services:
+          s: { replicas: 10, workers: 50, queue: 100, time: 'lognormal(mu: ${Math.log(0.002)}, sigma: 1.2)', balance: p2c ${hedge} }
+      `);
     // p90 of lognormal(ln 2 ms, 1.2) = 2 ms · e^(1.2 · 1.2816) ≈ 9.3 ms.
-    const plain = runOnce(base());
-    const hedged = runOnce(base({ after: 0.0093 }));
+    const plain = runOnce(base(''));
+    const hedged = runOnce(base(', hedge: { after: 9.3ms }'));
     const p99 = (t: ReturnType<typeof runOnce>) => t.stats[0].latency.percentileMs(99);
     expect(p99(hedged)).toBeLessThan(p99(plain) * 0.6);
     const extra = hedged.counts(0).hedges / hedged.stats[0].count;
@@ -79,12 +72,12 @@ describe('hedging and shedding', () => {
   });
 
   it('a full waiting room sheds; with shedding off the room is unbounded', () => {
-    const opts = (shed: boolean): TopologyOptions => ({
-      duration: 100,
-      warmup: 0,
-      users: { arrivals: { kind: 'poisson', rate: 20 }, journeys: [{ name: 'j', weight: 1, steps: ['s'] }] },
-      services: [{ name: 's', replicas: 1, workers: 1, queue: 5, time: { kind: 'const', value: 0.1 }, shed }],
-    });
+    const opts = (shed: boolean) =>
+      scenario(`
+        duration: 100s
+        users: { arrivals: poisson(20/s), journeys: { j: { steps: [s] } } }
+        services: { s: { replicas: 1, workers: 1, queue: 5, time: const(100ms), shed: ${shed} } }
+      `);
     const on = runOnce(opts(true));
     expect(on.counts(0).rejected).toBeGreaterThan(900);
     expect(on.stats[0].errors.rejected).toBe(on.counts(0).rejected);

@@ -3,6 +3,7 @@
  * processes, population, closed users, timeouts and deadlines.
  */
 import { describe, expect, it } from 'vitest';
+import { parseArrivals } from '../../scenarios/arrivals.js';
 import { parseReplayRows } from '../../scenarios/replay-file.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 import { Autoscaler } from '../../sim/resilience/autoscaler.js';
@@ -10,10 +11,9 @@ import { Balancer } from '../../sim/resilience/balancer.js';
 import { Breaker } from '../../sim/resilience/breaker.js';
 import { RetryPolicy } from '../../sim/resilience/retry.js';
 import { ArrivalProcess } from '../../sim/topology/arrivals.js';
-import type { ArrivalOptions, TopologyOptions } from '../../sim/topology/options.js';
 import { Population, PREMIUM } from '../../sim/topology/population.js';
 import { ReplicaPool, UP } from '../../sim/topology/replicas.js';
-import { runOnce } from './harness.js';
+import { runOnce, scenario } from './harness.js';
 
 const rng = (name = 'x') => new RandomStreams(1).stream(name);
 
@@ -152,8 +152,8 @@ describe('autoscaler rule', () => {
 });
 
 describe('arrivals', () => {
-  const count = (a: ArrivalOptions, until: number, seed = 'a') => {
-    const p = new ArrivalProcess(a, rng(seed));
+  const count = (arrivals: string, until: number, seed = 'a') => {
+    const p = new ArrivalProcess(parseArrivals(arrivals), rng(seed));
     let n = 0;
     for (let t = p.next(0); t <= until; t = p.next(t)) n++;
     return n;
@@ -161,13 +161,12 @@ describe('arrivals', () => {
 
   it('a ramp by thinning brings the integral of its rate', () => {
     // 0 → 100/s over 100 s, then 100/s for 100 s: 5000 + 10000 expected, sd ≈ 122.
-    const n = count({ kind: 'ramp', from: 0, to: 100, over: 100 }, 200);
+    const n = count('ramp(0 -> 100/s over 100s)', 200);
     expect(Math.abs(n - 15000)).toBeLessThan(400);
   });
 
   it('a diurnal curve peaks and troughs where the sine does', () => {
-    const a: ArrivalOptions = { kind: 'diurnal', mean: 100, amplitude: 0.5, period: 400 };
-    const p = new ArrivalProcess(a, rng());
+    const p = new ArrivalProcess(parseArrivals('diurnal(mean: 100/s, amplitude: 50%, period: 400s)'), rng());
     const bins = [0, 0, 0, 0];
     for (let t = p.next(0); t <= 400; t = p.next(t)) bins[Math.floor(t / 100)]++;
     // ∫ over each quarter of 100·(1 + 0.5 sin): 10000 ± 100·0.5·400/(2π)·(1 − cos(π/2)) = ±3183.
@@ -176,14 +175,14 @@ describe('arrivals', () => {
   });
 
   it('a spike is base before and after, peak during', () => {
-    const n = count({ kind: 'spike', base: 10, peak: 100, at: 100, for: 50 }, 300);
+    const n = count('spike(base: 10/s, peak: 100/s, at: 100s, for: 50s)', 300);
     expect(Math.abs(n - (250 * 10 + 50 * 100))).toBeLessThan(300);
   });
 
   it('replay walks the CSV timestamps in order, header and blank lines skipped', () => {
     const times = parseReplayRows('t,user\n0.5,a\n\n0.1,b\n2,c\n').times;
     expect([...times]).toEqual([0.1, 0.5, 2]);
-    const p = new ArrivalProcess({ kind: 'replay', times }, rng());
+    const p = new ArrivalProcess(parseArrivals('replay(t.csv)'), rng(), times);
     expect([p.next(0), p.next(0.1), p.next(0.5), p.next(2)]).toEqual([0.1, 0.5, 2, Number.POSITIVE_INFINITY]);
   });
 });
@@ -204,19 +203,15 @@ describe('population', () => {
 });
 
 describe('users and requests', () => {
-  const exp = (mean: number) => ({ kind: 'exp' as const, mean });
-
   it('closed users obey the response time law X = N / (Z + R)', () => {
-    const opts: TopologyOptions = {
-      duration: 20000,
-      warmup: 1000,
-      users: {
-        arrivals: { kind: 'closed', users: 5, think: exp(4) },
-        journeys: [{ name: 'j', weight: 1, steps: ['s'] }],
-      },
-      services: [{ name: 's', replicas: 1, workers: 1, queue: 100, time: exp(0.5) }],
-    };
-    const t = runOnce(opts);
+    const t = runOnce(
+      scenario(`
+        duration: 20000s
+        warmup: 1000s
+        users: { arrivals: 'closed(users: 5, think: exp(4s))', journeys: { j: { steps: [s] } } }
+        services: { s: { replicas: 1, workers: 1, queue: 100, time: exp(500ms) } }
+      `),
+    );
     const s = t.stats[0];
     const x = s.count / 19000;
     const r = s.latency.sum / s.latency.count;
@@ -224,80 +219,46 @@ describe('users and requests', () => {
   });
 
   it('journeys think between steps and pick steps by weight', () => {
-    const opts: TopologyOptions = {
-      duration: 2000,
-      warmup: 0,
-      users: {
-        arrivals: { kind: 'poisson', rate: 10 },
-        journeys: [
-          { name: 'a', weight: 3, steps: ['s', 's'], think: { kind: 'const', value: 2 } },
-          { name: 'b', weight: 1, steps: ['s'] },
-        ],
-      },
-      services: [{ name: 's', replicas: 1, workers: 100, queue: 100, time: { kind: 'const', value: 0.1 } }],
-    };
-    const t = runOnce(opts);
+    const t = runOnce(
+      scenario(`
+        duration: 2000s
+        users:
+          arrivals: poisson(10/s)
+          journeys: { a: { weight: 3, steps: [s, s], think: const(2s) }, b: { weight: 1, steps: [s] } }
+        services: { s: { replicas: 1, workers: 100, queue: 100, time: const(100ms) } }
+      `),
+    );
     expect(t.stats[0].latency.sum / t.stats[0].count).toBeCloseTo(2.2, 6);
     expect(t.stats[1].latency.sum / t.stats[1].count).toBeCloseTo(0.1, 6);
     expect(Math.abs(t.stats[0].count / (t.stats[0].count + t.stats[1].count) - 0.75)).toBeLessThan(0.02);
   });
 
   it('a per-call timeout fails the call but the callee still does the work', () => {
-    const opts: TopologyOptions = {
-      duration: 1000,
-      warmup: 0,
-      users: {
-        arrivals: { kind: 'poisson', rate: 5 },
-        journeys: [{ name: 'j', weight: 1, steps: ['gw.r'] }],
-      },
-      services: [
-        {
-          name: 'gw',
-          replicas: 1,
-          workers: 100,
-          queue: 100,
-          time: { kind: 'const', value: 0 },
-          routes: { r: [{ call: 'slow' }] },
-        },
-        {
-          name: 'slow',
-          replicas: 1,
-          workers: 100,
-          queue: 100,
-          time: { kind: 'const', value: 0.2 },
-          timeout: 0.1,
-        },
-      ],
-    };
-    const t = runOnce(opts);
+    const t = runOnce(
+      scenario(`
+        duration: 1000s
+        users: { arrivals: poisson(5/s), journeys: { j: { steps: [gw.r] } } }
+        services:
+          gw: { replicas: 1, workers: 100, queue: 100, time: const(0s), routes: { r: [slow] } }
+          slow: { replicas: 1, workers: 100, queue: 100, time: const(200ms), timeout: 100ms }
+      `),
+    );
     expect(t.stats[0].errors.timeout).toBe(t.stats[0].count);
     expect(t.counts(1).timeouts).toBe(t.stats[0].count);
     expect(t.counts(1).served).toBeGreaterThanOrEqual(t.stats[0].count); // abandoned, not cancelled
   });
 
   it('a deadline ends the request at the deadline and downstream drops expired work unserved', () => {
-    const opts: TopologyOptions = {
-      duration: 200,
-      warmup: 0,
-      users: {
-        arrivals: { kind: 'poisson', rate: 20 },
-        journeys: [{ name: 'j', weight: 1, steps: ['gw.r'] }],
-      },
-      services: [
-        {
-          name: 'gw',
-          replicas: 1,
-          workers: 1000,
-          queue: 100,
-          time: { kind: 'const', value: 0 },
-          deadline: 0.5,
-          routes: { r: [{ call: 'db' }] },
-        },
-        // One worker at 0.1 s per query against 20/s: hopelessly overloaded, the queue grows.
-        { name: 'db', replicas: 1, workers: 1, queue: 100000, time: { kind: 'const', value: 0.1 } },
-      ],
-    };
-    const t = runOnce(opts);
+    const t = runOnce(
+      scenario(`
+        duration: 200s
+        users: { arrivals: poisson(20/s), journeys: { j: { steps: [gw.r] } } }
+        services:
+          gw: { replicas: 1, workers: 1000, queue: 100, time: const(0s), deadline: 500ms, routes: { r: [db] } }
+          # One worker at 0.1 s per query against 20/s: hopelessly overloaded, the queue grows.
+          db: { replicas: 1, workers: 1, queue: 100000, time: const(100ms) }
+      `),
+    );
     const s = t.stats[0];
     expect(s.errors.deadline).toBeGreaterThan(0.8 * s.count);
     expect(s.latency.maxSeconds).toBeLessThanOrEqual(0.5 + 1e-9);

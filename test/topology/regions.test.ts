@@ -4,28 +4,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mm1ResponseQuantile } from '../../sim/analytic.js';
-import type { TopologyOptions } from '../../sim/topology/options.js';
-import { replicate, runOnce } from './harness.js';
-
-const exp = (mean: number) => ({ kind: 'exp' as const, mean });
+import { replicate, runOnce, scenario } from './harness.js';
 
 describe('regions', () => {
-  const twoRegions = (faults: TopologyOptions['faults']): TopologyOptions => ({
-    duration: 600,
-    warmup: 0,
-    regions: [
-      { name: 'eu', users: 0.5 },
-      { name: 'us', users: 0.5 },
-    ],
-    latency: { intra: 0.0005, jitter: 0.1, pairs: [{ a: 'eu', b: 'us', oneWay: 0.04 }] },
-    users: { arrivals: { kind: 'poisson', rate: 100 }, journeys: [{ name: 'j', weight: 1, steps: ['gw'] }] },
-    services: [{ name: 'gw', replicas: 4, workers: 16, queue: 1000, time: exp(0.005), balance: 'p2c' }],
-    faults,
-  });
+  const twoRegions = (faults: string, gw = 'balance: p2c') =>
+    scenario(`
+      duration: 600s
+      regions: { eu: { users: 50% }, us: { users: 50% } }
+      latency: { intra: 0.5ms, jitter: 10%, eu<->us: 40ms }
+      users: { arrivals: poisson(100/s), journeys: { j: { steps: [gw] } } }
+      services: { gw: { replicas: 4, workers: 16, queue: 1000, time: exp(5ms), ${gw} } }
+      faults: [${faults}]
+    `);
 
   it('an outage moves traffic to the other region and the failover latency shows in p99', () => {
-    const calm = runOnce(twoRegions([]));
-    const out = runOnce(twoRegions([{ at: 200, for: 200, kind: 'outage', region: 'us' }]));
+    const calm = runOnce(twoRegions(''));
+    const out = runOnce(twoRegions('{ at: 200s, for: 200s, outage: us }'));
     const served = (t: ReturnType<typeof runOnce>, region: number) => {
       let n = 0;
       for (let r = 0; r < t.pool.size; r++) if (t.pool.region[r] === region) n += t.pool.served[r];
@@ -51,11 +45,7 @@ describe('regions', () => {
   });
 
   it('a partition keeps a region on its own replicas and fails callers with none', () => {
-    const opts = twoRegions([{ at: 100, for: 100, kind: 'partition', a: 'eu', b: 'us' }]);
-    opts.services = [
-      { name: 'gw', regions: ['eu'], replicas: 4, workers: 16, queue: 1000, time: exp(0.005) },
-    ];
-    const t = runOnce(opts);
+    const t = runOnce(twoRegions('{ at: 100s, for: 100s, partition: eu<->us }', 'regions: [eu]'));
     // us users reach gw only across the partition: their calls during it are unavailable.
     const share = (t.stats[0].errors.unavailable ?? 0) / t.stats[0].count;
     // Half of the users × a sixth of the run = 1/12.
@@ -67,12 +57,13 @@ describe('regions', () => {
 
 describe('balancers', () => {
   it('p2c beats random on p99 at 90 % load', () => {
-    const opts = (balance: 'p2c' | 'random'): TopologyOptions => ({
-      duration: 1500,
-      warmup: 100,
-      users: { arrivals: { kind: 'poisson', rate: 90 }, journeys: [{ name: 'j', weight: 1, steps: ['s'] }] },
-      services: [{ name: 's', replicas: 10, workers: 1, queue: 100000, time: exp(0.1), balance }],
-    });
+    const opts = (balance: 'p2c' | 'random') =>
+      scenario(`
+        duration: 1500s
+        warmup: 100s
+        users: { arrivals: poisson(90/s), journeys: { j: { steps: [s] } } }
+        services: { s: { replicas: 10, workers: 1, queue: 100000, time: exp(100ms), balance: ${balance} } }
+      `);
     const p99 = (t: ReturnType<typeof runOnce>) => t.stats[0].latency.percentileMs(99);
     const random = replicate(opts('random'), 4, p99);
     const p2c = replicate(opts('p2c'), 4, p99);

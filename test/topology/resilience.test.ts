@@ -4,33 +4,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expectedTries } from '../../sim/resilience/retry.js';
-import type { TopologyOptions } from '../../sim/topology/options.js';
-import { replicate, runOnce } from './harness.js';
-
-const exp = (mean: number) => ({ kind: 'exp' as const, mean });
+import { replicate, runOnce, scenario } from './harness.js';
 
 describe('retries', () => {
   it('under error rate p, 3 attempts multiply offered load by 1 + p + p²', () => {
     const p = 0.3;
-    const opts: TopologyOptions = {
-      duration: 2000,
-      warmup: 0,
-      users: {
-        arrivals: { kind: 'poisson', rate: 20 },
-        journeys: [{ name: 'j', weight: 1, steps: ['api'] }],
-      },
-      services: [
-        {
-          name: 'api',
-          replicas: 2,
-          workers: 50,
-          queue: 1000,
-          time: exp(0.01),
-          retry: { attempts: 3, backoff: 0.01, jitter: 'full' },
-        },
-      ],
-      faults: [{ at: 0, for: 1e9, kind: 'errors', target: 'api', rate: p }],
-    };
+    const opts = scenario(`
+      duration: 2000s
+      users: { arrivals: poisson(20/s), journeys: { j: { steps: [api] } } }
+      services:
+        api: { replicas: 2, workers: 50, queue: 1000, time: exp(10ms), retry: { attempts: 3, backoff: 10ms, jitter: full } }
+      faults: [{ at: 0s, for: 2000s, errors: api, rate: 30% }]
+    `);
     const factor = expectedTries(p, 3);
     expect(factor).toBeCloseTo(1.39, 12);
     const got = replicate(opts, 6, (t) => t.counts(0).served / t.stats[0].count);
@@ -43,25 +28,14 @@ describe('retries', () => {
   });
 
   it('a retry budget of 10 % caps retries near a tenth of first tries', () => {
-    const opts: TopologyOptions = {
-      duration: 2000,
-      warmup: 0,
-      users: {
-        arrivals: { kind: 'poisson', rate: 50 },
-        journeys: [{ name: 'j', weight: 1, steps: ['api'] }],
-      },
-      services: [
-        {
-          name: 'api',
-          replicas: 1,
-          workers: 100,
-          queue: 1000,
-          time: exp(0.01),
-          retry: { attempts: 5, backoff: 0.001, jitter: 'none', budget: 0.1 },
-        },
-      ],
-      faults: [{ at: 0, for: 1e9, kind: 'errors', target: 'api', rate: 0.9 }],
-    };
+    const opts = scenario(`
+      duration: 2000s
+      users: { arrivals: poisson(50/s), journeys: { j: { steps: [api] } } }
+      services:
+        api:
+          { replicas: 1, workers: 100, queue: 1000, time: exp(10ms), retry: { attempts: 5, backoff: 1ms, jitter: none, budget: 10% } }
+      faults: [{ at: 0s, for: 2000s, errors: api, rate: 90% }]
+    `);
     const t = runOnce(opts);
     const ratio = t.counts(0).retries / t.stats[0].count;
     expect(ratio).toBeGreaterThan(0.095);
@@ -71,25 +45,18 @@ describe('retries', () => {
 
 describe('circuit breaker', () => {
   it('opens during an errors fault and closes after it', () => {
-    const opts: TopologyOptions = {
-      duration: 400,
-      warmup: 0,
-      users: {
-        arrivals: { kind: 'poisson', rate: 50 },
-        journeys: [{ name: 'j', weight: 1, steps: ['api'] }],
-      },
-      services: [
-        {
-          name: 'api',
-          replicas: 2,
-          workers: 20,
-          queue: 100,
-          time: exp(0.01),
-          breaker: { failures: 0.5, window: 10, open: 5, minRequests: 20, probes: 3 },
-        },
-      ],
-      faults: [{ at: 100, for: 100, kind: 'errors', target: 'api', rate: 0.8 }],
-    };
+    const opts = scenario(`
+      duration: 400s
+      users: { arrivals: poisson(50/s), journeys: { j: { steps: [api] } } }
+      services:
+        api:
+          replicas: 2
+          workers: 20
+          queue: 100
+          time: exp(10ms)
+          breaker: { failures: 50%, window: 10s, open: 5s, minRequests: 20, probes: 3 }
+      faults: [{ at: 100s, for: 100s, errors: api, rate: 80% }]
+    `);
     const t = runOnce(opts);
     const tr = t.serviceStats(0, t.kernel.now).breaker!;
     const first = tr[0];
@@ -116,31 +83,28 @@ describe('circuit breaker', () => {
 });
 
 describe('autoscaling', () => {
+  /** One autoscaled service (10 req/s per replica, target 50 %) under a load step at t = 300 s. */
+  const step = (base: number, peak: number, replicas: number, queue: number) =>
+    scenario(`
+      duration: 900s
+      users: { arrivals: 'spike(base: ${base}/s, peak: ${peak}/s, at: 300s, for: 600s)', journeys: { j: { steps: [api] } } }
+      services:
+        api:
+          replicas: ${replicas}
+          workers: 1
+          queue: ${queue}
+          time: exp(100ms)
+          balance: least-conn
+          autoscale: { min: 2, max: 40, target: 50%, every: 15s, provision: 30s, cooldown: 60s }
+    `);
+
   it('peaks where the HPA rule says: a load needing 8 replicas gets 8, not 12 (provision = 2 × every)', () => {
     // 1 worker × exp(100 ms) = 10 req/s per replica, target 50 % = 5 req/s each. λ steps from
     // 20/s (4 replicas) to 40/s at t = 300 s: ceil(40 / 5) = 8. At 315 the 4 saturated replicas ask
     // for ceil(4 × 1.0 / 0.5) = 8; those are ready at 345, the very instant of a check whose window
     // (330..345) saw only the first 4 at ~100 %. Counting the 4 new ones as measured gave
     // ceil(8 × u / 0.5) ≈ 12–16 (peak 12 on main); the backlog of 300..345 may justify one or two more.
-    const opts: TopologyOptions = {
-      duration: 900,
-      warmup: 0,
-      users: {
-        arrivals: { kind: 'spike', base: 20, peak: 40, at: 300, for: 1e9 },
-        journeys: [{ name: 'j', weight: 1, steps: ['api'] }],
-      },
-      services: [
-        {
-          name: 'api',
-          replicas: 4,
-          workers: 1,
-          queue: 10_000,
-          time: exp(0.1),
-          balance: 'least-conn',
-          autoscale: { min: 2, max: 40, target: 0.5, every: 15, provision: 30, cooldown: 60 },
-        },
-      ],
-    };
+    const opts = step(20, 40, 4, 10000);
     const series = runOnce(opts).replicasOverTime[0];
     const peak = Math.max(...series.map(([, n]) => n));
     expect(peak).toBeGreaterThanOrEqual(8);
@@ -152,25 +116,7 @@ describe('autoscaling', () => {
     // 1 worker × exp(100 ms) = 10 req/s per replica; target 50 %. λ: 50/s → 100/s at t = 300 s,
     // so the right count steps from 10 to 20. The first evaluation after the step (t = 315) sees
     // saturation and asks for 20; they serve after the 30 s provisioning: by t = 345.
-    const opts: TopologyOptions = {
-      duration: 900,
-      warmup: 0,
-      users: {
-        arrivals: { kind: 'spike', base: 50, peak: 100, at: 300, for: 1e9 },
-        journeys: [{ name: 'j', weight: 1, steps: ['api'] }],
-      },
-      services: [
-        {
-          name: 'api',
-          replicas: 10,
-          workers: 1,
-          queue: 1000,
-          time: exp(0.1),
-          balance: 'least-conn',
-          autoscale: { min: 2, max: 40, target: 0.5, every: 15, provision: 30, cooldown: 60 },
-        },
-      ],
-    };
+    const opts = step(50, 100, 10, 1000);
     const t = runOnce(opts);
     const series = t.replicasOverTime[0];
     const before = series.filter(([at]) => at < 300);
