@@ -231,7 +231,7 @@ export function buildPlan(s: LoadScenario, opts: PlanOptions = {}): RequestPlan 
 }
 
 /** The request a journey without a `load.requests` entry sends. */
-function defaultRequest(name: string): RequestStep {
+export function defaultRequest(name: string): RequestStep {
   return {
     kind: 'request',
     name: `get /journeys/${name}`,

@@ -83,16 +83,17 @@ async function runK6Tool(
   display: string,
   opts: LoadCommandOptions,
 ): Promise<RunResult> {
-  const { k6Script } = await import('../../loadtests/k6/script.js');
+  const { k6Bundle } = await import('../../loadtests/k6/script.js');
   const { runK6 } = await import('../../loadtests/k6/runner.js');
   // The real target reaches k6 through its environment; the file holds only the masked one.
-  const script = k6Script(scenario, {
+  const { script, files } = k6Bundle(scenario, {
     target: display,
     rate: opts.rate ? Number(opts.rate) : undefined,
     duration: seconds('duration', opts.duration),
   });
   const { result, issues } = await runK6({
     script,
+    files,
     target,
     display,
     scenario: scenario.name,

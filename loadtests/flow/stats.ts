@@ -6,8 +6,8 @@
 import { LatencyHistogram, round } from '../../results/histogram.js';
 import type { CheckCount, StatusTimeline, StepResult } from '../../results/run-result.js';
 
-/** One step's accumulators. */
-class StepAcc {
+/** One step's accumulators (also filled from k6 points by `loadtests/k6/flow-points.ts`). */
+export class StepAcc {
   count = 0;
   readonly latency = new LatencyHistogram();
   readonly statuses: Record<string, number> = {};
@@ -23,6 +23,20 @@ const bump = (o: Record<string, number>, k: string) => {
 
 const sorted = <T>(o: Record<string, T>): Record<string, T> =>
   Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+/** A step's accumulators as a result. */
+export function stepResult(s: StepAcc): StepResult {
+  const r: StepResult = {
+    name: s.name,
+    count: s.count,
+    statuses: sorted(s.statuses),
+    errors: sorted(s.errors),
+    latency: s.latency.summary(),
+    hdr: s.latency.encode(),
+  };
+  if (s.checks.size > 0) r.checks = Object.fromEntries(s.checks);
+  return r;
+}
 
 /** Step and check accumulators of one run, by flow name (a journey, or `session`). */
 export class FlowStats {
@@ -95,18 +109,7 @@ export class FlowStats {
 
   /** Per-step results of `flow`. */
   steps(flow: string): StepResult[] {
-    return (this.flows.get(flow) ?? []).map((s) => {
-      const r: StepResult = {
-        name: s.name,
-        count: s.count,
-        statuses: sorted(s.statuses),
-        errors: sorted(s.errors),
-        latency: s.latency.summary(),
-        hdr: s.latency.encode(),
-      };
-      if (s.checks.size > 0) r.checks = Object.fromEntries(s.checks);
-      return r;
-    });
+    return (this.flows.get(flow) ?? []).map(stepResult);
   }
 
   /** All checks of `flow` added up (undefined when it has none). */

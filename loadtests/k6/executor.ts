@@ -27,26 +27,55 @@ function aggregation(metric: string): string | undefined {
   return undefined;
 }
 
-/** k6 thresholds from the budgets: latency → `http_req_duration{journey:x}`, errors → `http_req_failed`. */
-export function thresholdsFrom(
-  budgets: readonly LoadBudget[],
-  journeys: readonly string[],
-): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+/**
+ * Whether `value` survives k6's submetric syntax `metric{tag:value,…}`: k6 splits the tags on `,`
+ * and trims spaces and quotes around each value, so such a name could not be selected.
+ */
+function tagSafe(value: string): boolean {
+  return value !== '' && !value.includes(',') && !/^[\s"']|[\s"']$/.test(value);
+}
+
+/** k6 thresholds from the budgets, and the budgets k6 cannot express (checked by `backline merge`). */
+export interface K6Thresholds {
+  thresholds: Record<string, string[]>;
+  skipped: string[];
+}
+
+/**
+ * k6 thresholds from the budgets. A journey is the whole flow: latency → `journey_duration`
+ * (successful journeys, like backline's), errors → `journey_failed` (rate), throughput →
+ * `journeys` (per second), checks → `checks` (pass rate), each selected by `{journey:x}`; a step
+ * budget (`play[get /v1/tracks].p99`) selects `{journey:play,step:get /v1/tracks}` of
+ * `http_req_duration`, `step_failed` or `checks`.
+ */
+export function thresholdsFrom(budgets: readonly LoadBudget[], journeys: readonly string[]): K6Thresholds {
+  const thresholds: Record<string, string[]> = {};
+  const skipped: string[] = [];
   const add = (k: string, v: string) => {
-    out[k] ??= [];
-    out[k].push(v);
+    thresholds[k] ??= [];
+    thresholds[k].push(v);
   };
+  // `99.9%` parses to 0.9990000000000001: twelve significant digits are what the budget said.
+  const limit = (b: LoadBudget) => String(Number(b.limit.toPrecision(12)));
   for (const b of budgets) {
-    const all = b.subject === '*' || b.subject === 'all';
-    if (!all && !journeys.includes(b.subject)) continue;
-    const tag = all ? '' : `{journey:${b.subject}}`;
+    const step = /^([^[]+)\[(.+)\]$/s.exec(b.subject);
+    const journey = step ? step[1] : b.subject;
+    const all = !step && (b.subject === '*' || b.subject === 'all');
+    if (!all && !journeys.includes(journey)) continue;
+    if ((step && !tagSafe(step[2])) || !(all || tagSafe(journey))) {
+      skipped.push(b.expr);
+      continue;
+    }
+    const tag = all ? '' : step ? `{journey:${journey},step:${step[2]}}` : `{journey:${journey}}`;
     const agg = aggregation(b.metric);
-    if (agg) add(`http_req_duration${tag}`, `${agg}${b.op}${b.limit}`);
-    else if (b.metric === 'errors') add(`http_req_failed${tag}`, `rate${b.op}${b.limit}`);
-    else if (b.metric === 'throughput') add(`http_reqs${tag}`, `rate${b.op}${b.limit}`);
+    if (agg) add(`${step ? 'http_req_duration' : 'journey_duration'}${tag}`, `${agg}${b.op}${limit(b)}`);
+    else if (b.metric === 'errors')
+      add(`${step ? 'step_failed' : 'journey_failed'}${tag}`, `rate${b.op}${limit(b)}`);
+    else if (b.metric === 'checks') add(`checks${tag}`, `rate${b.op}${limit(b)}`);
+    else if (b.metric === 'throughput' && !step) add(`journeys${tag}`, `rate${b.op}${limit(b)}`);
+    else skipped.push(b.expr);
   }
-  return out;
+  return { thresholds, skipped };
 }
 
 /** The k6 scenario executor for the plan's profile. */

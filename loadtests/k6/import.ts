@@ -6,11 +6,18 @@
  */
 import { LatencyHistogram, round } from '../../results/histogram.js';
 import type { JourneyResult, RunResult } from '../../results/run-result.js';
+import { FlowPoints } from './flow-points.js';
 
 /** `obj[key] = value` as an own property, also for `__proto__` (which `=` would turn into a prototype). */
 export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
   Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/** Metrics read from points: requests, and the flow metrics of generated scripts. */
+const METRICS = new Set(['http_req_duration', 'journey_duration', 'journey_failed', 'step_failed', 'checks']);
+
+/** The flow name the session's steps are tagged with (as backline's executor books them). */
+const SESSION = 'session';
 
 /** Point values at or above this many milliseconds (about 31 years) are refused. */
 export const ABSURD_MS = 1e12;
@@ -57,6 +64,7 @@ function causeFromK6(tags: Record<string, string>): string {
 export class K6PointsImport {
   readonly issues: LineIssue[] = [];
   private readonly journeys = new Map<string, JourneyAcc>();
+  private readonly flows = new FlowPoints();
   private first = Number.POSITIVE_INFINITY;
   private last = Number.NEGATIVE_INFINITY;
   points = 0;
@@ -97,7 +105,8 @@ export class K6PointsImport {
         continue;
       }
       records++;
-      if (rec.type !== 'Point' || rec.metric !== 'http_req_duration') continue;
+      if (rec.type !== 'Point' || typeof rec.metric !== 'string' || !METRICS.has(rec.metric)) continue;
+      const metric = rec.metric;
       const d = (typeof rec.data === 'object' && rec.data !== null ? rec.data : {}) as Record<
         string,
         unknown
@@ -105,28 +114,33 @@ export class K6PointsImport {
       const value = d.value;
       const time = Date.parse(String(d.time));
       if (typeof value !== 'number' || Number.isNaN(time)) {
-        issue('http_req_duration point without a numeric value and a time; point refused');
+        issue(`${metric} point without a numeric value and a time; point refused`);
         continue;
       }
       // A duration below 0, non-finite or of 30 years and more is a broken clock or a corrupt
       // file; folded into the histogram it would wreck every percentile.
       if (!(value >= 0 && value < ABSURD_MS)) {
-        issue(`http_req_duration value ${value} ms is outside [0, 1e12) ms; point refused`);
+        const ms = metric === 'http_req_duration' || metric === 'journey_duration' ? ' ms' : '';
+        issue(`${metric} value ${value}${ms} is outside [0, 1e12)${ms}; point refused`);
         continue;
       }
       const tags = (typeof d.tags === 'object' && d.tags !== null ? d.tags : {}) as Record<string, string>;
-      this.point(tags, value, time);
+      this.point(metric, tags, value, time);
     }
     return records;
   }
 
-  private point(tags: Record<string, string>, ms: number, time: number): void {
-    this.points++;
+  private point(metric: string, tags: Record<string, string>, ms: number, time: number): void {
+    const timed = metric === 'http_req_duration' || metric === 'journey_duration';
+    if (timed) {
+      // A point stamps the request's (or journey's) end; its start is `ms` earlier.
+      if (time - ms < this.first) this.first = time - ms;
+      if (time > this.last) this.last = time;
+    }
+    if (metric === 'http_req_duration') this.points++;
+    if (this.flows.add(metric, tags, ms) || metric !== 'http_req_duration') return;
     const j = this.journey(typeof tags.journey === 'string' ? tags.journey : 'default');
     j.count++;
-    // A point stamps the request's end; its start is `ms` earlier.
-    if (time - ms < this.first) this.first = time - ms;
-    if (time > this.last) this.last = time;
     const status = Number(tags.status ?? 0);
     const ok =
       tags.expected_response !== undefined
@@ -160,6 +174,26 @@ export class K6PointsImport {
         sumSeconds: round(j.latency.sum, 9),
       });
     }
+    // Journeys run as flows: the whole flow is the journey, its requests are its steps.
+    for (const [name, f] of [...this.flows.flows].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (name === SESSION || f.count === 0) continue;
+      const checks = this.flows.checks(name);
+      setOwn(journeys, name, {
+        count: f.count,
+        errors: Object.fromEntries(Object.entries(f.errors).sort(([a], [b]) => (a < b ? -1 : 1))),
+        errorRate: FlowPoints.errorRate(f),
+        throughput: round(seconds > 0 ? f.count / seconds : 0),
+        latency: f.latency.summary(),
+        hdr: f.latency.encode(),
+        sumSeconds: round(f.latency.sum, 9),
+        steps: this.flows.steps(name),
+        ...(checks ? { checks } : {}),
+      });
+    }
+    const session = this.flows.flows.has(SESSION)
+      ? { steps: this.flows.steps(SESSION), checks: this.flows.checks(SESSION) }
+      : undefined;
+    if (session && !session.checks) delete session.checks;
     return {
       version: 1,
       kind: 'load',
@@ -168,6 +202,7 @@ export class K6PointsImport {
       window: { start: 0, end: round(seconds, 3) },
       journeys,
       budgets: [],
+      ...(session ? { session } : {}),
       ...(meta.target ? { target: { url: meta.target } } : {}),
     };
   }

@@ -185,8 +185,11 @@ export function mergeOutputs(
     throw new UsageError(
       `no requests in ${classified.map((c) => c.file).join(', ')}: no http_req_duration point`,
     );
+  // One input (all runners' points read into one import) keeps its steps, checks and session as they are.
   const result = measured
-    ? mergeRunResults(results)
+    ? results.length === 1
+      ? { ...results[0] }
+      : mergeRunResults(results)
     : resultFromSummary(summaries[0].summary, { scenario: meta.scenario, hash: meta.hash });
   const total = Object.values(result.journeys).reduce((a, j) => a + j.count, 0);
   if (total === 0) {

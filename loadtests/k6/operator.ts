@@ -11,6 +11,10 @@
  * the runner's env gets `K6_RUNNER` from the downward API (`metadata.labels['job-name']`) and the
  * output path `$(K6_RUNNER)` is expanded by the kubelet in the container command.
  *
+ * Feeds: k6-operator mounts the whole script ConfigMap (every key a file) at `/test` and runs
+ * `/test/<file>` (pkg/types/script.go, Volume and VolumeMount), so the feed files the script
+ * `open()`s as `./feed.<name>.json` are keys of the same ConfigMap, beside the script.
+ *
  * Injection: `spec.arguments` is split on spaces by k6-operator (pkg/types/k6cli.go), so nothing
  * scenario-derived goes there; the target travels as the `TARGET` env value (read by the script
  * as `__ENV.TARGET`), and `${env.NAME}` secrets as env vars from a Secret, never their values.

@@ -20,6 +20,8 @@ export function findK6(): string | undefined {
 /** Options of a k6 run. */
 export interface K6RunOptions {
   script: string;
+  /** Files the script `open()`s, written beside it (its feeds). */
+  files?: Record<string, string>;
   /** The real target (passed to k6 through the environment, never argv: `ps` shows argv). */
   target: string;
   /** The target as results may show it (credentials and secrets masked). */
@@ -47,6 +49,7 @@ export async function runK6(o: K6RunOptions): Promise<{
   try {
     const script = join(dir, 'script.ts');
     await writeFile(script, o.script);
+    for (const [name, text] of Object.entries(o.files ?? {})) await writeFile(join(dir, name), text);
     const summary = join(dir, 'summary-export.json');
     const points = join(dir, 'points.ndjson');
     const code = await new Promise<number>((resolve, reject) => {

@@ -93,17 +93,19 @@ export function parseK6Summary(text: string, file = 'summary.json'): K6Summary {
 
 /**
  * A RunResult from a summary alone (no points): percentiles as k6 computed them, per journey where
- * a `http_req_duration{journey:x}` submetric exists (else the whole run as journey `default`).
+ * a `journey_duration{journey:x}` (flows) or `http_req_duration{journey:x}` submetric exists (else the whole run as journey `default`).
  * A statistic the summary lacks (p(99.9) unless `summaryTrendStats` asked for it) is NaN, so a
  * budget on it fails as "no value" instead of passing on a zero. No HDR histogram.
  */
 export function resultFromSummary(summary: K6Summary, meta: { scenario: string; hash: string }): RunResult {
   const journeys: Record<string, JourneyResult> = {};
   const stat = (v: Record<string, number>, k: string) => (k in v ? round(v[k]) : Number.NaN);
+  const m = summary.metrics;
+  // Generated flow scripts measure journeys as `journey_*`; older scripts per request as `http_*`.
   const add = (j: string, tag: string) => {
-    const v = summary.metrics[`http_req_duration${tag}`];
-    const reqs = summary.metrics[`http_reqs${tag}`];
-    const failed = summary.metrics[`http_req_failed${tag}`];
+    const v = m[`journey_duration${tag}`] ?? m[`http_req_duration${tag}`];
+    const reqs = m[`journeys${tag}`] ?? m[`http_reqs${tag}`];
+    const failed = m[`journey_failed${tag}`] ?? m[`http_req_failed${tag}`];
     const count = reqs?.count ?? (failed ? (failed.passes ?? 0) + (failed.fails ?? 0) : 0);
     const rate = failed?.value ?? failed?.rate;
     setOwn(journeys, j, {
@@ -124,11 +126,11 @@ export function resultFromSummary(summary: K6Summary, meta: { scenario: string; 
       sumSeconds: 0,
     });
   };
-  for (const name of Object.keys(summary.metrics)) {
-    const m = /^http_req_duration\{journey:([^}]+)\}$/.exec(name);
-    if (m) add(m[1], `{journey:${m[1]}}`);
+  for (const name of Object.keys(m)) {
+    const sub = /^(?:journey|http_req)_duration\{journey:([^}]+)\}$/.exec(name);
+    if (sub && !Object.hasOwn(journeys, sub[1])) add(sub[1], `{journey:${sub[1]}}`);
   }
-  if (Object.keys(journeys).length === 0 && summary.metrics.http_req_duration) add('default', '');
+  if (Object.keys(journeys).length === 0 && (m.journey_duration ?? m.http_req_duration)) add('default', '');
   return {
     version: 1,
     kind: 'load',

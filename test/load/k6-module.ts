@@ -110,3 +110,123 @@ export function runScript(
   for (let i = 0; i < (opts.iterations ?? 1); i++) run();
   return { exports: module.exports, requests };
 }
+
+/** A response the sandbox's `http.request` returns (headers lower-case; the sandbox canonicalises them). */
+export interface SandboxResponse {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+  duration: number;
+  error_code?: number;
+}
+
+/** One metric sample the sandboxed script emitted, as k6 would tag it. */
+export interface SandboxPoint {
+  metric: string;
+  value: number;
+  tags: Record<string, string>;
+  time: string;
+}
+
+/** What a sandboxed run did. */
+export interface SandboxRun {
+  requests: (SentRequest & { vu: number; group: string })[];
+  points: SandboxPoint[];
+  /** The points as k6 `--out json` NDJSON lines. */
+  ndjson: string;
+  /** Exceptions that ended an iteration (k6 logs them and goes on). */
+  errors: string[];
+  /** Seconds the script asked to sleep, in total. */
+  sleeps: number;
+  options: Record<string, unknown>;
+  summary: Record<string, string>;
+}
+
+/** Answers a request by sending it to a real server (no redirects followed, as k6 with maxRedirects 0 would). */
+export async function fetchResponse(req: {
+  method: string;
+  url: string;
+  body: string | null;
+  headers: Record<string, string>;
+}): Promise<SandboxResponse> {
+  const t0 = performance.now();
+  try {
+    const r = await fetch(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body ?? undefined,
+      redirect: 'manual',
+    });
+    const body = await r.text();
+    return {
+      status: r.status,
+      body,
+      headers: Object.fromEntries(r.headers),
+      duration: performance.now() - t0,
+    };
+  } catch {
+    return { status: 0, body: '', headers: {}, duration: performance.now() - t0, error_code: 1212 };
+  }
+}
+
+/**
+ * Runs a generated script as `vus` virtual users for `iterations` iterations in a worker thread
+ * (see `k6-sandbox.mjs`); each request is answered by `respond` (a real server through
+ * {@link fetchResponse}, or a function of the test).
+ */
+export async function runK6Sandbox(
+  text: string,
+  opts: {
+    respond: (req: SentRequest) => SandboxResponse | Promise<SandboxResponse>;
+    files?: Record<string, string>;
+    env?: Record<string, string>;
+    vus?: number;
+    iterations?: number;
+  },
+): Promise<SandboxRun> {
+  const { Worker } = await import('node:worker_threads');
+  const js = ts.transpileModule(text, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
+  }).outputText;
+  const sab = new SharedArrayBuffer(8 + (8 << 20));
+  const flag = new Int32Array(sab, 0, 2);
+  const bytes = new Uint8Array(sab, 8);
+  const worker = new Worker(new URL('./k6-sandbox.mjs', import.meta.url), {
+    workerData: {
+      js,
+      env: opts.env ?? {},
+      files: opts.files ?? {},
+      vus: opts.vus ?? 1,
+      iterations: opts.iterations ?? 1,
+      sab,
+    },
+  });
+  try {
+    return await new Promise<SandboxRun>((resolve, reject) => {
+      worker.on('error', reject);
+      worker.on('message', async (m) => {
+        if (m.type === 'done') {
+          const ndjson = (m.points as SandboxPoint[])
+            .map((p) =>
+              JSON.stringify({
+                type: 'Point',
+                metric: p.metric,
+                data: { time: p.time, value: p.value, tags: p.tags },
+              }),
+            )
+            .join('\n');
+          resolve({ ...m, ndjson: `${ndjson}\n` });
+          return;
+        }
+        const r = await opts.respond(m.req);
+        const enc = new TextEncoder().encode(JSON.stringify(r));
+        bytes.set(enc);
+        Atomics.store(flag, 1, enc.length);
+        Atomics.store(flag, 0, 1);
+        Atomics.notify(flag, 0);
+      });
+    });
+  } finally {
+    await worker.terminate();
+  }
+}

@@ -72,10 +72,10 @@ describe('k6 script generation', () => {
     expect(r.out).toBe('');
     expect(r.code).toBe(0);
     expect(script).toContain('"executor": "ramping-arrival-rate"');
-    expect(script).toContain('"http_req_duration{journey:play}": [\n      "p(99)<400"');
-    expect(script).toContain('"http_req_failed{journey:play}": [\n      "rate<0.005"');
+    expect(script).toContain('"journey_duration{journey:play}": [\n      "p(99)<400"');
+    expect(script).toContain('"journey_failed{journey:play}": [\n      "rate<0.005"');
     expect(script).toContain('"p(99)"');
-    expect(script).toContain('tags: { journey }');
+    expect(script).toContain('tags: { journey: flow, step: name, name }');
     expect(script).toContain(`(__ENV["API_TOKEN"] ?? '')`);
     expect(script).toContain('export function handleSummary');
   });
@@ -96,7 +96,9 @@ describe('k6 script generation', () => {
     };
     const script = k6Script(closed, { duration: 30 });
     expect(script).toContain('"executor": "ramping-vus"');
-    expect(script).toContain('const THINK_SECONDS = 2;');
+    // The think time is sampled in the script from the scenario's distribution.
+    expect(script).toContain('const THINK: Dist = {"kind":"exp","mean":2};');
+    expect(script).toContain('const pause = sample(THINK);');
   });
 
   it('maps profiles to executors', () => {
@@ -128,11 +130,43 @@ describe('k6 script generation', () => {
     });
   });
 
+  it('turns step and check budgets into thresholds on tagged submetrics', () => {
+    const b = (expr: string, subject: string, metric: string, op: '<' | '>', limit: number) =>
+      ({ expr, subject, metric, op, limit }) as LoadBudget;
+    expect(
+      thresholdsFrom(
+        [
+          b('play.checks > 99.9%', 'play', 'checks', '>', 0.999),
+          b('play.throughput > 10/s', 'play', 'throughput', '>', 10),
+          b('play[get /v1/tracks].p99 < 200ms', 'play[get /v1/tracks]', 'p99', '<', 200),
+          b('play[get /v1/tracks].errors < 1%', 'play[get /v1/tracks]', 'errors', '<', 0.01),
+          b('play[get /v1/tracks].checks > 99%', 'play[get /v1/tracks]', 'checks', '>', 0.99),
+          b('play[a, b].p99 < 1ms', 'play[a, b]', 'p99', '<', 1),
+          b('gateway.p99 < 1ms', 'gateway', 'p99', '<', 1),
+        ],
+        ['play'],
+      ),
+    ).toEqual({
+      thresholds: {
+        'checks{journey:play}': ['rate>0.999'],
+        'journeys{journey:play}': ['rate>10'],
+        'http_req_duration{journey:play,step:get /v1/tracks}': ['p(99)<200'],
+        'step_failed{journey:play,step:get /v1/tracks}': ['rate<0.01'],
+        'checks{journey:play,step:get /v1/tracks}': ['rate>0.99'],
+      },
+      // k6 splits submetric tags on commas; a service budget is not k6's to check.
+      skipped: ['play[a, b].p99 < 1ms'],
+    });
+  });
+
   it('turns budgets into k6 thresholds', () => {
     expect(thresholdsFrom(budgets, ['play', 'search'])).toEqual({
-      'http_req_duration{journey:play}': ['p(99)<400'],
-      'http_req_failed{journey:play}': ['rate<0.005'],
-      'http_req_duration{journey:search}': ['p(99.9)<=900'],
+      thresholds: {
+        'journey_duration{journey:play}': ['p(99)<400'],
+        'journey_failed{journey:play}': ['rate<0.005'],
+        'journey_duration{journey:search}': ['p(99.9)<=900'],
+      },
+      skipped: [],
     });
   });
 });
@@ -178,6 +212,37 @@ describe('k6 output import', () => {
     const r = resultFromSummary(s, { scenario: 's', hash: 'h' });
     expect(r.journeys.play).toMatchObject({ count: 104, throughput: 51.2, errors: { failed: 4 } });
     expect(r.journeys.play.latency.p99).toBe(99.01);
+  });
+
+  it('a summary of a flow script gives each journey its whole-flow numbers (journey_* submetrics)', () => {
+    const s = parseK6Summary(
+      JSON.stringify({
+        root_group: { name: '', path: '', id: 'x', groups: [], checks: [] },
+        metrics: {
+          'journey_duration{journey:play}': {
+            avg: 120,
+            med: 100,
+            'p(90)': 180,
+            'p(95)': 190,
+            'p(99)': 250,
+            max: 300,
+          },
+          'journey_failed{journey:play}': { value: 0.25, passes: 10, fails: 30 },
+          'journeys{journey:play}': { count: 40, rate: 4 },
+          'http_req_duration{journey:play}': { avg: 1, 'p(99)': 2 },
+        },
+      }),
+    );
+    const r = resultFromSummary(s, { scenario: 's', hash: 'h' });
+    expect(Object.keys(r.journeys)).toEqual(['play']);
+    expect(r.journeys.play).toMatchObject({
+      count: 40,
+      throughput: 4,
+      errorRate: 0.25,
+      errors: { failed: 10 },
+    });
+    expect(r.journeys.play.latency).toMatchObject({ mean: 120, p50: 100, p99: 250, max: 300 });
+    expect(r.journeys.play.latency.p999).toBeNaN();
   });
 
   it('reads a handleSummary JSON (values nested, thresholds as { ok })', () => {
