@@ -46,7 +46,11 @@ describe('k6 flows: the generated script run as k6 runs it, against a real loopb
       });
       expect(run.errors).toEqual([]);
       // Sequential feed: VU i has row i; one login per VU, before its first journey.
-      expect(s.logins).toEqual(['user0', 'user1', 'user2']);
+      expect(s.logins, JSON.stringify([byCause(run.points), run.requests.length])).toEqual([
+        'user0',
+        'user1',
+        'user2',
+      ]);
       expect(s.plays).toHaveLength(12);
       expect(s.plays.filter((p) => p.track !== `trk-${p.user}`)).toEqual([]);
       expect(s.unauthorized).toBe(0);

@@ -142,31 +142,38 @@ export interface SandboxRun {
   summary: Record<string, string>;
 }
 
-/** Answers a request by sending it to a real server (no redirects followed, as k6 with maxRedirects 0 would). */
+/**
+ * Answers a request by sending it to a real server over a new connection each time (no keep-alive
+ * socket that the server may close as it is reused: a flaky reset would look like a script bug).
+ */
 export async function fetchResponse(req: {
   method: string;
   url: string;
   body: string | null;
   headers: Record<string, string>;
 }): Promise<SandboxResponse> {
+  const { request } = await import('node:http');
   const t0 = performance.now();
-  try {
-    const r = await fetch(req.url, {
-      method: req.method,
-      headers: req.headers,
-      body: req.body ?? undefined,
-      redirect: 'manual',
+  return new Promise((resolve) => {
+    const r = request(req.url, { method: req.method, headers: req.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          headers: Object.fromEntries(
+            Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+          ),
+          duration: performance.now() - t0,
+        }),
+      );
     });
-    const body = await r.text();
-    return {
-      status: r.status,
-      body,
-      headers: Object.fromEntries(r.headers),
-      duration: performance.now() - t0,
-    };
-  } catch {
-    return { status: 0, body: '', headers: {}, duration: performance.now() - t0, error_code: 1212 };
-  }
+    r.on('error', () =>
+      resolve({ status: 0, body: '', headers: {}, duration: performance.now() - t0, error_code: 1212 }),
+    );
+    r.end(req.body ?? undefined);
+  });
 }
 
 /**
