@@ -10,6 +10,7 @@ import { intervalVerdict } from '../results/budgets.js';
 import { extentOf } from '../results/extent.js';
 import { textOn } from './contrast.js';
 import { escapeHtml as esc } from './escape.js';
+import { LANE_PX, placeLabels } from './marker-lanes.js';
 
 /** Colours of successive series (Tableau 10, readable on white and in print). */
 export const PALETTE = [
@@ -137,20 +138,29 @@ export function lineChart(spec: LineChartSpec): string {
   const [x0, x1] = extent(xs, !!spec.xLog);
   const [y0, y1] = extent(ys, !!spec.yLog, spec.yMin, spec.yMax);
   const x = (spec.xLog ? scaleLog() : scaleLinear()).domain([x0, x1]).range([M.left, W - M.right]);
+  // Marker labels stack in lanes above the plot (overlapping faults would print over each other),
+  // and the chart grows by the lanes it needs.
+  const spans = (spec.markers ?? []).map((m) => ({
+    from: x(Math.max(m.from, x0)),
+    to: x(Math.min(m.to, x1)),
+    text: m.label,
+  }));
+  const { placed, lanes } = placeLabels(spans, W - M.right);
+  const top = M.top + (lanes - 1) * LANE_PX;
+  const h = H + (lanes - 1) * LANE_PX;
   const y = (spec.yLog ? scaleLog() : scaleLinear())
     .domain([y0, y1])
-    .range([H - M.bottom, M.top])
+    .range([h - M.bottom, top])
     .nice();
-  const parts: string[] = [svgOpen(H, spec.title)];
-  for (const m of spec.markers ?? []) {
-    const a = x(Math.max(m.from, x0));
-    const b = x(Math.min(m.to, x1));
+  const parts: string[] = [svgOpen(h, spec.title)];
+  spans.forEach((m, i) => {
+    const p = placed[i];
     parts.push(
-      `<rect class="marker" x="${a.toFixed(1)}" y="${M.top}" width="${Math.max(1, b - a).toFixed(1)}" height="${H - M.top - M.bottom}"><title>${esc(m.label)}</title></rect>`,
-      `<text class="marker-label" x="${(a + 2).toFixed(1)}" y="${M.top - 4}">${esc(m.label)}</text>`,
+      `<rect class="marker" x="${m.from.toFixed(1)}" y="${top}" width="${Math.max(1, m.to - m.from).toFixed(1)}" height="${h - top - M.bottom}"><title>${esc(m.text)}</title></rect>`,
+      `<text class="marker-label" x="${p.x.toFixed(1)}" y="${top - 4 - p.lane * LANE_PX}"${p.anchor === 'end' ? ' text-anchor="end"' : ''}>${esc(m.text)}</text>`,
     );
-  }
-  parts.push(axes(x, y, spec));
+  });
+  parts.push(axes(x, y, spec, top, h));
   for (const s of series) {
     const c = PALETTE[s.color % PALETTE.length];
     if (s.band && s.band.length > 0) {
@@ -183,10 +193,10 @@ type Scale = ((v: number) => number) & {
   tickFormat(n?: number, spec?: string): (v: number) => string;
 };
 
-function axes(x: Scale, y: Scale, spec: LineChartSpec): string {
+function axes(x: Scale, y: Scale, spec: LineChartSpec, top: number, h: number): string {
   const out: string[] = [];
-  const xb = H - M.bottom;
-  out.push(`<path class="axis" d="M${M.left},${M.top}V${xb}H${W - M.right}" fill="none"/>`);
+  const xb = h - M.bottom;
+  out.push(`<path class="axis" d="M${M.left},${top}V${xb}H${W - M.right}" fill="none"/>`);
   const xTicks = spec.xTicks ?? (spec.xLog ? logTicks(x) : x.ticks(6));
   const xf = spec.xTickFormat ?? fmt;
   for (const t of xTicks) {
@@ -206,8 +216,8 @@ function axes(x: Scale, y: Scale, spec: LineChartSpec): string {
     );
   }
   out.push(
-    `<text class="axis-label" x="${(M.left + W - M.right) / 2}" y="${H - 6}" text-anchor="middle">${esc(spec.xLabel)}</text>`,
-    `<text class="axis-label" transform="translate(14,${(M.top + xb) / 2}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}</text>`,
+    `<text class="axis-label" x="${(M.left + W - M.right) / 2}" y="${h - 6}" text-anchor="middle">${esc(spec.xLabel)}</text>`,
+    `<text class="axis-label" transform="translate(14,${(top + xb) / 2}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}</text>`,
   );
   return out.join('');
 }
@@ -237,6 +247,8 @@ export interface BarChartSpec {
   /** Formats values for the labels at the bar ends. */
   format?: (v: number) => string;
   note?: string;
+  /** Values may be negative: bars grow left or right of a zero line (relative errors keep their sign). */
+  signed?: boolean;
 }
 
 /** A horizontal bar chart as a `<figure>`; empty string when there are no finite bars. */
@@ -252,7 +264,9 @@ export function barChart(spec: BarChartSpec): string {
     ...bars.map((b) => Math.max(b.value, b.interval?.[1] ?? 0)),
     Number.MIN_VALUE,
   );
-  const x = scaleLinear().domain([0, hi]).range([left, right]).nice();
+  const lo = spec.signed ? Math.min(0, ...bars.map((b) => Math.min(b.value, b.interval?.[0] ?? 0))) : 0;
+  const x = scaleLinear().domain([lo, hi]).range([left, right]).nice();
+  const zero = x(0);
   const f = spec.format ?? fmt;
   const parts: string[] = [svgOpen(h, spec.title)];
   const base = h - M.bottom + 8;
@@ -266,15 +280,18 @@ export function barChart(spec: BarChartSpec): string {
   bars.forEach((b, i) => {
     const top = M.top + i * row;
     const c = PALETTE[(b.color ?? 0) % PALETTE.length];
-    const w = Math.max(1, x(Math.max(0, b.value)) - left);
+    const at = x(spec.signed ? b.value : Math.max(0, b.value));
+    const start = Math.min(zero, at);
+    const w = Math.max(1, Math.abs(at - zero));
     const tip = b.title ?? `${b.label}: ${f(b.value)}`;
     parts.push(
       `<text class="bar-label" x="${left - 6}" y="${top + 14}" text-anchor="end">${esc(truncate(b.label, 26))}<title>${esc(b.label)}</title></text>`,
-      `<path class="series bar" d="M${left},${top + 3}h${w.toFixed(1)}v14h${(-w).toFixed(1)}Z" fill="${c}"><title>${esc(tip)}</title></path>`,
+      `<path class="series bar" d="M${start.toFixed(1)},${top + 3}h${w.toFixed(1)}v14h${(-w).toFixed(1)}Z" fill="${c}"><title>${esc(tip)}</title></path>`,
     );
-    let end = left + w;
+    // A bar left of zero gets its value right of the zero line, clear of the names on the left.
+    let end = b.value < 0 && spec.signed ? zero : start + w;
     if (b.interval && finite(b.interval)) {
-      const a = x(Math.max(0, b.interval[0]));
+      const a = x(spec.signed ? b.interval[0] : Math.max(0, b.interval[0]));
       const z = x(b.interval[1]);
       end = Math.max(end, z);
       parts.push(
@@ -285,6 +302,10 @@ export function barChart(spec: BarChartSpec): string {
       `<text class="bar-value" x="${(end + 4).toFixed(1)}" y="${top + 14}">${esc(f(b.value))}</text>`,
     );
   });
+  if (spec.signed && lo < 0)
+    parts.push(
+      `<line class="axis zero" x1="${zero.toFixed(1)}" x2="${zero.toFixed(1)}" y1="${M.top - 4}" y2="${base}"/>`,
+    );
   parts.push(
     `<text class="axis-label" x="${(left + right) / 2}" y="${h - 4}" text-anchor="middle">${esc(spec.xLabel)}</text>`,
     '</svg>',

@@ -9,7 +9,7 @@ import { escapeHtml as esc } from '../escape.js';
 
 const relErr = formatRelativeError;
 
-/** Percentiles side by side with their relative errors, and the p99 errors as bars. */
+/** Percentiles side by side with their relative errors, and the signed p99 errors as bars. */
 export function predictedSection(r: RunResult, p: RunResult): string {
   const rows: string[] = [];
   const bars: Bar[] = [];
@@ -30,16 +30,18 @@ export function predictedSection(r: RunResult, p: RunResult): string {
     if (m.latency.p99 > 0)
       bars.push({
         label: name,
-        value: Math.abs((q.latency.p99 - m.latency.p99) / m.latency.p99) * 100,
+        value: ((q.latency.p99 - m.latency.p99) / m.latency.p99) * 100,
         color: i,
         title: `${name}: p99 predicted ${fmt(q.latency.p99)} ms, measured ${fmt(m.latency.p99)} ms`,
       });
   });
   const chart = barChart({
     title: 'Relative error of predicted p99 per journey',
-    xLabel: '|predicted − measured| / measured (%)',
+    xLabel: '(predicted − measured) / measured (%)',
     bars,
-    format: (v) => `${fmt(v)} %`,
+    signed: true,
+    format: (v) => `${v > 0 ? '+' : ''}${fmt(v)} %`,
+    note: 'Right of zero: the prediction was slower than measured; left: faster.',
   });
   return `<h2>Predicted vs measured</h2><table><thead><tr><th>journey</th><th>p50 predicted</th><th>p50 measured</th><th>error</th><th>p99 predicted</th><th>p99 measured</th><th>error</th><th>throughput error</th></tr></thead><tbody>${rows.join('')}</tbody></table>${chart ? `<div class="grid">${chart}</div>` : ''}`;
 }

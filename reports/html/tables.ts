@@ -24,7 +24,7 @@ function ciText(v: number, ci: Interval | undefined): string {
   return ci ? `${esc(fmt(v))} <small>[${esc(fmt(ci[0]))}, ${esc(fmt(ci[1]))}]</small>` : esc(fmt(v));
 }
 
-/** One row per journey: count, throughput, errors by cause and latency percentiles. */
+/** One row per journey: count, throughput, errors by cause and latency percentiles (p50 … p99.9). */
 export function journeySection(r: RunResult): string {
   const entries = Object.entries(r.journeys ?? {});
   if (entries.length === 0) return '<h2>Journeys</h2><p class="meta">No journeys finished.</p>';
@@ -34,10 +34,10 @@ export function journeySection(r: RunResult): string {
       const errs = Object.entries(j.errors ?? {})
         .map(([k, n]) => `${k}: ${n}`)
         .join(', ');
-      return `<tr><td>${esc(name)}</td><td>${esc((j.count ?? 0).toLocaleString('en-US'))}</td><td>${ciText(j.throughput, j.ci?.throughput)}</td><td>${esc(fmt((j.errorRate ?? 0) * 100))} %${errs ? ` <small>(${esc(errs)})</small>` : ''}</td><td>${ciText(l.mean, j.ci?.mean)}</td><td>${ciText(l.p50, j.ci?.p50)}</td><td>${esc(fmt(l.p90))}</td><td>${ciText(l.p99, j.ci?.p99)}</td><td>${esc(fmt(l.p999))}</td><td>${esc(fmt(l.max))}</td></tr>`;
+      return `<tr><td>${esc(name)}</td><td>${esc((j.count ?? 0).toLocaleString('en-US'))}</td><td>${ciText(j.throughput, j.ci?.throughput)}</td><td>${esc(fmt((j.errorRate ?? 0) * 100))} %${errs ? ` <small>(${esc(errs)})</small>` : ''}</td><td>${ciText(l.mean, j.ci?.mean)}</td><td>${ciText(l.p50, j.ci?.p50)}</td><td>${esc(fmt(l.p90))}</td><td>${esc(fmt(l.p95))}</td><td>${ciText(l.p99, j.ci?.p99)}</td><td>${esc(fmt(l.p999))}</td><td>${esc(fmt(l.max))}</td></tr>`;
     })
     .join('');
-  return `<h2>Journeys</h2><table><thead><tr><th>journey</th><th>count</th><th>throughput /s</th><th>errors</th><th>mean ms</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<h2>Journeys</h2><table><thead><tr><th>journey</th><th>count</th><th>throughput /s</th><th>errors</th><th>mean ms</th><th>p50 ms</th><th>p90 ms</th><th>p95 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** One row per service (absent when the result has none). */

@@ -1,10 +1,10 @@
 /**
  * The report's "Over time" charts: per-interval series when the result has a timeline (latency,
- * throughput, errors, utilization, replicas, queues), window totals as bars when it has not, and the
- * exact step series of replica changes and circuit breaker states either way. Faults and the
- * warm-up are shaded on every time axis.
+ * throughput, failed share, utilization, queues), window totals as bars when it has not, one
+ * replicas chart (exact step series of changes where the result has them) and circuit breaker
+ * states. Faults and the warm-up are shaded on every time axis, their labels stacked so none overlaps.
  */
-import type { RunResult } from '../../results/run-result.js';
+import type { RunResult, Timeline } from '../../results/run-result.js';
 import { barChart, fmt, lineChart, type Marker, type Series } from '../charts.js';
 
 function markersOf(r: RunResult): Marker[] {
@@ -16,69 +16,107 @@ function markersOf(r: RunResult): Marker[] {
   return out;
 }
 
-/** The "Over time" section, with `p`'s series dashed beside `r`'s when given. */
+/** The time axis of a result: simulated seconds for a simulation, wall seconds for a load test. */
+function timeAxis(r: RunResult): string {
+  return r.kind === 'sim' ? 'simulated time (s)' : 'time since start (s)';
+}
+
+/**
+ * Journey `name`'s failed share (%) per interval. A simulation's timeline holds the share already;
+ * a load test's holds the failed count, over throughput × interval journeys.
+ */
+export function failedShare(r: RunResult, name: string): number[] {
+  const tl = r.timeline as Timeline;
+  const s = tl.journeys[name];
+  if (r.kind === 'sim') return s.errors.map((e) => e * 100);
+  return s.errors.map((e, k) => {
+    const done = (s.throughput[k] ?? 0) * tl.interval;
+    return done > 0 ? (100 * e) / done : Number.NaN;
+  });
+}
+
+const zip = (t: number[], ys: number[] | undefined) =>
+  (ys ?? []).map((y, k) => [t[k], y] as [number, number]).filter((pt) => pt[0] !== undefined);
+
+/** Latency, throughput and errors over time of `r`'s journeys, titled with `suffix`. */
+function journeyCharts(r: RunResult, suffix: string): string[] {
+  const tl = r.timeline as Timeline;
+  const names = Object.keys(tl.journeys ?? {});
+  const markers = markersOf(r);
+  const xLabel = timeAxis(r);
+  return [
+    lineChart({
+      title: `Latency percentiles over time${suffix}`,
+      xLabel,
+      yLabel: 'ms',
+      series: names.flatMap((name, i) => [
+        { name: `${name} p99`, points: zip(tl.t, tl.journeys[name].p99), color: i },
+        { name: `${name} p50`, points: zip(tl.t, tl.journeys[name].p50), color: i, dashed: true },
+      ]),
+      markers,
+    }),
+    lineChart({
+      title: `Throughput over time${suffix}`,
+      xLabel,
+      yLabel: 'journeys per second',
+      series: names.map((name, i) => ({ name, points: zip(tl.t, tl.journeys[name].throughput), color: i })),
+      markers,
+    }),
+    lineChart({
+      title: `Failed journeys over time${suffix}`,
+      xLabel,
+      yLabel: 'failed share of journeys (%)',
+      yMin: 0,
+      series: names.map((name, i) => ({ name, points: zip(tl.t, failedShare(r, name)), color: i })),
+      markers,
+    }),
+  ];
+}
+
+/** Replicas per service: the exact changes where the result has them, else the timeline's means. */
+function replicaChart(r: RunResult): string {
+  const end = r.window?.end;
+  const tl = r.timeline;
+  const series: Series[] = [];
+  const names = new Set([...Object.keys(r.services ?? {}), ...Object.keys(tl?.services ?? {})]);
+  [...names].forEach((name, i) => {
+    const exact = r.services?.[name]?.replicasOverTime;
+    if (exact && exact.length > 0) {
+      const pts = exact.map(([t, n]) => [t, n] as [number, number]);
+      const last = pts[pts.length - 1];
+      if (end !== undefined && end > last[0]) pts.push([end, last[1]]);
+      series.push({ name, points: pts, step: true, color: i });
+    } else if (tl?.services?.[name]) {
+      series.push({ name, points: zip(tl.t, tl.services[name].replicas), step: true, color: i });
+    }
+  });
+  return lineChart({
+    title: 'Replicas per service',
+    xLabel: timeAxis(r),
+    yLabel: 'replicas',
+    yMin: 0,
+    series,
+    markers: markersOf(r),
+  });
+}
+
+/**
+ * The "Over time" section. A predicted result gets charts of its own, on its own time axis: a
+ * simulation's seconds are not a load test's, and one axis for both would misplace every fault.
+ */
 export function timelineSection(r: RunResult, p?: RunResult): string {
   const tl = r.timeline;
   const markers = markersOf(r);
   const charts: string[] = [];
   if (tl && Array.isArray(tl.t) && tl.t.length > 0) {
-    const names = Object.keys(tl.journeys ?? {});
-    const ptl = p?.timeline;
-    const zip = (t: number[], ys: number[] | undefined) =>
-      (ys ?? []).map((y, k) => [t[k], y] as [number, number]).filter((pt) => pt[0] !== undefined);
-    const lat: Series[] = [];
-    names.forEach((name, i) => {
-      const s = tl.journeys[name];
-      lat.push({ name: `${name} p99`, points: zip(tl.t, s.p99), color: i });
-      lat.push({ name: `${name} p50`, points: zip(tl.t, s.p50), color: i, dashed: true });
-      const ps = ptl?.journeys?.[name];
-      if (ps)
-        lat.push({ name: `${name} p99 predicted`, points: zip(ptl.t, ps.p99), color: i + 5, dashed: true });
-    });
-    charts.push(
-      lineChart({
-        title: 'Latency percentiles over time',
-        xLabel: 'time (s)',
-        yLabel: 'ms',
-        series: lat,
-        markers,
-      }),
-    );
-    charts.push(
-      lineChart({
-        title: 'Throughput over time',
-        xLabel: 'time (s)',
-        yLabel: 'journeys per second',
-        series: names.flatMap((name, i) => {
-          const out: Series[] = [{ name, points: zip(tl.t, tl.journeys[name].throughput), color: i }];
-          const ps = ptl?.journeys?.[name];
-          if (ps)
-            out.push({
-              name: `${name} predicted`,
-              points: zip(ptl.t, ps.throughput),
-              color: i,
-              dashed: true,
-            });
-          return out;
-        }),
-        markers,
-      }),
-    );
-    charts.push(
-      lineChart({
-        title: 'Errors over time',
-        xLabel: 'time (s)',
-        yLabel: 'failed journeys per interval',
-        series: names.map((name, i) => ({ name, points: zip(tl.t, tl.journeys[name].errors), color: i })),
-        markers,
-      }),
-    );
+    charts.push(...journeyCharts(r, p ? ' · measured' : ''));
+    if (p?.timeline && p.timeline.t.length > 0) charts.push(...journeyCharts(p, ' · predicted'));
     const svcNames = Object.keys(tl.services ?? {});
     if (svcNames.length > 0) {
       charts.push(
         lineChart({
           title: 'Utilization per service',
-          xLabel: 'time (s)',
+          xLabel: timeAxis(r),
           yLabel: 'busy share (%)',
           yMin: 0,
           yMax: 100,
@@ -93,20 +131,8 @@ export function timelineSection(r: RunResult, p?: RunResult): string {
           markers,
         }),
         lineChart({
-          title: 'Replicas per service',
-          xLabel: 'time (s)',
-          yLabel: 'replicas',
-          series: svcNames.map((name, i) => ({
-            name,
-            points: zip(tl.t, tl.services[name].replicas),
-            color: i,
-            step: true,
-          })),
-          markers,
-        }),
-        lineChart({
           title: 'Queue per service',
-          xLabel: 'time (s)',
+          xLabel: timeAxis(r),
           yLabel: 'requests waiting',
           series: svcNames.map((name, i) => ({ name, points: zip(tl.t, tl.services[name].queue), color: i })),
           markers,
@@ -141,26 +167,9 @@ export function timelineSection(r: RunResult, p?: RunResult): string {
         }),
       );
   }
-  // Replica changes (autoscaling, crashes) are exact step series even without a timeline.
-  const steps = Object.entries(r.services ?? {}).filter(([, s]) => (s.replicasOverTime?.length ?? 0) > 0);
-  if (steps.length > 0) {
-    const end = r.window?.end;
-    charts.push(
-      lineChart({
-        title: 'Replica changes per service',
-        xLabel: 'time (s)',
-        yLabel: 'replicas',
-        yMin: 0,
-        series: steps.map(([name, s], i) => {
-          const pts = (s.replicasOverTime ?? []).map(([t, n]) => [t, n] as [number, number]);
-          const last = pts[pts.length - 1];
-          if (end !== undefined && last && end > last[0]) pts.push([end, last[1]]);
-          return { name, points: pts, step: true, color: i };
-        }),
-        markers,
-      }),
-    );
-  }
+  // One replicas chart: exact step series of changes (autoscaling, crashes), timeline means otherwise.
+  const varies = Object.values(r.services ?? {}).some((s) => (s.replicasOverTime?.length ?? 0) > 0);
+  if (varies || Object.keys(tl?.services ?? {}).length > 0) charts.push(replicaChart(r));
   const breakers = Object.entries(r.services ?? {}).filter(([, s]) => (s.breaker?.length ?? 0) > 0);
   if (breakers.length > 0) {
     const level = { closed: 0, 'half-open': 0.5, open: 1 } as const;
@@ -168,7 +177,7 @@ export function timelineSection(r: RunResult, p?: RunResult): string {
     charts.push(
       lineChart({
         title: 'Circuit breaker state (0 closed · 0.5 half-open · 1 open)',
-        xLabel: 'time (s)',
+        xLabel: timeAxis(r),
         yLabel: 'state',
         yMin: 0,
         yMax: 1.05,

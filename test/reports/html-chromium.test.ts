@@ -19,19 +19,31 @@ const OUT = join(ROOT, 'test-output', 'reports');
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`skipping the Chromium report tests: ${CHROMIUM} is not installed`);
 
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
 interface ChartInfo {
   title: string;
   paths: string[];
   drawn: number;
+  /** Where the browser put the marker labels, and the chart's own box. */
+  labels: (Box & { text: string })[];
+  svg: Box;
 }
 
 /** The little of the DOM these checks touch (the project compiles without the DOM lib). */
 interface PathNode {
   getAttribute(name: string): string | null;
   getBBox(): { width: number; height: number };
+  getBoundingClientRect(): Box;
+  textContent: string | null;
 }
 interface FigureNode {
-  querySelector(sel: string): { textContent: string | null } | null;
+  querySelector(sel: string): (PathNode & { textContent: string | null }) | null;
   querySelectorAll(sel: string): Iterable<PathNode>;
 }
 
@@ -94,6 +106,14 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
             const b = p.getBBox();
             return b.width > 0 || b.height > 0;
           }).length,
+          labels: [...f.querySelectorAll('svg text.marker-label')].map((t) => {
+            const b = t.getBoundingClientRect();
+            return { left: b.left, top: b.top, right: b.right, bottom: b.bottom, text: t.textContent ?? '' };
+          }),
+          svg: (() => {
+            const b = (f.querySelector('svg') as PathNode).getBoundingClientRect();
+            return { left: b.left, top: b.top, right: b.right, bottom: b.bottom };
+          })(),
         };
       }),
     );
@@ -123,12 +143,13 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
       `Latency CDF · ${EVIL}`,
       'Relative error of predicted p99 per journey',
       'p99 latency with 95 % confidence intervals',
-      'Latency percentiles over time',
-      'Throughput over time',
-      'Errors over time',
+      'Latency percentiles over time · measured',
+      'Latency percentiles over time · predicted',
+      'Throughput over time · measured',
+      'Failed journeys over time · measured',
+      'Failed journeys over time · predicted',
       'Utilization per service',
       'Replicas per service',
-      'Replica changes per service',
       'Circuit breaker state (0 closed · 0.5 half-open · 1 open)',
       'CDN hit ratio per edge',
       'Where the bytes came from',
@@ -141,6 +162,8 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
       for (const d of c.paths) expect(d, c.title).toMatch(/^M[\d.-]/);
       expect(c.drawn, c.title).toBe(c.paths.length);
     }
+    // One replicas chart, not a second one of the same changes.
+    expect(titles.filter((t) => /replica/i.test(t))).toEqual(['Replicas per service']);
     // Predicted and measured share the CDF axes: two lines in the play chart, one dashed.
     expect(r.charts.find((c) => c.title === 'Latency CDF · play')?.paths).toHaveLength(2);
     // The journey name shows as text, literally.
@@ -151,6 +174,38 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
     expect(r.text).toMatch(/Predicted vs measured/);
     expect(r.text).toMatch(/P2P streaming/);
     expect(r.text).toMatch(/Event streams/);
+  });
+
+  it('stacks fault labels so that none overlaps another or leaves its chart', async () => {
+    const r = fullResult(1, 1);
+    // spotify's five faults on a 600 s axis (about 1 px per second: labels are ~150 px wide), and
+    // one at the right edge whose label cannot start at its marker.
+    r.faults = [
+      { at: 60, for: 60, label: 'crash stores.playlists ×2' },
+      { at: 90, for: 30, label: 'slow auth +50ms' },
+      { at: 150, for: 30, label: 'outage us-east' },
+      { at: 210, for: 30, label: 'errors license 20%' },
+      { at: 240, for: 20, label: 'crash streams.plays ×2' },
+      { at: 590, for: 10, label: 'partition eu-west<->us-east' },
+    ];
+    const page = await open(renderHtml(r), 'fault-labels');
+    const timed = page.charts.filter((c) => c.labels.length > 0);
+    expect(timed.length).toBeGreaterThanOrEqual(5);
+    const overlap = (a: Box, b: Box) =>
+      a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    for (const c of timed) {
+      // The warm-up and six faults.
+      expect(c.labels.map((l) => l.text)).toHaveLength(7);
+      for (const [i, a] of c.labels.entries()) {
+        expect(a.left, `${c.title}: ${a.text}`).toBeGreaterThanOrEqual(c.svg.left);
+        expect(a.right, `${c.title}: ${a.text}`).toBeLessThanOrEqual(c.svg.right);
+        expect(a.top, `${c.title}: ${a.text}`).toBeGreaterThanOrEqual(c.svg.top);
+        for (const b of c.labels.slice(i + 1))
+          expect(overlap(a, b), `${c.title}: ${a.text} / ${b.text}`).toBe(false);
+      }
+      // They needed more than one lane.
+      expect(new Set(c.labels.map((l) => Math.round(l.top))).size).toBeGreaterThan(1);
+    }
   });
 
   it('draws a real simulation, with its timeline and without one, with confidence intervals and a CDF', async () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { predictedSection } from '../../reports/html/predicted.js';
+import { failedShare } from '../../reports/html/timeline.js';
 import { renderHtml } from '../../reports/html.js';
 import type { RunResult } from '../../results/run-result.js';
 import { EVIL, fullResult, journey } from './fixture.js';
@@ -75,5 +77,59 @@ describe('sweeps in the report', () => {
       const [r, g, bl] = [1, 3, 5].map((i) => Number.parseInt(b.slice(i, i + 2), 16));
       expect(0.2126 * r + 0.7152 * g + 0.0722 * bl, b).toBeGreaterThan(180);
     }
+  });
+});
+
+describe('report charts say what they plot', () => {
+  it('plots the failed share of journeys for a load test (counts per interval) and a simulation (shares) alike', () => {
+    const tl = (errors: number[]) => ({
+      interval: 2,
+      t: [0, 2, 4],
+      journeys: { play: { throughput: [10, 5, 0], p50: [1, 1, 1], p99: [2, 2, 2], errors } },
+      services: {},
+    });
+    const load: RunResult = { ...fullResult(), kind: 'load', timeline: tl([6, 1, 0]) };
+    const sim: RunResult = { ...fullResult(), kind: 'sim', timeline: tl([0.3, 0.1, 0]) };
+    // 6 of 10/s × 2 s = 30 %, 1 of 5/s × 2 s = 10 %, and no journeys: no point.
+    expect(failedShare(load, 'play')).toEqual([30, 10, Number.NaN]);
+    expect(failedShare(sim, 'play')).toEqual([30, 10, 0]);
+    const html = renderHtml(load);
+    expect(html).toContain('Failed journeys over time');
+    expect(html).toContain('failed share of journeys (%)');
+    expect(html).toContain('time since start (s)');
+    expect(renderHtml(sim)).toContain('simulated time (s)');
+  });
+
+  it('keeps the sign of the predicted p99 error: a faster prediction is a bar left of zero', () => {
+    const m = fullResult();
+    const p = fullResult();
+    const [a, b] = Object.keys(m.journeys);
+    p.journeys[a] = {
+      ...m.journeys[a],
+      latency: { ...m.journeys[a].latency, p99: m.journeys[a].latency.p99 * 0.8 },
+    };
+    p.journeys[b] = {
+      ...m.journeys[b],
+      latency: { ...m.journeys[b].latency, p99: m.journeys[b].latency.p99 * 1.25 },
+    };
+    const html = predictedSection(m, p);
+    expect(html).toContain('(predicted − measured) / measured (%)');
+    const zero = Number(/class="axis zero" x1="([\d.]+)"/.exec(html)?.[1]);
+    const bars = [...html.matchAll(/class="series bar" d="M([\d.]+),[\d.]+h([\d.]+)/g)].map((x) => [
+      Number(x[1]),
+      Number(x[2]),
+    ]);
+    expect(bars).toHaveLength(2);
+    // −20 % ends at zero from the left, +25 % starts at zero going right, a quarter longer.
+    expect(bars[0][0] + bars[0][1]).toBeCloseTo(zero, 0);
+    expect(bars[1][0]).toBeCloseTo(zero, 0);
+    expect(bars[1][1] / bars[0][1]).toBeCloseTo(25 / 20, 1);
+    expect(html).toContain('>−20 %<');
+    expect(html).toContain('>+25 %<');
+  });
+
+  it('shows p95 beside p90 and p99 in the journey table', () => {
+    const html = renderHtml(fullResult());
+    expect(html).toContain('<th>p90 ms</th><th>p95 ms</th><th>p99 ms</th>');
   });
 });
