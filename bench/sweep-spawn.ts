@@ -78,3 +78,15 @@ export function machine() {
   }
   return { loadavg1: round(loadavg()[0], 2), autogroup };
 }
+
+/**
+ * `{ comparable: false, why }` when the children were given fewer than 1.5 cores on average: a
+ * target set for 2 idle cores cannot be judged then. Empty when they were (or when unknown).
+ */
+export function notComparable(cores: number | undefined): { comparable?: false; why?: string } {
+  if (cores === undefined || cores >= 1.5) return {};
+  return {
+    comparable: false,
+    why: `the machine gave ${cores.toFixed(2)} cores, not the 2 the target assumes`,
+  };
+}
