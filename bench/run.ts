@@ -12,6 +12,7 @@ import { benchContent } from './content.js';
 import { benchDashboard } from './dashboard.js';
 import { benchFlows } from './flows.js';
 import { benchLoad } from './load.js';
+import { benchLoadEngine } from './load-engine.js';
 import { benchMmc } from './mmc.js';
 import { benchStartup } from './startup.js';
 import { benchSweep } from './sweep.js';
@@ -66,6 +67,8 @@ if (want('content')) {
 if (want('calibrate')) line({ ...benchCalibrate(), loadAverage: loadavg()[0] });
 
 if (want('load-driver')) line(await benchLoad());
+
+if (want('load-engine')) for (const l of await benchLoadEngine()) line(l);
 
 if (want('flows')) line(await benchFlows());
 

@@ -14,6 +14,7 @@ import { LoadCollector, type LoadSnapshot } from '../collector.js';
 import { type FlowStart, flowExecutor } from '../flow/executor.js';
 import { setupFlows } from '../flow/program.js';
 import { addFlowResults } from '../flow/results.js';
+import { FlowStats } from '../flow/stats.js';
 import { maskTarget } from '../mask.js';
 import { buildPlan, expectedArrivals, type PlanOptions, type RequestPlan, rateAt } from '../plan.js';
 import { assertReachable } from '../reachable.js';
@@ -129,17 +130,13 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
         ? chooseWorkers(plan, w)
         : { count: Math.max(1, w ?? 1), why: w === undefined ? 'the default' : 'as asked' };
     if (opts.mode === 'max') this.workers = { count: 1, why: '--max runs autocannon on this thread' };
-    else if (flows && typeof w === 'object') this.workers = { count: 1, why: 'flows run on one thread' };
     const workers = this.workers.count;
-    if (flows && workers > 1)
-      throw new UsageError(
-        '--workers runs single-request journeys; this scenario has flows: run it with --workers 1',
-      );
     this.emit('start', plan);
     let seconds: number;
     let stopped: boolean;
     let generator: RunResult['generator'];
     let flowStart: FlowStart | undefined;
+    let flowStats: FlowStats | undefined;
     if (opts.mode === 'max') {
       const h = runMax(plan, url, collector, sched.duration, onTick);
       this.stopFn = h.stop;
@@ -156,6 +153,11 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
       if (this.stopRequested) h.stop();
       const out = await h.done;
       ({ seconds, stopped, collector } = out);
+      if (flows) {
+        // Every thread's steps and checks, merged exactly (histograms bucket by bucket).
+        flowStats = new FlowStats(flows.stepNames);
+        for (const s of out.flows) flowStats.merge(s);
+      }
       const used = process.cpuUsage(cpu0);
       generator = generatorResult(out.generators, {
         seconds: (used.user + used.system) / 1e6,
@@ -220,7 +222,8 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
       },
     });
     if (generator) result.generator = generator;
-    if (flowStart) addFlowResults(result, flowStart.run.stats);
+    flowStats ??= flowStart?.run.stats;
+    if (flowStats) addFlowResults(result, flowStats);
     return {
       result,
       uncorrected: collector.uncorrected(),

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CollectorState } from '../collector.js';
+import type { FlowStatsState } from '../flow/stats.js';
 import type { GeneratorState } from './generator.js';
 import { localTime, prepareSlice, type SliceArgs } from './slice.js';
 
@@ -18,6 +19,7 @@ export type SliceMessage =
       stopped: boolean;
       state: CollectorState;
       generator: GeneratorState;
+      flows?: FlowStatsState;
     }
   | { type: 'error'; message: string; code?: string };
 
@@ -52,6 +54,7 @@ if (port) {
               stopped,
               state: slice.collector.state(),
               generator: slice.monitor.state(),
+              flows: slice.flowStats(),
             });
             port.close();
           })

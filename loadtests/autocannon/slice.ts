@@ -5,11 +5,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { LoadCollector } from '../collector.js';
+import { type FlowStart, flowExecutor } from '../flow/executor.js';
+import { setupFlows } from '../flow/program.js';
+import type { FlowStatsState } from '../flow/stats.js';
 import { buildPlan, type PlanOptions, type RequestPlan } from '../plan.js';
 import type { LoadScenario } from '../shape.js';
 import { openTransport, type TransportKind } from '../transport/open.js';
 import type { Transport } from '../transport/transport.js';
-import { createExecutor, MAX_BODY_BYTES } from './executor.js';
+import { createExecutor, type ExecutorContext, MAX_BODY_BYTES } from './executor.js';
 import { GeneratorMonitor } from './generator.js';
 import { runSchedule, type ScheduleHandle } from './scheduler.js';
 
@@ -39,6 +42,8 @@ export interface Slice {
   monitor: GeneratorMonitor;
   run(t0: number, onTick?: (elapsed: number) => void): Promise<{ seconds: number; stopped: boolean }>;
   stop(): void;
+  /** Flow steps and checks recorded by this slice (undefined when its journeys are single requests). */
+  flowStats(): FlowStatsState | undefined;
 }
 
 /** Builds slice `args.slice` of the run (plan, transport, executor) without sending anything. */
@@ -53,6 +58,9 @@ export function prepareSlice(args: SliceArgs): Slice {
   collector.keepIntervals = slice.count > 1;
   const monitor = new GeneratorMonitor();
   const timeout = opts.timeout ?? 10;
+  // Flows: this slice's virtual users draw rows k, k + N… of every feed (no unique row twice).
+  const flows = plan.flows ? setupFlows(plan, scenario.load?.feeds ?? {}, slice) : undefined;
+  let flowStart: FlowStart | undefined;
   // Each slice gets its share of the connections (at least one).
   const connections = Math.max(
     1,
@@ -64,6 +72,7 @@ export function prepareSlice(args: SliceArgs): Slice {
   const stop = () => {
     // Stop sending at once and abort what is in flight: nothing leaves after Ctrl-C.
     ended = true;
+    flowStart?.stop();
     handle?.stop();
     void transport?.close();
   };
@@ -72,6 +81,7 @@ export function prepareSlice(args: SliceArgs): Slice {
     collector,
     monitor,
     stop,
+    flowStats: () => flowStart?.run.stats.state(),
     run: async (t0, onTick) => {
       transport = openTransport(
         {
@@ -82,7 +92,7 @@ export function prepareSlice(args: SliceArgs): Slice {
         },
         opts.transport,
       );
-      const start = createExecutor({
+      const ctx: ExecutorContext = {
         plan,
         transport,
         collector,
@@ -91,7 +101,9 @@ export function prepareSlice(args: SliceArgs): Slice {
         timeoutMs: timeout * 1000,
         maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
         stopped: () => ended,
-      });
+      };
+      flowStart = flows ? flowExecutor(flows, ctx, new URL(args.url).hostname) : undefined;
+      const start = flowStart?.start ?? createExecutor(ctx);
       handle = runSchedule(plan, start, monitor, { timeout, onTick, t0, slice, arrivalSeed: base.seed });
       if (ended) handle.stop();
       const out = await handle.done;

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RunError, UsageError } from '../../results/errors.js';
 import { type CollectorState, LoadCollector, type LoadSnapshot } from '../collector.js';
+import type { FlowStatsState } from '../flow/stats.js';
 import type { RequestPlan } from '../plan.js';
 import type { LoadScenario } from '../shape.js';
 import { type GeneratorState, generatorResult } from './generator.js';
@@ -22,6 +23,8 @@ export interface WorkersOutcome {
   stopped: boolean;
   states: CollectorState[];
   generators: GeneratorState[];
+  /** Each thread's flow steps and checks (flows only). */
+  flows: FlowStatsState[];
 }
 
 /** A running pool: `done` once every thread finished; `stop()` aborts them all. */
@@ -75,6 +78,7 @@ export function runWorkers(
       stopped: stopping || finals.some((f) => f.stopped),
       states: finals.map((f) => f.state),
       generators: finals.map((f) => f.generator),
+      flows: finals.flatMap((f) => (f.flows ? [f.flows] : [])),
     });
   };
   const url = workerUrl();
@@ -139,6 +143,7 @@ export function runWorkerSlices(
     stopped: boolean;
     collector: LoadCollector;
     generators: GeneratorState[];
+    flows: FlowStatsState[];
   }>;
   stop(): void;
 } {
@@ -179,7 +184,13 @@ export function runWorkerSlices(
     done: h.done.then((out) => {
       const collector = LoadCollector.merged(names, out.states);
       collector.warmup = Math.min(opts.warmup ?? 0, duration);
-      return { seconds: out.seconds, stopped: out.stopped, collector, generators: out.generators };
+      return {
+        seconds: out.seconds,
+        stopped: out.stopped,
+        collector,
+        generators: out.generators,
+        flows: out.flows,
+      };
     }),
   };
 }

@@ -25,8 +25,15 @@ export interface FlowSetup {
 const names = (steps: readonly CompiledStep[]) =>
   steps.flatMap((s) => (s.kind === 'request' ? [s.name] : []));
 
-/** Compiles `plan`'s flows; `feeds` are the scenario's `load.feeds` (files already resolved). */
-export function setupFlows(plan: RequestPlan, feeds: Record<string, Feed>): FlowSetup {
+/**
+ * Compiles `plan`'s flows; `feeds` are the scenario's `load.feeds` (files already resolved);
+ * `slice` is this generator thread's share of the feeds' rows (see {@link FeedCursor}).
+ */
+export function setupFlows(
+  plan: RequestPlan,
+  feeds: Record<string, Feed>,
+  slice?: { index: number; count: number },
+): FlowSetup {
   const streams = new RandomStreams(plan.seed, 0);
   const cursors = Object.entries(feeds).map(([name, feed]) => {
     const data = readFeed(feed.file);
@@ -35,7 +42,7 @@ export function setupFlows(plan: RequestPlan, feeds: Record<string, Feed>): Flow
       const col = data.columns.indexOf(c);
       for (const row of data.rows) plan.secrets.remember(row[col]);
     }
-    return new FeedCursor(name, feed, data, streams.stream(`load:feed:${name}`));
+    return new FeedCursor(name, feed, data, streams.stream(`load:feed:${name}`), slice);
   });
   const scope = {
     vars: new Set<string>(),

@@ -38,6 +38,26 @@ export function stepResult(s: StepAcc): StepResult {
   return r;
 }
 
+/** One step's accumulators as plain data (crosses `postMessage` from a worker thread). */
+export interface StepState {
+  count: number;
+  hdr: string;
+  sum: number;
+  statuses: Record<string, number>;
+  errors: Record<string, number>;
+  checks: Record<string, CheckCount>;
+}
+
+/** A {@link FlowStats} as plain data; states of worker threads merge exactly. */
+export interface FlowStatsState {
+  flows: Record<string, StepState[]>;
+  timeline: { t: number[]; codes: Record<string, number[]> };
+}
+
+const addInto = (into: Record<string, number>, from: Record<string, number>) => {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+};
+
 /** Step and check accumulators of one run, by flow name (a journey, or `session`). */
 export class FlowStats {
   private readonly flows = new Map<string, StepAcc[]>();
@@ -93,7 +113,7 @@ export class FlowStats {
     else c.fail++;
   }
 
-  private status(code: string, t: number): void {
+  private status(code: string, t: number, n = 1): void {
     const slot = Math.max(0, Math.floor(t / this.interval));
     while (this.timeline.t.length <= slot) {
       this.timeline.t.push(round(this.timeline.t.length * this.interval, 3));
@@ -104,7 +124,49 @@ export class FlowStats {
       series = new Array(this.timeline.t.length).fill(0);
       this.timeline.codes.set(code, series);
     }
-    series[slot]++;
+    series[slot] += n;
+  }
+
+  /** Everything recorded, as plain data. */
+  state(): FlowStatsState {
+    const flows: Record<string, StepState[]> = {};
+    for (const [name, steps] of this.flows)
+      flows[name] = steps.map((s) => ({
+        count: s.count,
+        hdr: s.latency.encode(),
+        sum: s.latency.sum,
+        statuses: { ...s.statuses },
+        errors: { ...s.errors },
+        checks: Object.fromEntries([...s.checks].map(([k, c]) => [k, { ...c }])),
+      }));
+    return {
+      flows,
+      timeline: { t: [...this.timeline.t], codes: Object.fromEntries(this.timeline.codes) },
+    };
+  }
+
+  /** Adds another thread's `state` (same flows and steps): histograms bucket by bucket, counts summed. */
+  merge(state: FlowStatsState): void {
+    for (const [name, steps] of Object.entries(state.flows))
+      steps.forEach((from, i) => {
+        const s = this.step(name, i);
+        s.count += from.count;
+        s.latency.merge(LatencyHistogram.decode(from.hdr, from.sum));
+        addInto(s.statuses, from.statuses);
+        addInto(s.errors, from.errors);
+        for (const [k, c] of Object.entries(from.checks)) {
+          const have = s.checks.get(k);
+          if (have) {
+            have.pass += c.pass;
+            have.fail += c.fail;
+          } else s.checks.set(k, { ...c });
+        }
+      });
+    const { t, codes } = state.timeline;
+    for (const [code, series] of Object.entries(codes))
+      series.forEach((n, slot) => {
+        if (n > 0) this.status(code, t[slot], n);
+      });
   }
 
   /** Per-step results of `flow`. */

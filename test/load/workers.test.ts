@@ -2,12 +2,16 @@
  * `--workers N`: each thread a deterministic slice of the arrivals; their histograms, counts,
  * errors and timelines merge exactly into one result.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoad } from '../../loadtests/autocannon/driver.js';
 import { chooseWorkers } from '../../loadtests/autocannon/worker-count.js';
 import { LoadCollector } from '../../loadtests/collector.js';
 import type { LoadScenario } from '../../loadtests/shape.js';
 import { LatencyHistogram } from '../../results/histogram.js';
+import { loadScenario } from '../../scenarios/load.js';
 import { requestFlow } from '../../scenarios/load-section.js';
 import { startServer, type TestServer } from './servers.js';
 
@@ -169,5 +173,64 @@ describe('the default --workers', () => {
       count: 1,
       why: '2 cores, one left to the twin',
     });
+  });
+});
+
+describe('--workers 2 with flows (needs `npm run build`)', () => {
+  it('slices a unique feed so no row goes to two threads, merges steps and checks exactly, and gives the same rows to the same users for the same seed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backline-workers-flows-'));
+    try {
+      const rows = Array.from({ length: 8 }, (_, i) => `user${i}`).join('\n');
+      writeFileSync(join(dir, 'accounts.csv'), `user\n${rows}\n`);
+      const runs: string[][] = [];
+      for (let k = 0; k < 2; k++) {
+        const s = await startServer();
+        servers.push(s);
+        writeFileSync(
+          join(dir, 's.yaml'),
+          `name: workers-flows
+seed: 5
+duration: 1s
+users:
+  arrivals: "closed(users: 4, think: const(20ms))"
+  journeys: { play: { steps: [svc] } }
+services: { svc: { time: "const(1ms)" } }
+load:
+  target: ${s.url}
+  connections: 8
+  feeds: { accounts: { file: accounts.csv, order: unique, exhausted: stop } }
+  session:
+    - post: { url: "/login?u={{feed.accounts.user}}", check: { status: 200 } }
+  requests:
+    play:
+      - get: { url: "/a?u={{feed.accounts.user}}", check: { status: 200 } }
+      - get: { url: "/b?u={{feed.accounts.user}}&i={{user.id}}", check: { body: contains "ok" } }
+`,
+        );
+        const o = await startLoad(loadScenario(join(dir, 's.yaml')), { workers: 2 }).outcome;
+        const logins = s.seen.filter((q) => q.url.startsWith('/login')).map((q) => q.url);
+        // Each of the 4 users logs in once with its own row: users 0 and 2 (thread 0) take rows 0
+        // and 2, users 1 and 3 (thread 1) rows 1 and 3; no row twice, across both threads.
+        expect(logins.sort()).toEqual([0, 1, 2, 3].map((i) => `/login?u=user${i}`));
+        const play = o.result.journeys.play;
+        expect(o.result.generator?.workers).toBe(2);
+        expect(play.count).toBeGreaterThan(8);
+        const [a, b] = play.steps!;
+        const seenA = s.seen.filter((q) => q.url.startsWith('/a')).length;
+        const seenB = s.seen.filter((q) => q.url.startsWith('/b')).length;
+        // The merged steps count every request both threads sent, and their checks.
+        expect(a.count).toBe(seenA);
+        expect(b.count).toBe(seenB);
+        expect(a.checks).toEqual({ status: { pass: seenA, fail: 0 } });
+        expect(b.checks?.body.pass).toBe(seenB);
+        expect(play.checks).toEqual({ pass: seenA + seenB, fail: 0 });
+        // How many loops each user makes in 1 s is timing; which URLs it sends is not.
+        runs.push([...new Set(s.seen.map((q) => `${q.method} ${q.url.replace(/&i=\d+/, '')}`))].sort());
+      }
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[0]).toHaveLength(12);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

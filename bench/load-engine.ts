@@ -1,0 +1,244 @@
+/**
+ * `npm run bench load-engine`: the open-model generator against Debian's nginx (`return 200`, one
+ * worker) on loopback, in one run, each line with both raw numbers and the ratio:
+ *
+ * - `load-engine-ceiling`: per transport (raw sockets, undici), the highest constant rate at which
+ *   ≥ 99 % of the offered requests are sent on time (≤ 1 % over 10 ms late) and the corrected p99
+ *   is ≤ 5 ms (nginx answers in microseconds: that p99 is the generator's own), one worker, beside
+ *   raw autocannon's closed-loop maximum and wrk's (the floor). Goal ≥ 1.0× autocannon.
+ * - `load-engine-latency`: p50/p99 at 5 k/s per transport, beside wrk's latency (goal p50 ≤ 0.3 ms,
+ *   p99 ≤ 2 ms).
+ * - `load-engine-workers`: requests/s of a closed loop with `workers: 2` vs 1 (nginx, else a node
+ *   target: a node target on this 2-core machine has no headroom left for a second thread).
+ * - `load-engine-saturation`: `backline load` at 5× the ceiling ends with exit 3 and the generator
+ *   message, within the duration plus the timeout.
+ *
+ * Without nginx the nginx lines say why they are skipped; without wrk its columns are absent.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { startLoad } from '../loadtests/autocannon/driver.js';
+import type { TransportKind } from '../loadtests/transport/open.js';
+import { benchScenario } from './load-scenario.js';
+import { type BenchTarget, startNginx, startNodeTarget } from './load-targets.js';
+
+const CONNECTIONS = 50;
+const PROBE_SECONDS = 2;
+const KINDS: TransportKind[] = ['socket', 'undici'];
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** One constant-rate probe: did the generator keep it, and at what latency. */
+interface Probe {
+  rate: number;
+  ok: boolean;
+  lateShare: number;
+  sentShare: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function probe(
+  url: string,
+  rate: number,
+  kind: TransportKind,
+  seconds = PROBE_SECONDS,
+): Promise<Probe> {
+  const o = await startLoad(benchScenario(url, rate, seconds, CONNECTIONS), { transport: kind, timeout: 2 })
+    .outcome;
+  const g = o.result.generator!;
+  const j = o.result.journeys.req;
+  const errors = Object.values(j.errors).reduce((a, b) => a + b, 0);
+  const sentShare = g.intended > 0 ? g.sent / g.intended : 0;
+  return {
+    rate,
+    ok: g.lateShare <= 0.01 && sentShare >= 0.99 && j.latency.p99 <= 5 && errors === 0 && j.count > 0,
+    lateShare: g.lateShare,
+    sentShare: r3(sentShare),
+    p50: j.latency.p50,
+    p99: j.latency.p99,
+    errors,
+  };
+}
+
+/**
+ * From 2 k/s: doubles while probes hold (halves while they fail, down to 125/s), then bisects 3
+ * times between the highest rate that held and the lowest that did not. 0 when none held.
+ */
+async function ceiling(url: string, kind: TransportKind): Promise<{ rate: number; probes: Probe[] }> {
+  const probes: Probe[] = [];
+  const run = async (r: number) => {
+    const p = await probe(url, r, kind);
+    probes.push(p);
+    return p.ok;
+  };
+  let good = 0;
+  let bad = 0;
+  if (await run(2000)) {
+    good = 2000;
+    for (let r = 4000; r <= 128_000 && bad === 0; r *= 2) {
+      if (await run(r)) good = r;
+      else bad = r;
+    }
+  } else {
+    bad = 2000;
+    for (let r = 1000; r >= 125 && good === 0; r /= 2) {
+      if (await run(r)) good = r;
+      else bad = r;
+    }
+  }
+  if (good === 0 || bad === 0) return { rate: good, probes };
+  for (let i = 0; i < 3; i++) {
+    const mid = Math.round((good + bad) / 2);
+    if (await run(mid)) good = mid;
+    else bad = mid;
+  }
+  return { rate: good, probes };
+}
+
+async function autocannonMax(url: string, seconds = PROBE_SECONDS): Promise<number> {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: seconds });
+  return r.requests.total / seconds;
+}
+
+/** wrk's closed-loop rate and latency percentiles (ms), or undefined when wrk is not on PATH. */
+function wrk(url: string, connections: number, seconds = PROBE_SECONDS) {
+  const r = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url], {
+    encoding: 'utf8',
+  });
+  if (r.error || r.status !== 0) return undefined;
+  const ms = (pct: string) => {
+    const m = new RegExp(`^\\s*${pct}%\\s+([\\d.]+)(us|ms|s)\\s*$`, 'm').exec(r.stdout);
+    if (!m) return Number.NaN;
+    return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+  };
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1] ?? Number.NaN);
+  return { perSec: Math.round(rps), p50: ms('50'), p99: ms('99') };
+}
+
+/** Closed loop of `users` users without think time for `seconds`, on `workers` threads. */
+async function closedRate(url: string, workers: number, seconds = 3): Promise<number> {
+  const s = benchScenario(url, 1, seconds, CONNECTIONS);
+  s.users.arrivals = { kind: 'closed', users: CONNECTIONS, think: { kind: 'const', value: 0 } };
+  const o = await startLoad(s, { workers }).outcome;
+  return o.result.journeys.req.count / (o.result.window.end - o.result.window.start);
+}
+
+/** `backline load` at `rate` for 3 s: exit code, elapsed seconds and the generator message. */
+function saturate(url: string, rate: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'backline-bench-engine-'));
+  try {
+    const file = join(dir, 'sat.yaml');
+    writeFileSync(
+      file,
+      `name: saturation\nduration: 3s\nusers:\n  arrivals: poisson(rate: ${rate}/s)\n  journeys: { req: { steps: [svc] } }\nservices: { svc: { time: "const(1ms)" } }\nbudgets: { req.p99: "< 1s" }\nload:\n  target: ${url}\n  connections: ${CONNECTIONS}\n  requests: { req: GET / }\n`,
+    );
+    const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+    const t0 = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [main, 'load', file, '--workers', '1', '--timeout', '1s', '--no-dashboard', '--out', dir],
+      { encoding: 'utf8', env: { ...process.env, CI: 'true' } },
+    );
+    const message = /the load generator could not keep the schedule[^\n]*/.exec(r.stderr)?.[0];
+    return { exit: r.status, seconds: r3((performance.now() - t0) / 1000), message };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Closed loop on 1 and 2 worker threads (thread start-up is outside the measured window). */
+async function workersLine(url: string, target: string, load: () => number[]): Promise<object> {
+  await closedRate(url, 1, 1);
+  const one = await closedRate(url, 1);
+  const two = await closedRate(url, 2);
+  return {
+    bench: 'load-engine-workers',
+    target,
+    cores: availableParallelism(),
+    workers1PerSec: Math.round(one),
+    workers2PerSec: Math.round(two),
+    ratio: r3(two / one),
+    loadAverage: load(),
+  };
+}
+
+/** Runs the benchmark; returns its JSON lines. */
+export async function benchLoadEngine(): Promise<object[]> {
+  const lines: object[] = [];
+  const load = () => loadavg().map((x) => Math.round(x * 10) / 10);
+  const nginx = await startNginx();
+  if ('skip' in nginx) lines.push({ bench: 'load-engine-ceiling', skipped: nginx.skip });
+  else {
+    try {
+      await probe(nginx.url, 2000, 'socket', 1); // warm nginx and the JIT
+      await probe(nginx.url, 2000, 'undici', 1);
+      const ac = await autocannonMax(nginx.url);
+      const w = wrk(nginx.url, CONNECTIONS);
+      const ceilings: Record<string, number> = {};
+      for (const kind of KINDS) {
+        const c = await ceiling(nginx.url, kind);
+        ceilings[kind] = c.rate;
+        lines.push({
+          bench: 'load-engine-ceiling',
+          transport: kind,
+          ceilingPerSec: c.rate,
+          autocannonMaxPerSec: Math.round(ac),
+          ratio: r3(c.rate / ac),
+          goal: 1.0,
+          ...(w ? { wrkMaxPerSec: w.perSec, ratioToWrk: r3(c.rate / w.perSec) } : { wrk: 'not on PATH' }),
+          probes: c.probes.map((p) => [p.rate, p.ok ? 'ok' : 'no', p.lateShare, p.sentShare, p.p99]),
+          loadAverage: load(),
+        });
+      }
+      const floor = wrk(nginx.url, 10);
+      for (const kind of KINDS) {
+        const p = await probe(nginx.url, 5000, kind, 3);
+        lines.push({
+          bench: 'load-engine-latency',
+          transport: kind,
+          rate: 5000,
+          p50Ms: p.p50,
+          p99Ms: p.p99,
+          lateShare: p.lateShare,
+          goal: { p50Ms: 0.3, p99Ms: 2 },
+          ...(floor
+            ? { wrkP50Ms: floor.p50, wrkP99Ms: floor.p99, wrkConnections: 10 }
+            : { wrk: 'not on PATH' }),
+          loadAverage: load(),
+        });
+      }
+      const best = Math.max(ceilings.socket, 1000);
+      const s = saturate(nginx.url, best * 5);
+      lines.push({
+        bench: 'load-engine-saturation',
+        offeredPerSec: best * 5,
+        ceilingPerSec: best,
+        durationSeconds: 3,
+        timeoutSeconds: 1,
+        exit: s.exit,
+        elapsedSeconds: s.seconds,
+        message: s.message ?? null,
+        goal: 'exit 3 with the generator message',
+        loadAverage: load(),
+      });
+      lines.push(await workersLine(nginx.url, 'nginx', load));
+    } finally {
+      await nginx.stop();
+    }
+  }
+  if ('skip' in nginx) {
+    const node: BenchTarget = await startNodeTarget();
+    try {
+      lines.push(await workersLine(node.url, 'node', load));
+    } finally {
+      await node.stop();
+    }
+  }
+  return lines;
+}
