@@ -23,7 +23,10 @@ export type LoadCall = Call;
 /** A service as the twin serves it: the core of the schema's `Service`, its resilience optional. */
 export interface LoadService
   extends Partial<
-    Pick<Service, 'regions' | 'balance' | 'deadline' | 'breaker' | 'hedge' | 'shed' | 'autoscale' | 'cost'>
+    Pick<
+      Service,
+      'regions' | 'balance' | 'deadline' | 'breaker' | 'hedge' | 'shed' | 'autoscale' | 'discovery' | 'cost'
+    >
   > {
   replicas: number;
   workers: number;

@@ -88,6 +88,11 @@ export interface ServiceResult {
   replicasOverTime?: [number, number][];
   /** Cost over the window when the scenario prices a replica-hour. */
   cost?: number;
+  /**
+   * With `discovery`: runs of calls sent to replicas the callers' copy still listed after they had
+   * gone (each refused, `stale_endpoint`), first and last call in seconds and how many.
+   */
+  staleBursts?: { from: number; to: number; errors: number }[];
   ci?: { utilization: Interval; queue: Interval };
 }
 

@@ -126,7 +126,7 @@ describe('parseScenario: located errors', () => {
         line: 8,
         col: 13,
         message:
-          'unknown key `colour`; expected one of `regions`, `replicas`, `workers`, `queue`, `time`, `balance`, `timeout`, `deadline`, `routes`, `retry`, `breaker`, `hedge`, `shed`, `autoscale`, `cost`',
+          'unknown key `colour`; expected one of `regions`, `replicas`, `workers`, `queue`, `time`, `balance`, `timeout`, `deadline`, `routes`, `retry`, `breaker`, `hedge`, `shed`, `autoscale`, `discovery`, `cost`',
       },
     ]);
   });

@@ -46,6 +46,18 @@ export const AutoscaleSchema = section('autoscale', {
   cooldown: duration('cooldown').default(0),
 });
 
+/**
+ * Service discovery: callers find the replicas through a registry that health-checks each one every
+ * `interval` (one failed check deregisters it, one passed check registers it) and keep the
+ * registry's answer for `ttl` before asking again. A replica that dies stays in the callers' copy
+ * until both caught up (at most `interval + ttl`); calls sent to it meanwhile are refused
+ * (`stale_endpoint`). A new or recovered replica takes calls only once it is in the copy.
+ */
+export const DiscoverySchema = section('discovery', {
+  interval: duration('interval', { positive: true }).default(10),
+  ttl: duration('ttl').default(30),
+});
+
 /** A replicated service. */
 export const ServiceSchema = section('service', {
   /** Regions it runs in; default every region. */
@@ -76,6 +88,8 @@ export const ServiceSchema = section('service', {
   hedge: HedgeSchema.optional(),
   shed: flag('shed').optional(),
   autoscale: AutoscaleSchema.optional(),
+  /** Replicas found through a registry (default: callers know every replica's state at once). */
+  discovery: DiscoverySchema.optional(),
   /** Money per replica-hour. */
   cost: count('cost', { min: 0 }).optional(),
 });

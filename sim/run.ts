@@ -301,6 +301,12 @@ export function combine(scenario: Scenario, outs: ReplicationOutput[], seed: num
       r.breaker = per[0].breaker.map(([t, st]) => [round(t), st]);
     if (per[0].replicasOverTime) r.replicasOverTime = per[0].replicasOverTime.map(([t, n]) => [round(t), n]);
     if (per[0].cost !== undefined) r.cost = round(avg(per.map((s) => s.cost ?? 0)), 4);
+    if (per[0].staleBursts)
+      r.staleBursts = per[0].staleBursts.map((b) => ({
+        from: round(b.from),
+        to: round(b.to),
+        errors: b.errors,
+      }));
     services[name] = r;
   });
 

@@ -115,13 +115,14 @@ describe('the stations fast path', () => {
       ['services.server.shed=false'],
       ['services.server.autoscale.max=3', 'services.server.autoscale.target=60%'],
       ['users.population=100'],
+      ['services.server.discovery.ttl=5s'],
       ['users.journeys.req.think=exp(1s)'],
       ['latency.intra=1ms'],
     ]) {
       expect(mmc(sets), sets.join(' ')).toBe(false);
     }
     const s = loadScenario('mmc');
-    const unknown = { ...s, services: { server: { ...s.services.server, discovery: 'dns' } } };
+    const unknown = { ...s, services: { server: { ...s.services.server, sidecar: 'envoy' } } };
     expect(fastPathAccepts(unknown as Scenario)).toBe(false);
     expect(fastPathAccepts({ ...s, sidecars: {} } as Scenario)).toBe(false);
     // A field it does not know is fine while it holds nothing (an optional section left out).

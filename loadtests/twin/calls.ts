@@ -218,6 +218,8 @@ export class Caller {
       return Promise.resolve({ ok: false, status: 503, cause: 'unavailable' });
     }
     const replica = this.placement.replicas[r];
+    const registry = this.placement.registries[s];
+    if (registry && !replica.alive()) registry.noteStale(this.now());
     const left = ctx.deadline - this.now();
     const limit = Math.min(timeout ?? Number.POSITIVE_INFINITY, left);
     return new Promise((resolve) => {
@@ -243,8 +245,15 @@ export class Caller {
       };
       void (async () => {
         await sleep(this.network.delay(from, replica.region));
+        // A listed replica that is gone: a crashed one's port is closed and really refuses; a slot
+        // switched off keeps its port open, so it is refused here. Either is `stale_endpoint`.
+        const gone = registry !== undefined && !replica.alive();
         // The abandoned request is not cancelled: its answer is read and dropped (see the file comment).
-        const o = await callOnce(this.agent, replica.port, `/routes/${route}`, undefined, headers);
+        let o =
+          gone && replica.down === 0
+            ? { ok: false, status: 502 }
+            : await callOnce(this.agent, replica.port, `/routes/${route}`, undefined, headers);
+        if (gone && !o.ok) o = { ok: false, status: 502, cause: 'stale_endpoint' };
         await sleep(this.network.delay(replica.region, from));
         finish(o);
       })();

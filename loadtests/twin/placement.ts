@@ -7,6 +7,7 @@
  */
 import type { RandomStreams } from '../../sim/kernel/random.js';
 import { Balancer, type ReplicaLoads } from '../../sim/resilience/balancer.js';
+import { Registry } from '../../sim/resilience/discovery.js';
 import type { Network } from '../../sim/topology/network.js';
 import type { LoadService } from '../shape.js';
 import { TwinReplica } from './replicas.js';
@@ -24,6 +25,8 @@ export interface TwinGroup {
 export class TwinPlacement {
   readonly replicas: TwinReplica[] = [];
   readonly groups: TwinGroup[] = [];
+  /** Per service: its discovery registry (callers pick from its copy), when it has `discovery`. */
+  readonly registries: (Registry | undefined)[];
   private readonly groupOf = new Map<number, number>();
   private readonly failover = new Map<number, number[]>();
 
@@ -39,25 +42,35 @@ export class TwinPlacement {
       routable: (r: number) => this.replicas[r].routable(),
       load: (r: number) => this.replicas[r].load(),
     };
-    services.forEach((s, si) => {
+    this.registries = services.map((s, si) => {
       const where = s.regions?.length ? s.regions.map((n) => regions.indexOf(n)) : regions.map((_, i) => i);
-      const slots = Math.max(s.replicas, s.autoscale?.max ?? 0);
       const queue = s.shed === false ? Number.POSITIVE_INFINITY : s.queue;
-      for (const ri of where) {
-        const ids: number[] = [];
-        for (let k = 0; k < slots; k++) {
-          ids.push(this.replicas.length);
+      const perRegion = where.map((ri) =>
+        Array.from({ length: Math.max(s.replicas, s.autoscale?.max ?? 0) }, () => {
           this.replicas.push(new TwinReplica(si, ri, s.workers, queue, clock));
-        }
+          return this.replicas.length - 1;
+        }),
+      );
+      // The simulation's stream name (not `twin:`): the same phases as its first replication.
+      const registry = s.discovery
+        ? new Registry(
+            s.discovery,
+            perRegion.flat(),
+            (r) => this.replicas[r].routable(),
+            streams.stream(`discovery:${s.name}`),
+          )
+        : undefined;
+      where.forEach((ri, i) => {
         const balancer = new Balancer(
           s.balance ?? 'round-robin',
-          pool,
-          ids,
+          registry?.view(pool) ?? pool,
+          perRegion[i],
           streams.stream(`twin:balance:${s.name}:${regions[ri]}`),
         );
         this.groupOf.set(si * R + ri, this.groups.length);
-        this.groups.push({ service: si, region: ri, slots: ids, balancer });
-      }
+        this.groups.push({ service: si, region: ri, slots: perRegion[i], balancer });
+      });
+      return registry;
     });
     for (let si = 0; si < services.length; si++) {
       for (let ri = 0; ri < R; ri++) {

@@ -48,6 +48,11 @@ export class TwinReplica {
     return this.state === UP && this.down === 0;
   }
 
+  /** Has a process that takes connections: up or draining, and no fault holding it down. */
+  alive(): boolean {
+    return this.down === 0 && (this.state === UP || this.state === DRAINING);
+  }
+
   /** Requests at the replica: in service, waiting on calls, or queued. */
   load(): number {
     return this.busy + this.waiting.length;

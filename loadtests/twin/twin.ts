@@ -27,6 +27,7 @@ import type { LoadScenario, LoadService } from '../shape.js';
 import { TwinScaling } from './autoscale.js';
 import { Caller, type CallOutcome } from './calls.js';
 import { LruCache } from './cdn.js';
+import { runRegistries, staleBurstsOf } from './discovery.js';
 import { scheduleFaults } from './faults.js';
 import { closeServer, listen, send, sleep } from './http.js';
 import { TwinMeter, type TwinServiceFigures } from './meter.js';
@@ -151,6 +152,7 @@ export class Twin {
       await twin.stop();
       throw err;
     }
+    runRegistries(twin.placement.registries, () => (twin.stopped ? undefined : twin.now()));
     if (opts.faults !== false) {
       const { timers, marks } = scheduleFaults(
         scenario.faults ?? [],
@@ -356,6 +358,7 @@ export class Twin {
             }
           : {}),
         ...(sv.autoscale ? { replicasOverTime: this.replicasOverTime[i] } : {}),
+        ...staleBurstsOf(this.placement.registries[i]),
       };
     });
     return out;

@@ -28,6 +28,7 @@ const SERVICE: Allow<Service> = {
   breaker: none,
   hedge: none,
   autoscale: none,
+  discovery: none,
   cost: none,
 };
 

@@ -26,11 +26,11 @@ import { sampler } from '../kernel/distributions.js';
 import type { Integrals } from '../kernel/integrals.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random.js';
-import { CRASH, DEADLINE, ERROR, REJECTED } from './causes.js';
+import { CRASH, DEADLINE, ERROR, REJECTED, STALE_ENDPOINT } from './causes.js';
 import type { EngineContext, ReplicaSide } from './engine-context.js';
 import { type Frames, NET_IN, NET_OUT, QUEUED, SERVING, WAITING, ZOMBIE } from './frames.js';
 import type { Network } from './network.js';
-import { DRAINING, type ReplicaPool, UP } from './replicas.js';
+import { DRAINING, type ReplicaPool } from './replicas.js';
 import type { Routes } from './routes.js';
 import { COUNTERS, EXPIRED, REJECTED_COUNT, SERVED, type ServiceMeter } from './service-meter.js';
 import type { Tracer } from './tracer.js';
@@ -54,6 +54,8 @@ export class Attempts implements ReplicaSide {
   /** Per service: the deadline it sets on requests entering it (Infinity when none). */
   private readonly deadline: Float64Array;
   private readonly errRng: Rng[];
+  /** Per service: the cause of arriving at a replica that is gone (refused when found by discovery). */
+  private readonly goneCause: Uint8Array;
   private readonly callRng: Rng;
   /** Per region: the kernel lane of a hop inside it, or -1 when such hops take no time. */
   private readonly hopLane: Int32Array;
@@ -80,6 +82,7 @@ export class Attempts implements ReplicaSide {
     this.svcTime = services.map((s) => sampler(s.time, streams.stream(`service:${s.name}`)));
     this.deadline = Float64Array.from(services, (s) => s.deadline ?? Number.POSITIVE_INFINITY);
     this.errRng = services.map((s) => streams.stream(`errors:${s.name}`));
+    this.goneCause = Uint8Array.from(services, (s) => (s.discovery ? STALE_ENDPOINT : CRASH));
     this.callRng = streams.stream('calls');
     const R = network.regions.length;
     this.hopLane = Int32Array.from(network.regions, (_, r) => {
@@ -124,8 +127,8 @@ export class Attempts implements ReplicaSide {
     const r = f.slot[a];
     f.evt[a] = -1;
     if (this.tracer !== undefined) this.tracer.attemptArrived(a, this.kernel.now);
-    if (pool.down[r] > 0 || (pool.state[r] !== UP && pool.state[r] !== DRAINING)) {
-      this.finish(a, CRASH);
+    if (!pool.alive(r)) {
+      this.finish(a, this.goneCause[pool.service[r]]);
       return;
     }
     const s = pool.service[r];

@@ -214,6 +214,8 @@ export class Calls implements CallSide {
       if (!hedge) this.tryFailed(c, UNAVAILABLE);
       return;
     }
+    const reg = this.placement.registries[s];
+    if (reg !== undefined && !this.placement.pool.alive(r)) reg.noteStale(now);
     const a = f.alloc(ATTEMPT);
     if (this.tracer !== undefined)
       this.tracer.attemptStart(a, c, this.serviceNames[s], f.slot[c], hedge, now);

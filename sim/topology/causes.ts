@@ -13,6 +13,7 @@ export const CAUSES = [
   'unavailable',
   'breaker_open',
   'deadline',
+  'stale_endpoint',
 ] as const;
 
 /** A full waiting room turned the request away (load shedding). */
@@ -29,3 +30,5 @@ export const UNAVAILABLE = 5;
 export const BREAKER = 6;
 /** The end-to-end deadline passed. */
 export const DEADLINE = 7;
+/** Connection refused by a replica the caller found through discovery after it had gone (`discovery.ts`). */
+export const STALE_ENDPOINT = 8;

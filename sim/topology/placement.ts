@@ -8,6 +8,7 @@
 import type { RandomStreams } from '../kernel/random.js';
 import { Autoscaler } from '../resilience/autoscaler.js';
 import { Balancer } from '../resilience/balancer.js';
+import { Registry } from '../resilience/discovery.js';
 import type { Network } from './network.js';
 import { ReplicaPool } from './replicas.js';
 import type { NamedService } from './topology-scenario.js';
@@ -21,6 +22,8 @@ export class Placement {
   readonly groupService: Int32Array;
   /** The autoscaler of each group, when its service scales. */
   readonly scalers: (Autoscaler | undefined)[];
+  /** Per service: its registry, when callers find it through discovery (they pick from its copy). */
+  readonly registries: (Registry | undefined)[];
   private readonly nRegions: number;
   /** [service × nRegions + region] → group, or -1 when the service does not run there. */
   private readonly groupOf: Int32Array;
@@ -68,11 +71,17 @@ export class Placement {
     this.groupRegion = Int32Array.from(groupRegion);
     this.groupService = Int32Array.from(groupService);
     this.scalers = scalers;
+    const pool = this.pool;
+    this.registries = services.map((s, si) => {
+      if (!s.discovery) return undefined;
+      const ids = groupSlots.filter((_, g) => groupService[g] === si).flat();
+      return new Registry(s.discovery, ids, (r) => pool.routable(r), streams.stream(`discovery:${s.name}`));
+    });
     this.balancers = groupSlots.map(
       (ids, g) =>
         new Balancer(
           services[groupService[g]].balance,
-          this.pool,
+          this.registries[groupService[g]]?.view(pool) ?? pool,
           ids,
           streams.stream(`balance:${services[groupService[g]].name}:${regionNames[groupRegion[g]]}`),
         ),

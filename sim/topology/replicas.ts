@@ -57,6 +57,11 @@ export class ReplicaPool {
     return this.state[r] === UP && this.down[r] === 0;
   }
 
+  /** Has a process that accepts connections: up or draining, and no fault holding it down. */
+  alive(r: number): boolean {
+    return this.down[r] === 0 && (this.state[r] === UP || this.state[r] === DRAINING);
+  }
+
   /** Requests at the replica: in service, waiting on calls, or queued. */
   load(r: number): number {
     return this.busy[r] + this.qlen[r];

@@ -26,6 +26,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams } from '../kernel/random.js';
 import type { JourneyStats } from '../queueing/journeys.js';
 import { niceInterval, TimelineRecorder } from '../queueing/timeline.js';
+import type { StaleBurst } from '../resilience/discovery.js';
 import { Attempts } from './attempts.js';
 import { Calls } from './calls.js';
 import type { EngineContext } from './engine-context.js';
@@ -35,6 +36,7 @@ import { Frames, VISIT } from './frames.js';
 import { Network } from './network.js';
 import { Placement } from './placement.js';
 import type { Population } from './population.js';
+import { RegistryClock } from './registry-clock.js';
 import type { ReplicaPool } from './replicas.js';
 import { Routes } from './routes.js';
 import { Scaling } from './scaling.js';
@@ -63,6 +65,7 @@ export interface TopologyServiceStats extends ServiceCounters {
   breaker?: [number, 'open' | 'half-open' | 'closed'][];
   replicasOverTime: [number, number][];
   cost?: number;
+  staleBursts?: StaleBurst[];
 }
 
 /** A running topology for one replication: the engine context its parts share. */
@@ -94,6 +97,7 @@ export class Topology implements EngineContext {
   /** Routable replicas of each service over time. */
   readonly replicasOverTime: [number, number][][];
 
+  private readonly registryClock: RegistryClock;
   private readonly faultInjector: FaultInjector;
   private readonly hTick: number;
   private readonly hWarm: number;
@@ -131,6 +135,7 @@ export class Topology implements EngineContext {
     );
     this.replicasOverTime = this.meter.replicasOverTime;
     this.scaling = new Scaling(kernel, this.placement, this.meter, services, scenario.duration);
+    this.registryClock = new RegistryClock(kernel, this.placement.registries, scenario.duration);
 
     // Journeys and their statistics.
     const journeys = namedJourneys(scenario);
@@ -165,6 +170,7 @@ export class Topology implements EngineContext {
     const k = this.kernel;
     const now = k.now;
     this.scaling.begin();
+    this.registryClock.begin();
     this.meter.start(now);
     this.faultInjector.begin();
     k.schedule(this.timeline.interval, this.hTick);
@@ -227,6 +233,8 @@ export class Topology implements EngineContext {
     const br = this.calls.breaker[s];
     if (br) out.breaker = br.transitions;
     if (o.cost !== undefined) out.cost = this.meter.paidHours(s, now) * o.cost;
+    const reg = this.placement.registries[s];
+    if (reg) out.staleBursts = reg.bursts.map((b) => ({ ...b }));
     return out;
   }
 

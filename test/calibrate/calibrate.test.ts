@@ -70,7 +70,7 @@ describe('backline calibrate: the round trip through traces', () => {
     expect(calibrated.services.gateway.time.kind).toBe('lognormal');
     // Comments survive, and only the times changed.
     const written = readFileSync(out, 'utf8');
-    expect(written).toContain('# eu-west;');
+    expect(written).toContain('# What to look at:');
     expect(calibrated.services.gateway.replicas).toBe(truth.services.gateway.replicas);
     // One goodness-of-fit line per service, with n and the KS distance.
     expect(r.stdout).toMatch(/^gateway\s+\d{4,}\s+lognormal\s+2\.0\dms\s+1[12]\.\dms\s+0\.0\d\d/m);
