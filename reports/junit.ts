@@ -34,7 +34,7 @@ function describe(b: BudgetResult): string {
 /** Renders the budgets (and regressions) of `result` as a JUnit XML report. */
 export function renderJunit(result: RunResult, opts: JunitOptions = {}): string {
   const name = result.scenario?.name ?? 'scenario';
-  const budgets = result.budgets ?? [];
+  const budgets = result.budgets;
   const regressions = opts.comparison?.regressions ?? [];
   const failures = budgets.filter((b) => b.pass === false).length + regressions.length;
   const skipped = budgets.filter((b) => b.pass === null).length;

@@ -28,7 +28,7 @@ function pct(d: MetricDelta | undefined): string {
 /** Renders the Markdown summary of `result`. */
 export function renderMarkdown(result: RunResult, opts: MarkdownOptions = {}): string {
   const r = result;
-  const budgets = r.budgets ?? [];
+  const budgets = r.budgets;
   const regressions = opts.comparison?.regressions ?? [];
   const failed = budgets.filter((b) => b.pass === false).length;
   const unsure = budgets.filter((b) => b.pass === null).length;
@@ -64,7 +64,7 @@ export function renderMarkdown(result: RunResult, opts: MarkdownOptions = {}): s
     }
     lines.push('');
   }
-  const js = Object.entries(r.journeys ?? {});
+  const js = Object.entries(r.journeys);
   if (js.length > 0) {
     lines.push(
       '| journey | count | throughput /s | errors | p50 ms | p99 ms | mean ms |',

@@ -85,7 +85,7 @@ function journey(r: RunResult, name: string, metric: string): Measured {
   if (metric === 'checks') return checkRate(j.checks, j.steps ?? [], `journey ${name}`);
   if (LATENCY.has(metric)) {
     // Percentiles are of successful journeys; with none, a 0 ms p99 would pass on nothing.
-    const failed = Object.values(j.errors ?? {}).reduce((a, n) => a + n, 0);
+    const failed = Object.values(j.errors).reduce((a, n) => a + n, 0);
     if (!(j.count - failed > 0)) return noData(`no requests of journey ${name} succeeded`);
     const value = j.latency[metric as keyof typeof j.latency];
     const ci =
@@ -130,7 +130,7 @@ function store(r: RunResult, name: string, metric: string): Measured {
   if (!r.stores) return missing('no stores section in the result');
   const s = r.stores[name];
   if (!s) return missing(`no store \`${name}\` in the result`);
-  if (!(s.load ?? []).some((n) => n > 0)) return noData(`no requests reached store ${name}`);
+  if (!s.load.some((n) => n > 0)) return noData(`no requests reached store ${name}`);
   if (LATENCY.has(metric)) return { value: s.latency[metric as keyof typeof s.latency] };
   if (metric === 'cv') return { value: s.cv };
   if (metric === 'unavailable') return { value: s.unavailable };

@@ -101,7 +101,7 @@ export function compareResults(a: RunResult, b: RunResult, opts: CompareOptions 
   const tolerance = opts.tolerance ?? 0.1;
   const journeys: JourneyComparison[] = [];
   const regressions: Regression[] = [];
-  for (const name of union(Object.keys(a.journeys ?? {}), Object.keys(b.journeys ?? {}))) {
+  for (const name of union(Object.keys(a.journeys), Object.keys(b.journeys))) {
     const ja = a.journeys?.[name];
     const jb = b.journeys?.[name];
     if (!ja || !jb) {

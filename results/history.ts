@@ -154,11 +154,11 @@ export class HistoryStore {
         replications: result.replications ?? 1,
         exit_code: meta.exitCode ?? null,
         partial: result.partial ? 1 : 0,
-        budgets_failed: (result.budgets ?? []).filter((b) => b.pass === false).length,
+        budgets_failed: result.budgets.filter((b) => b.pass === false).length,
         out_dir: meta.outDir ?? null,
       });
       const runId = Number(info.lastInsertRowid);
-      for (const [name, j] of Object.entries(result.journeys ?? {})) {
+      for (const [name, j] of Object.entries(result.journeys)) {
         insertJourney.run({
           run_id: runId,
           name,

@@ -29,7 +29,7 @@ export interface RunVerdict {
 
 /** Judges `result` by the rule above. */
 export function judge(result: Pick<RunResult, 'budgets' | 'partial'>, opts: VerdictOptions = {}): RunVerdict {
-  const budgets = result.budgets ?? [];
+  const budgets = result.budgets;
   const reasons = budgets
     .filter((b) => b.noData !== undefined && b.pass === false)
     .map((b) => b.noData as string);

@@ -330,7 +330,7 @@ export function combine(scenario: Scenario, outs: ReplicationOutput[], seed: num
   if (Object.values(services).some((s) => s.cost !== undefined)) result.cost = round(cost, 4);
   if (outs.some((o) => o.stopped)) result.partial = true;
   Object.assign(result, combineContent(outs.flatMap((o) => (o.content ? [o.content] : []))));
-  if ((scenario.budgets ?? []).length > 0) result.budgets = evaluateBudgets(result, scenario.budgets);
+  if (scenario.budgets.length > 0) result.budgets = evaluateBudgets(result, scenario.budgets);
   return result;
 }
 

@@ -115,7 +115,7 @@ export async function findCapacity(arg: string, opts: FindCapacityOptions): Prom
   const key = opts.key ?? 'users.arrivals';
   const given = loadScenario(arg, opts.set ?? []);
   // Never cut a fault short: a capacity without the scenario's faults answers another question.
-  const faultEnd = Math.max(0, ...(given.faults ?? []).map((f) => f.at + f.for));
+  const faultEnd = Math.max(0, ...given.faults.map((f) => f.at + f.for));
   const quickDuration = Math.max(given.duration / 4, given.warmup * 3, faultEnd, 1);
   const sets =
     opts.quick && quickDuration < given.duration

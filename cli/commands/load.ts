@@ -281,7 +281,7 @@ export async function loadCommand(
   // A generator that fell behind distorts every number: its budgets are not judged (exit 3 below)
   // unless --allow-late says to judge them anyway.
   const behind = result.generator?.behind ? result.generator : undefined;
-  result.budgets = behind && !opts.allowLate ? [] : evaluateLoadBudgets(result, scenario.budgets ?? []);
+  result.budgets = behind && !opts.allowLate ? [] : evaluateLoadBudgets(result, scenario.budgets);
   exporter?.finish(result);
   if (board) await board.finish(result, linesAfterBoard(result, opts));
   else finishProgress?.(result);
@@ -308,7 +308,7 @@ export async function loadCommand(
     // The dashboard's last frame already shows the journeys; say only what failed.
     if (!board) process.stdout.write(formatSummary(result));
     else {
-      const failed = (result.budgets ?? []).filter((b) => b.pass === false);
+      const failed = result.budgets.filter((b) => b.pass === false);
       if (failed.length > 0) process.stdout.write(`budget failed: ${failed.map((b) => b.expr).join(', ')}\n`);
     }
     if (outcome && !opts.max) {

@@ -89,7 +89,7 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
   if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (!dashboard) process.stdout.write(`${formatSummary(result)}\n`);
   else {
-    const failed = (result.budgets ?? []).filter((b) => b.pass === false);
+    const failed = result.budgets.filter((b) => b.pass === false);
     if (failed.length > 0) process.stdout.write(`budget failed: ${failed.map((b) => b.expr).join(', ')}\n`);
   }
   const { paths, error } = writeReportsKeeping(result, {

@@ -34,7 +34,7 @@ function unquotedCallWarnings(arg: string): string[] {
 export async function validateCommand(arg: string, opts: ValidateCommandOptions): Promise<number> {
   let scenario: ReturnType<typeof loadScenario>;
   try {
-    scenario = loadScenario(arg, opts.set ?? []);
+    scenario = loadScenario(arg, opts.set);
   } catch (err) {
     if (!(opts.json && err instanceof ScenarioError)) throw err;
     process.stdout.write(`${JSON.stringify({ ok: false, issues: err.issues }, null, 2)}\n`);

@@ -29,7 +29,7 @@ export function cdfPoints(j: JourneyResult | undefined): [number, number][] {
 
 /** One CDF chart per journey, on a log axis when latencies span more than 20×. */
 export function cdfSection(r: RunResult, p?: RunResult): string {
-  const charts = Object.entries(r.journeys ?? {}).map(([name, j], i) => {
+  const charts = Object.entries(r.journeys).map(([name, j], i) => {
     const measured = cdfPoints(j);
     const predicted = p ? cdfPoints(p.journeys?.[name]) : [];
     const xs = [...measured, ...predicted].map((pt) => pt[0]).filter((x) => x > 0);

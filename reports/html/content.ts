@@ -61,7 +61,7 @@ export function contentSection(r: RunResult): string {
       barChart({
         title: `Load per shard · ${name}`,
         xLabel: 'requests',
-        bars: (s.load ?? []).map((n, k) => ({ label: `shard ${k}`, value: n, color: i })),
+        bars: s.load.map((n, k) => ({ label: `shard ${k}`, value: n, color: i })),
       }),
     );
     out.push(

@@ -7,7 +7,7 @@ import { fmt } from '../charts.js';
 import { escapeHtml as esc } from '../escape.js';
 
 function verdictOf(r: RunResult): { cls: string; text: string } {
-  const budgets = r.budgets ?? [];
+  const budgets = r.budgets;
   if (budgets.length === 0) return { cls: 'none', text: 'no budgets' };
   if (budgets.some((b) => b.pass === false)) return { cls: 'fail', text: 'FAIL' };
   if (budgets.some((b) => b.pass === null)) return { cls: 'unsure', text: 'UNSURE' };

@@ -7,7 +7,7 @@ import { barChart, fmt } from '../charts.js';
 
 /** The interval charts, or nothing when no journey or service has an interval. */
 export function intervalSection(r: RunResult): string {
-  const entries = Object.entries(r.journeys ?? {}).filter(([, j]) => j.ci);
+  const entries = Object.entries(r.journeys).filter(([, j]) => j.ci);
   const svc = Object.entries(r.services ?? {}).filter(([, s]) => s.ci);
   if (entries.length === 0 && svc.length === 0) return '';
   const charts: string[] = [];

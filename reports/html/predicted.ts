@@ -13,7 +13,7 @@ const relErr = formatRelativeError;
 export function predictedSection(r: RunResult, p: RunResult): string {
   const rows: string[] = [];
   const bars: Bar[] = [];
-  Object.entries(r.journeys ?? {}).forEach(([name, m], i) => {
+  Object.entries(r.journeys).forEach(([name, m], i) => {
     const q = p.journeys?.[name];
     if (!q) {
       rows.push(`<tr><td>${esc(name)}</td><td colspan="7">not in the predicted result</td></tr>`);

@@ -43,7 +43,7 @@ function table(title: string, steps: readonly StepResult[], checks: CheckCount |
 
 /** The "Flow steps" section: per-step tables and status codes over time. */
 export function stepsSection(r: RunResult): string {
-  const flows = Object.entries(r.journeys ?? {}).filter(([, j]) => (j.steps?.length ?? 0) > 0);
+  const flows = Object.entries(r.journeys).filter(([, j]) => (j.steps?.length ?? 0) > 0);
   if (flows.length === 0 && !r.session) return '';
   const parts = ['<h2>Flow steps</h2>'];
   if (r.session) parts.push(table('session (once per virtual user)', r.session.steps, r.session.checks));

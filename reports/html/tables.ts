@@ -8,7 +8,7 @@ import { escapeHtml as esc } from '../escape.js';
 
 /** Budgets with value, limit, interval and verdict; a note when the scenario declares none. */
 export function budgetSection(r: RunResult): string {
-  const budgets = r.budgets ?? [];
+  const budgets = r.budgets;
   if (budgets.length === 0) return '<h2>Budgets</h2><p class="meta">The scenario declares no budgets.</p>';
   const rows = budgets
     .map((b) => {
@@ -26,12 +26,12 @@ function ciText(v: number, ci: Interval | undefined): string {
 
 /** One row per journey: count, throughput, errors by cause and latency percentiles (p50 … p99.9). */
 export function journeySection(r: RunResult): string {
-  const entries = Object.entries(r.journeys ?? {});
+  const entries = Object.entries(r.journeys);
   if (entries.length === 0) return '<h2>Journeys</h2><p class="meta">No journeys finished.</p>';
   const rows = entries
     .map(([name, j]) => {
-      const l = j.latency ?? ({} as JourneyResult['latency']);
-      const errs = Object.entries(j.errors ?? {})
+      const l = j.latency;
+      const errs = Object.entries(j.errors)
         .map(([k, n]) => `${k}: ${n}`)
         .join(', ');
       return `<tr><td>${esc(name)}</td><td>${esc((j.count ?? 0).toLocaleString('en-US'))}</td><td>${ciText(j.throughput, j.ci?.throughput)}</td><td>${esc(fmt((j.errorRate ?? 0) * 100))} %${errs ? ` <small>(${esc(errs)})</small>` : ''}</td><td>${ciText(l.mean, j.ci?.mean)}</td><td>${ciText(l.p50, j.ci?.p50)}</td><td>${esc(fmt(l.p90))}</td><td>${esc(fmt(l.p95))}</td><td>${ciText(l.p99, j.ci?.p99)}</td><td>${esc(fmt(l.p999))}</td><td>${esc(fmt(l.max))}</td></tr>`;

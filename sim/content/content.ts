@@ -87,7 +87,7 @@ export class Content {
   ) {
     const rng = (name: string) => streams.stream(name);
     this.pick = rng('content');
-    const regions = Object.entries(scenario.regions ?? {});
+    const regions = Object.entries(scenario.regions);
     this.regionNames = regions.length ? regions.map(([n]) => n) : ['default'];
     this.regionShares = cumulative(regions.length ? regions.map(([, r]) => r.users) : [1]);
     const needsCatalog = scenario.cdn !== undefined || scenario.p2p !== undefined;
@@ -102,7 +102,7 @@ export class Content {
     }
     if (scenario.p2p && this.catalog) {
       const a = scenario.users.arrivals;
-      const population = scenario.users.population ?? 0;
+      const population = scenario.users.population;
       const clients = a.kind === 'closed' ? a.users : Math.max(1, Math.min(population || 1000, 2000));
       const p2p = new P2p(
         kernel,
@@ -118,7 +118,7 @@ export class Content {
       this.p2p = p2p;
     }
 
-    this.storeNames = Object.keys(scenario.stores ?? {});
+    this.storeNames = Object.keys(scenario.stores);
     this.storeKeyItem = new Uint8Array(this.storeNames.length);
     this.storeNames.forEach((name, i) => {
       const def = scenario.stores[name];
@@ -131,7 +131,7 @@ export class Content {
       );
     });
 
-    this.streamNames = Object.keys(scenario.streams ?? {});
+    this.streamNames = Object.keys(scenario.streams);
     this.streamKey = [];
     this.streamNames.forEach((name, i) => {
       const def = scenario.streams[name];
@@ -142,7 +142,7 @@ export class Content {
       this.producers.set(def.produce, list);
     });
 
-    this.faults = scenario.faults ?? [];
+    this.faults = scenario.faults;
     const hFault = kernel.on((arg) => this.fault(arg));
     this.faults.forEach((f, i) => {
       if (!this.ownsFault(f)) return;
@@ -321,7 +321,7 @@ export function hasContent(scenario: ContentScenario): boolean {
   return (
     scenario.cdn !== undefined ||
     scenario.p2p !== undefined ||
-    Object.keys(scenario.stores ?? {}).length > 0 ||
-    Object.keys(scenario.streams ?? {}).length > 0
+    Object.keys(scenario.stores).length > 0 ||
+    Object.keys(scenario.streams).length > 0
   );
 }
