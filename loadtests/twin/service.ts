@@ -150,7 +150,10 @@ export function replicaHandler(
             (ctx.deadline - now()) * 1000,
           );
         }
-        await sleep(svc.time() + svc.slow);
+        const work = svc.time() + svc.slow;
+        // The drawn time on the span: its self time minus this is the twin's own overhead.
+        ctx.trace?.set('backline.service_time', work);
+        await sleep(work);
         if (svc.errorRate > 0 && svc.rng() < svc.errorRate)
           return send(res, 500, '{"error":"fault"}', 'error');
         const calls = svc.routes[route];
