@@ -193,14 +193,20 @@ describe('backline serve --metrics', () => {
     };
     // Prometheus starts and scrapes every second: wait (up to 30 s on a loaded machine) for a scrape
     // taken after the last answer.
-    let storage: number | undefined;
-    for (let i = 0; i < 150 && storage !== 30; i++) {
-      storage = await query('backline_service_requests_total{service="storage",status="200"}');
-      if (storage !== 30) await new Promise((r) => setTimeout(r, 200));
+    // The server counts an answer when its response closes, which on a loaded machine may come a
+    // moment after the client has read it: wait for a scrape that has them all at every hop.
+    const expected = { storage: 30, api: 30, pricing: 30 };
+    let seen = {};
+    for (let i = 0; i < 150; i++) {
+      seen = {
+        storage: await query('backline_service_requests_total{service="storage",status="200"}'),
+        api: await query('sum(backline_service_requests_total{service="api"})'),
+        pricing: await query('backline_service_request_duration_seconds_count{service="pricing"}'),
+      };
+      if (JSON.stringify(seen) === JSON.stringify(expected)) break;
+      await new Promise((r) => setTimeout(r, 200));
     }
-    expect(storage).toBe(30);
-    expect(await query('sum(backline_service_requests_total{service="api"})')).toBe(30);
-    expect(await query('backline_service_request_duration_seconds_count{service="pricing"}')).toBe(30);
+    expect(seen).toEqual(expected);
     expect(await query('sum(backline_service_requests_in_flight)')).toBe(0);
     const p50 = await query(
       'histogram_quantile(0.5, sum by (le) (backline_service_request_duration_seconds_bucket{service="catalog"}))',
