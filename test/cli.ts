@@ -13,7 +13,7 @@ export function backline(args: string[], env: Record<string, string> = {}) {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, CI: 'true', ...env },
-    timeout: 120_000,
+    timeout: 180_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
