@@ -137,7 +137,7 @@ export async function loadCommand(
   const warmup = seconds('warmup', opts.warmup) ?? (opts.twin ? Math.min(1, (duration ?? 4) / 4) : 0);
   const timeout = seconds('timeout', opts.timeout);
   const connections = intOption('connections', opts.connections, 1);
-  // Not given: the cores (one left to a twin), fewer when the load is light or short (printed).
+  // Not given: cores - 1 (- 1 more for a twin), fewer when the load is light or short (printed).
   const workers =
     opts.workers === undefined
       ? { auto: true as const, cores: availableParallelism(), twin: Boolean(opts.twin) }
@@ -368,7 +368,7 @@ export function register(program: Command): void {
     .option('--timeout <d>', 'per-request timeout (default 10s)')
     .option(
       '--workers <n>',
-      'generator threads, each a slice of the arrivals (default: the cores, minus one with --twin, fewer for a light or short run)',
+      'generator threads, each a slice of the arrivals (default: cores - 1, - 1 more with --twin, fewer for a light or short run)',
     )
     .option('--allow-late', 'judge the budgets even when the generator fell behind (warn instead of exit 3)')
     .option('--out <dir>', 'write the reports into this directory')
