@@ -115,7 +115,10 @@ export interface PlanOptions {
 }
 
 /** The `load` section with contract defaults, or a default derived from the scenario. */
-export function loadSpecOf(s: LoadScenario, opts: PlanOptions = {}): LoadSpec {
+export function loadSpecOf(
+  s: Pick<LoadScenario, 'users' | 'duration' | 'load'>,
+  opts: PlanOptions = {},
+): LoadSpec {
   // Without a `load` section the schema's own defaults apply (one source of defaults).
   const l = s.load ?? LoadSchema.parse({ target: '' });
   const base: LoadSpec = {
@@ -132,7 +135,7 @@ export function loadSpecOf(s: LoadScenario, opts: PlanOptions = {}): LoadSpec {
   return base;
 }
 
-function closedFromArrivals(s: LoadScenario): LoadSpec['closed'] {
+function closedFromArrivals(s: Pick<LoadScenario, 'users'>): LoadSpec['closed'] {
   const a = s.users.arrivals;
   return a.kind === 'closed' && a.users
     ? { users: a.users, think: a.think ?? { kind: 'const', value: 0 } }

@@ -6,7 +6,7 @@ import type { Rng } from '../sim/kernel/random.js';
 import type { LoadScenario, ProfilePhase } from './shape.js';
 
 /** What the simulation's arrivals mean as a load profile (open processes only). */
-export function profileFromArrivals(s: LoadScenario): ProfilePhase[] {
+export function profileFromArrivals(s: Pick<LoadScenario, 'users' | 'duration'>): ProfilePhase[] {
   const a = s.users.arrivals;
   const d = s.duration;
   switch (a.kind) {

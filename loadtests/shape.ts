@@ -97,15 +97,6 @@ export interface LoadScenario {
   load?: LoadSpec;
 }
 
-/** Defaults of the `load` section (CONTRACT.md). */
-export const LOAD_DEFAULTS = {
-  allow: [] as string[],
-  tool: 'autocannon' as const,
-  connections: 50,
-  maxRequests: 1_000_000,
-  maxDuration: 600,
-};
-
 /** Compile-time check: a validated Scenario is a LoadScenario. */
 export type ScenarioIsLoadScenario = Scenario extends LoadScenario ? true : never;
 const scenarioFits: ScenarioIsLoadScenario = true;

@@ -4,8 +4,9 @@
  * from the budgets. Pure data: `lit` writes it into the script.
  */
 import type { DistSpec } from '../../scenarios/distribution.js';
+import type { Budget } from '../../scenarios/schema.js';
 import { phaseLength } from '../plan.js';
-import type { LoadBudget, ProfilePhase } from '../shape.js';
+import type { ProfilePhase } from '../shape.js';
 
 /** `90s` → `'90s'` as k6 durations; fractions go to milliseconds. */
 export function k6Duration(seconds: number): string {
@@ -48,7 +49,10 @@ export interface K6Thresholds {
  * budget (`play[get /v1/tracks].p99`) selects `{journey:play,step:get /v1/tracks}` of
  * `http_req_duration`, `step_failed` or `checks`.
  */
-export function thresholdsFrom(budgets: readonly LoadBudget[], journeys: readonly string[]): K6Thresholds {
+export function thresholdsFrom(
+  budgets: readonly Pick<Budget, 'expr' | 'subject' | 'metric' | 'op' | 'limit'>[],
+  journeys: readonly string[],
+): K6Thresholds {
   const thresholds: Record<string, string[]> = {};
   const skipped: string[] = [];
   const add = (k: string, v: string) => {
@@ -56,7 +60,7 @@ export function thresholdsFrom(budgets: readonly LoadBudget[], journeys: readonl
     thresholds[k].push(v);
   };
   // `99.9%` parses to 0.9990000000000001: twelve significant digits are what the budget said.
-  const limit = (b: LoadBudget) => String(Number(b.limit.toPrecision(12)));
+  const limit = (b: { limit: number }) => String(Number(b.limit.toPrecision(12)));
   for (const b of budgets) {
     const step = /^([^[]+)\[(.+)\]$/s.exec(b.subject);
     const journey = step ? step[1] : b.subject;

@@ -3,14 +3,13 @@
  * one journey's flow (`load.requests`; `GET /journeys/<name>` when unlisted), and the `SESSION`
  * each virtual user runs once before its first journey. Statements come from {@link FlowJs}.
  */
-import type { FlowStep } from '../../scenarios/schema.js';
+import type { FlowStep, Scenario } from '../../scenarios/schema.js';
 import { defaultRequest } from '../plan.js';
-import type { LoadScenario } from '../shape.js';
 import type { FlowJs } from './flow.js';
 import { lit, num } from './literal.js';
 
 /** The scenario parts the journeys read. */
-export type JourneysScope = Pick<LoadScenario, 'users' | 'load'>;
+export type JourneysScope = Pick<Scenario, 'users' | 'load'>;
 
 /** A journey's steps: its flow, or one request to `/journeys/<name>` (as backline's engine sends). */
 export function journeySteps(s: JourneysScope, name: string): readonly FlowStep[] {

@@ -10,8 +10,9 @@
  * (template-js.ts), feeds (feeds.ts), the journeys (journeys.ts, flow.ts) and constant helpers
  * (runtime.ts).
  */
+
+import type { Scenario } from '../../scenarios/schema.js';
 import { loadSpecOf, type PlanOptions, phaseLength } from '../plan.js';
-import type { LoadScenario } from '../shape.js';
 import { executorFor, thresholdsFrom } from './executor.js';
 import { k6Feeds } from './feeds.js';
 import { FlowJs } from './flow.js';
@@ -19,6 +20,12 @@ import { journeysDeclaration } from './journeys.js';
 import { lit, num } from './literal.js';
 import { RUNTIME } from './runtime.js';
 import { TemplateJs } from './template-js.js';
+
+/** The scenario parts a k6 script is made of (the zod schema's type). */
+export type K6Scenario = Pick<
+  Scenario,
+  'name' | 'seed' | 'duration' | 'catalog' | 'users' | 'budgets' | 'load'
+>;
 
 /** Options of the generator. */
 export interface K6ScriptOptions extends PlanOptions {
@@ -44,7 +51,7 @@ export interface K6Bundle {
 }
 
 /** Every variable a capture of the session or a flow sets. */
-function capturedNames(s: LoadScenario): Set<string> {
+function capturedNames(s: K6Scenario): Set<string> {
   const out = new Set<string>();
   const flows = [s.load?.session ?? [], ...Object.values(s.load?.requests ?? {})];
   for (const f of flows)
@@ -53,12 +60,12 @@ function capturedNames(s: LoadScenario): Set<string> {
 }
 
 /** The k6 TypeScript script for `scenario` (without its feed files: see {@link k6Bundle}). */
-export function k6Script(s: LoadScenario, opts: K6ScriptOptions = {}): string {
+export function k6Script(s: K6Scenario, opts: K6ScriptOptions = {}): string {
   return k6Bundle(s, opts).script;
 }
 
 /** The k6 TypeScript script for `scenario` and the feed files to write beside it. */
-export function k6Bundle(s: LoadScenario, opts: K6ScriptOptions = {}): K6Bundle {
+export function k6Bundle(s: K6Scenario, opts: K6ScriptOptions = {}): K6Bundle {
   const load = loadSpecOf(s, opts);
   const duration = Math.min(
     load.maxDuration,

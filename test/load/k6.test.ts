@@ -9,9 +9,9 @@ import { findK6, runK6 } from '../../loadtests/k6/runner.js';
 import { k6Script } from '../../loadtests/k6/script.js';
 import { parseK6Summary, resultFromSummary } from '../../loadtests/k6/summary.js';
 import { maskTarget } from '../../loadtests/mask.js';
-import type { LoadBudget, LoadScenario } from '../../loadtests/shape.js';
+import type { LoadBudget } from '../../loadtests/shape.js';
 import { resolveEnv, Secrets } from '../../loadtests/template.js';
-import { requestFlow } from '../../scenarios/load-section.js';
+import { parseScenario } from '../../scenarios/load.js';
 import { typecheck } from './k6-module.js';
 import { startServer } from './servers.js';
 
@@ -24,42 +24,33 @@ const budgets: LoadBudget[] = [
   { expr: 'search.p999 <= 900ms', subject: 'search', metric: 'p999', op: '<=', limit: 900 },
 ];
 
-const scenario: LoadScenario = {
-  name: 'spotify-evening-peak',
-  seed: 2026,
-  duration: 60,
-  catalog: { items: 10_000_000, popularity: { kind: 'zipf', s: 1, n: 0 } },
-  users: {
-    population: 2_000_000,
-    arrivals: { kind: 'poisson', rate: 100 },
-    journeys: {
-      play: { weight: 70, steps: ['gateway.play'] },
-      search: { weight: 20, steps: ['gateway.search'] },
-    },
-  },
-  services: {},
-  budgets,
-  load: {
-    target: 'http://127.0.0.1:8080',
-    allow: [],
-    tool: 'k6',
-    connections: 50,
-    maxRequests: 1_000_000,
-    maxDuration: 600,
-    feeds: {},
-    profile: [
-      { kind: 'ramp', from: 0, to: 500, over: 60 },
-      { kind: 'hold', rate: 500, for: 300 },
-    ],
-    requests: {
-      play: requestFlow('GET /v1/tracks/{{catalog.item}}/play', {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: `${env.NAME}` is the scenario's secret syntax, not JS
-        headers: { authorization: 'Bearer ${env.API_TOKEN}' },
-      }),
-      search: requestFlow('GET /v1/search?q={{faker.music.songName}}&u={{user.id}}'),
-    },
-  },
-};
+/** Built through the schema, as `backline k6` reads a scenario file. */
+const scenario = parseScenario(
+  `name: spotify-evening-peak
+seed: 2026
+duration: 60s
+catalog: { items: 10000000, popularity: zipf(1) }
+users:
+  population: 2000000
+  arrivals: poisson(100/s)
+  journeys:
+    play: { weight: 70, steps: [gateway] }
+    search: { weight: 20, steps: [gateway] }
+services: { gateway: { time: exp(1ms) } }
+budgets:
+  play.p99: < 400ms
+  play.errors: < 0.5%
+  search.p999: <= 900ms
+load:
+  target: http://127.0.0.1:8080
+  tool: k6
+  profile: [{ ramp: 0 -> 500/s, over: 60s }, { hold: 500/s, for: 300s }]
+  requests:
+    play: { get: { url: "/v1/tracks/{{catalog.item}}/play", headers: { authorization: "Bearer \${env.API_TOKEN}" } } }
+    search: "GET /v1/search?q={{faker.music.songName}}&u={{user.id}}"
+`,
+  'k6-test.yaml',
+);
 
 describe('k6 script generation', () => {
   it('generates scripts (open and closed model) that typecheck against @types/k6', () => {
@@ -90,7 +81,7 @@ describe('k6 script generation', () => {
   });
 
   it('a closed model uses ramping-vus with the think time', () => {
-    const closed: LoadScenario = {
+    const closed: typeof scenario = {
       ...scenario,
       load: { ...scenario.load!, closed: { users: 20, think: { kind: 'exp', mean: 2 } } },
     };
