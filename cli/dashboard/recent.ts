@@ -43,8 +43,61 @@ interface Point {
   errors: number;
   causes: Record<string, number>;
   checks?: CheckCount;
-  /** A copy of the histogram at `t`. */
-  latency: LatencyHistogram;
+  /** The histogram's bucket counts at `t`, and its exact sum of seconds. */
+  latency: Float64Array;
+  sum: number;
+}
+
+/**
+ * Bucket index ↔ latency of every {@link LatencyHistogram} (they share one HDR layout, and a larger
+ * range only adds buckets at the end). Plain counts keep the cost per snapshot small: copying and
+ * subtracting HDR histograms of 16 k buckets took about 4.4 ms, copying and reading counts 1.7 ms.
+ */
+const LAYOUT = buckets(new LatencyHistogram());
+
+/** The bucket API of hdr-histogram-js's JsHistogram (public there; `Histogram` does not declare it). */
+interface Buckets {
+  countsArrayLength: number;
+  /** The typed array of counts (TypedArrayHistogram's, declared public in its typings). */
+  _counts?: ArrayLike<number>;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+  highestEquivalentValue(value: number): number;
+}
+
+function buckets(h: LatencyHistogram): Buckets {
+  // LatencyHistogram builds JS (not WebAssembly) histograms, which carry the bucket API.
+  return h.hdr as unknown as Buckets;
+}
+
+/** The bucket counts of `h` (empty when there is none). */
+function countsOf(h: LatencyHistogram | undefined): Float64Array {
+  if (!h || h.count === 0) return new Float64Array(0);
+  const hdr = buckets(h);
+  if (hdr._counts && hdr._counts.length >= hdr.countsArrayLength) return Float64Array.from(hdr._counts);
+  const out = new Float64Array(hdr.countsArrayLength);
+  for (let i = 0; i < out.length; i++) out[i] = hdr.getCountAtIndex(i);
+  return out;
+}
+
+const PERCENTILES = [50, 90, 95, 99, 99.9] as const;
+
+/** The latencies (ms) at {@link PERCENTILES} of bucket counts holding `total`, in one pass. */
+function percentiles(counts: Float64Array, total: number): number[] {
+  // As HdrHistogram reads a percentile: the highest value of the bucket holding that rank.
+  const ranks = PERCENTILES.map((p) => Math.max(1, Math.ceil((p / 100) * total - 1e-9)));
+  const out: number[] = [];
+  let seen = 0;
+  for (let i = 0; i < counts.length && out.length < ranks.length; i++) {
+    seen += counts[i];
+    while (out.length < ranks.length && seen >= ranks[out.length]) out.push(bucketMs(i));
+  }
+  while (out.length < ranks.length) out.push(Number.NaN);
+  return out;
+}
+
+function bucketMs(i: number): number {
+  return LAYOUT.highestEquivalentValue(LAYOUT.valueFromIndex(i)) / 1000;
 }
 
 /** One journey's readings over the last {@link WINDOW_SECONDS} and a little more. */
@@ -60,16 +113,15 @@ export class RecentWindow {
     else if (last && t === last.t) this.points.pop();
     // Counters start at zero with the clock (a load run's, a replication's), so that is a reading too.
     if (this.points.length === 0 && t > 0)
-      this.points.push({ t: 0, count: 0, errors: 0, causes: {}, latency: new LatencyHistogram() });
-    const latency = new LatencyHistogram();
-    if (r.latency && r.latency.count > 0) latency.merge(r.latency);
+      this.points.push({ t: 0, count: 0, errors: 0, causes: {}, latency: new Float64Array(0), sum: 0 });
     this.points.push({
       t,
       count: r.count,
       errors: r.errors,
       causes: { ...(r.causes ?? {}) },
       checks: r.checks && { ...r.checks },
-      latency,
+      latency: countsOf(r.latency),
+      sum: r.latency?.sum ?? 0,
     });
     // Keep the newest point that is at least `span` old as the window's base; drop what is older.
     while (this.points.length > 2 && this.points[1].t <= t - this.span) this.points.shift();
@@ -94,13 +146,17 @@ function between(a: Point, b: Point): WindowFigures {
     const d = n - (a.causes[cause] ?? 0);
     if (d > 0) causes[cause] = d;
   }
-  const diff = new LatencyHistogram();
-  diff.merge(b.latency);
-  if (a.latency.count > 0) diff.hdr.subtract(a.latency.hdr);
-  const h = diff.hdr;
-  const successes = h.totalCount;
-  const at = (p: number) => (successes > 0 ? h.getValueAtPercentile(p) / 1000 : Number.NaN);
-  const sum = b.latency.sum - a.latency.sum;
+  const diff = b.latency.slice();
+  for (let i = 0; i < Math.min(diff.length, a.latency.length); i++) diff[i] -= a.latency[i];
+  let successes = 0;
+  let top = -1;
+  for (let i = 0; i < diff.length; i++) {
+    successes += diff[i];
+    if (diff[i] > 0) top = i;
+  }
+  const [p50, p90, p95, p99, p999] =
+    successes > 0 ? percentiles(diff, successes) : PERCENTILES.map(() => Number.NaN);
+  const sum = b.sum - a.sum;
   const out: WindowFigures = {
     seconds,
     count,
@@ -111,12 +167,12 @@ function between(a: Point, b: Point): WindowFigures {
     successes,
     latency: {
       mean: successes > 0 ? (sum / successes) * 1000 : Number.NaN,
-      p50: at(50),
-      p90: at(90),
-      p95: at(95),
-      p99: at(99),
-      p999: at(99.9),
-      max: successes > 0 ? h.maxValue / 1000 : Number.NaN,
+      p50,
+      p90,
+      p95,
+      p99,
+      p999,
+      max: top >= 0 ? bucketMs(top) : Number.NaN,
     },
   };
   if (b.checks) {
