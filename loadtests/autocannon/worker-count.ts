@@ -1,8 +1,7 @@
 /**
- * How many generator threads a run gets when `--workers` is not given: the machine's cores minus
- * one (the main thread merges and draws, and a loopback target needs a core too; on the 2-core
- * development machine 2 threads measured slower than 1), minus one more when the twin runs beside
- * the generator, but no more than the load needs. A worker thread
+ * How many generator threads a run gets when `--workers` is not given: the machine's cores, minus
+ * one when the twin runs beside the generator (issue 11's rule, as k6 and wrk use every core), but
+ * no more than the load needs. A worker thread
  * costs start-up (it loads the plan's modules: faker, zod, the histograms) — measured 0.5 s on an
  * idle core and 3–7 s at load average 18 on the 2-core development machine — so a short or light
  * run stays on this thread rather than spend its first seconds starting threads.
@@ -28,8 +27,8 @@ export function chooseWorkers(
   plan: Pick<RequestPlan, 'schedule'>,
   machine: { cores: number; twin: boolean },
 ): WorkerChoice {
-  const max = Math.max(1, machine.cores - 1 - (machine.twin ? 1 : 0));
-  const cores = `${machine.cores} core${machine.cores === 1 ? '' : 's'} minus one${machine.twin ? ', minus one for the twin' : ''}`;
+  const max = Math.max(1, machine.cores - (machine.twin ? 1 : 0));
+  const cores = `${machine.cores} core${machine.cores === 1 ? '' : 's'}${machine.twin ? ' minus one for the twin' : ''}`;
   if (max === 1) return { count: 1, why: cores };
   const s = plan.schedule;
   if (s.duration < MIN_SECONDS_FOR_WORKERS)
