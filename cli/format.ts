@@ -49,6 +49,22 @@ export function formatSummary(r: RunResult): string {
     ]);
   }
   const parts = [head.join('\n'), '', table(jrows)];
+  const failed = Object.entries(r.journeys).filter(([, j]) => j.failed);
+  if (failed.length > 0) {
+    // The percentiles above are of successful journeys; how long the failures took is shown apart.
+    const frows = [['failed journeys', 'measured', 'mean ms', 'p50 ms', 'p99 ms', 'max ms']];
+    for (const [name, { failed: f }] of failed)
+      if (f)
+        frows.push([
+          name,
+          f.count.toLocaleString('en-US'),
+          f.latency.mean.toFixed(1),
+          f.latency.p50.toFixed(1),
+          f.latency.p99.toFixed(1),
+          f.latency.max.toFixed(1),
+        ]);
+    parts.push('', table(frows));
+  }
   if (r.generator) parts.push(`generator  ${generatorRow(generatorFacts(r.generator))}`);
   if (r.services && Object.keys(r.services).length > 0) {
     const srows = [

@@ -3,6 +3,7 @@
  * corrected) and from the actual send (uncorrected, for comparison), errors by cause, a per-second
  * timeline, and live snapshots. Turns into a `RunResult` of kind `load`.
  */
+import { failedField } from '../results/failed-latency.js';
 import { LatencyHistogram, round } from '../results/histogram.js';
 import type { CheckCount, JourneyResult, RunResult, Timeline } from '../results/run-result.js';
 
@@ -72,6 +73,8 @@ interface JourneyAcc {
   name: string;
   corrected: LatencyHistogram;
   uncorrected: LatencyHistogram;
+  /** Failed requests, intended start → failure (kept apart from the successful `corrected`). */
+  failed: LatencyHistogram;
   errors: Record<string, number>;
   count: number;
   // The current timeline interval.
@@ -103,6 +106,9 @@ export interface CollectorState {
     uncorrectedMax: number;
     uncorrected: string;
     uncorrectedSum: number;
+    failed: string;
+    failedSum: number;
+    failedMax: number;
     errors: Record<string, number>;
     count: number;
   }[];
@@ -131,6 +137,7 @@ export class LoadCollector {
       name,
       corrected: new LatencyHistogram(),
       uncorrected: new LatencyHistogram(),
+      failed: new LatencyHistogram(),
       errors: {},
       count: 0,
       bucket: new LatencyHistogram(),
@@ -183,13 +190,17 @@ export class LoadCollector {
     j.bucketCount++;
   }
 
-  /** A failed request, by cause; `intended` decides whether it falls in the warm-up. */
-  fail(journey: number, cause: string, done: number, intended = done): void {
+  /**
+   * A failed request, by cause; `intended` decides whether it falls in the warm-up and, when known,
+   * gives the failure's latency (a driver that cannot tell when the request started omits it).
+   */
+  fail(journey: number, cause: string, done: number, intended?: number): void {
     this.advance(done);
     this.completed++;
-    if (intended < this.warmup) return;
+    if ((intended ?? done) < this.warmup) return;
     const j = this.journeys[journey];
     j.errors[cause] = (j.errors[cause] ?? 0) + 1;
+    if (intended !== undefined) j.failed.record(Math.max(0, done - intended));
     j.count++;
     j.bucketCount++;
     j.bucketErrors++;
@@ -210,6 +221,9 @@ export class LoadCollector {
         uncorrectedMax: j.uncorrected.maxSeconds,
         uncorrected: j.uncorrected.encode(),
         uncorrectedSum: j.uncorrected.sum,
+        failed: j.failed.encode(),
+        failedSum: j.failed.sum,
+        failedMax: j.failed.maxSeconds,
         errors: { ...j.errors },
         count: j.count,
       })),
@@ -252,6 +266,7 @@ export class LoadCollector {
         const j = c.journeys[k];
         j.corrected.merge(exact(sj.corrected, sj.correctedSum, sj.correctedMax));
         j.uncorrected.merge(exact(sj.uncorrected, sj.uncorrectedSum, sj.uncorrectedMax));
+        j.failed.merge(exact(sj.failed, sj.failedSum, sj.failedMax));
         for (const [cause, n] of Object.entries(sj.errors)) j.errors[cause] = (j.errors[cause] ?? 0) + n;
         j.count += sj.count;
       });
@@ -306,6 +321,7 @@ export class LoadCollector {
         latency: j.corrected.summary(),
         hdr: j.corrected.encode(),
         sumSeconds: round(j.corrected.sum, 9),
+        ...failedField(j.failed),
       };
     }
     const r: RunResult = {

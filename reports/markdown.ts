@@ -76,6 +76,13 @@ export function renderMarkdown(result: RunResult, opts: MarkdownOptions = {}): s
       );
     }
     lines.push('');
+    const failed = js.flatMap(([name, j]) =>
+      j.failed
+        ? [`${md(name)} p50 ${fmt(j.failed.latency.p50)} ms, p99 ${fmt(j.failed.latency.p99)} ms`]
+        : [],
+    );
+    if (failed.length > 0)
+      lines.push(`Latencies are of successful journeys. Failed journeys took: ${failed.join('; ')}.`, '');
   }
   if (r.generator) {
     const g = r.generator;

@@ -17,18 +17,40 @@ export interface JourneyResult {
   errorRate: number;
   /** Finished journeys per second of the window. */
   throughput: number;
-  /** Latency of successful journeys. */
+  /**
+   * Latency of successful journeys only (from the (intended) start to the last answer): the
+   * percentiles, budgets and comparisons are of these. Failed journeys' latency is in `failed`.
+   */
   latency: LatencySummary;
   /** Compressed base64 HDR histogram of successful latencies, microseconds. */
   hdr: string;
   /** Exact sum of successful latencies in seconds (restores the exact mean after a merge). */
   sumSeconds: number;
+  /**
+   * Latency of failed journeys, from the (intended) start to the failure, apart from `latency`;
+   * present when the duration of at least one failure was measured.
+   */
+  failed?: FailedLatency;
   /** 95 % intervals over replications (present when there were at least two). */
   ci?: { mean: Interval; p50: Interval; p99: Interval; throughput: Interval };
   /** Load flows: each request step of the journey, in flow order. */
   steps?: StepResult[];
   /** Load flows: every check of the journey added up (k6's `checks` rate is pass / (pass + fail)). */
   checks?: CheckCount;
+}
+
+/** How long failed journeys took before they failed. */
+export interface FailedLatency {
+  /**
+   * Failed journeys whose duration was measured: all of `errors` in simulations and open/closed
+   * load runs; `load --max` cannot time connection errors, and a k6 summary has no failures' times.
+   */
+  count: number;
+  latency: LatencySummary;
+  /** Compressed base64 HDR histogram, microseconds. */
+  hdr: string;
+  /** Exact sum in seconds. */
+  sumSeconds: number;
 }
 
 /** How often a check passed and failed. */

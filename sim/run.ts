@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { evaluateBudgets } from '../results/budgets.js';
 import { ci95 } from '../results/confidence.js';
+import { failedField } from '../results/failed-latency.js';
 import { LatencyHistogram, round } from '../results/histogram.js';
 import type { FaultMark, JourneyResult, RunResult, ServiceResult, Timeline } from '../results/run-result.js';
 import { scenarioHash } from '../scenarios/hash.js';
@@ -65,7 +66,13 @@ export interface SimSnapshot {
 
 /** What one replication measured, before combining. */
 export interface ReplicationOutput {
-  journeys: { name: string; count: number; errors: Record<string, number>; latency: LatencyHistogram }[];
+  journeys: {
+    name: string;
+    count: number;
+    errors: Record<string, number>;
+    latency: LatencyHistogram;
+    failed: LatencyHistogram;
+  }[];
   services: ServiceOut[];
   timeline?: TimelineRecorder;
   faults: FaultMark[];
@@ -199,6 +206,7 @@ function collect(scenario: Scenario, model: Model, stopped: boolean): Replicatio
       count: s.count,
       errors: s.errors,
       latency: s.latency,
+      failed: s.failed,
     })),
     services: model.services.map((svc) => svc.report(now)),
     timeline: model.timeline,
@@ -244,11 +252,13 @@ export function combine(scenario: Scenario, outs: ReplicationOutput[], seed: num
   const names = outs[0]?.journeys.map((j) => j.name) ?? Object.keys(scenario.users.journeys);
   names.forEach((name, i) => {
     const pooled = new LatencyHistogram();
+    const failedPooled = new LatencyHistogram();
     const errors: Record<string, number> = {};
     let count = 0;
     for (const o of outs) {
       const j = o.journeys[i];
       pooled.merge(j.latency);
+      failedPooled.merge(j.failed);
       count += j.count;
       for (const [cause, n] of Object.entries(j.errors)) errors[cause] = (errors[cause] ?? 0) + n;
     }
@@ -263,6 +273,7 @@ export function combine(scenario: Scenario, outs: ReplicationOutput[], seed: num
       latency: pooled.summary(),
       hdr: pooled.encode(),
       sumSeconds: round(pooled.sum, 9),
+      ...failedField(failedPooled),
     };
     if (mean) {
       result.ci = {

@@ -84,7 +84,7 @@ export function runMax(
           const t = now();
           collector.sent++;
           if (status >= 200 && status < 300) collector.ok(journey(), t - ms / 1000, t - ms / 1000, t);
-          else collector.fail(journey(), `status_${status}`, t);
+          else collector.fail(journey(), `status_${status}`, t, t - ms / 1000);
         });
         client.on('connError', (err: unknown) => {
           collector.sent++;

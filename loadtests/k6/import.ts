@@ -4,6 +4,7 @@
  * file gives the totals and k6's own threshold verdicts when the points are not there. A
  * malformed NDJSON line is reported with its line number and skipped, never fatal.
  */
+import { failedField } from '../../results/failed-latency.js';
 import { LatencyHistogram, round } from '../../results/histogram.js';
 import type { JourneyResult, RunResult } from '../../results/run-result.js';
 import { FlowPoints } from './flow-points.js';
@@ -31,6 +32,8 @@ export interface LineIssue {
 
 interface JourneyAcc {
   latency: LatencyHistogram;
+  /** Durations of failed requests (k6's `expected_response: false`). */
+  failed: LatencyHistogram;
   count: number;
   errors: Record<string, number>;
 }
@@ -72,7 +75,7 @@ export class K6PointsImport {
   private journey(name: string): JourneyAcc {
     let j = this.journeys.get(name);
     if (!j) {
-      j = { latency: new LatencyHistogram(), count: 0, errors: {} };
+      j = { latency: new LatencyHistogram(), failed: new LatencyHistogram(), count: 0, errors: {} };
       this.journeys.set(name, j);
     }
     return j;
@@ -150,6 +153,7 @@ export class K6PointsImport {
     else {
       const cause = causeFromK6(tags);
       j.errors[cause] = (j.errors[cause] ?? 0) + 1;
+      j.failed.record(ms / 1000);
     }
   }
 
@@ -172,6 +176,7 @@ export class K6PointsImport {
         latency: j.latency.summary(),
         hdr: j.latency.encode(),
         sumSeconds: round(j.latency.sum, 9),
+        ...failedField(j.failed),
       });
     }
     // Journeys run as flows: the whole flow is the journey, its requests are its steps.

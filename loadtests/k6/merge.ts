@@ -7,6 +7,7 @@
  * per-runner thresholds cannot do (k6-operator#115). Pointless input is a {@link UsageError}.
  */
 import { UsageError } from '../../results/errors.js';
+import { failedField, mergeFailed } from '../../results/failed-latency.js';
 import { LatencyHistogram, round } from '../../results/histogram.js';
 import type { JourneyResult, RunResult } from '../../results/run-result.js';
 import { evaluateLoadBudgets } from '../budgets.js';
@@ -59,8 +60,22 @@ export function checkRunResult(o: Record<string, unknown>, file: string): RunRes
         throw bad(`${at}.hdr is not an encoded HDR histogram`);
       }
     }
+    if (j.failed !== undefined) checkFailed(j.failed, `${at}.failed`, bad);
   }
   return o as unknown as RunResult;
+}
+
+/** A journey's `failed` block: a count, a latency summary with a max, a decodable histogram. */
+function checkFailed(f: unknown, at: string, bad: (what: string) => Error): void {
+  if (!isObj(f) || !num(f.count) || !Number.isInteger(f.count) || !num(f.sumSeconds))
+    throw bad(`${at} needs a count and sumSeconds`);
+  if (!isObj(f.latency) || !num(f.latency.max)) throw bad(`${at}.latency needs a max`);
+  try {
+    if (typeof f.hdr !== 'string') throw new Error('not a string');
+    LatencyHistogram.decode(f.hdr);
+  } catch {
+    throw bad(`${at}.hdr is not an encoded HDR histogram`);
+  }
 }
 
 /** What `input` is, by content. Throws a UsageError naming the file when it is none of them. */
@@ -98,7 +113,13 @@ export function classifyInput(input: MergeInput): ClassifiedInput {
 export function mergeRunResults(results: RunResult[]): RunResult {
   const hist = new Map<
     string,
-    { h: LatencyHistogram; count: number; max: number; errors: Record<string, number> }
+    {
+      h: LatencyHistogram;
+      failed: LatencyHistogram;
+      count: number;
+      max: number;
+      errors: Record<string, number>;
+    }
   >();
   let seconds = 0;
   for (const r of results) {
@@ -106,10 +127,17 @@ export function mergeRunResults(results: RunResult[]): RunResult {
     for (const [name, j] of Object.entries(r.journeys)) {
       let acc = hist.get(name);
       if (!acc) {
-        acc = { h: new LatencyHistogram(), count: 0, max: 0, errors: Object.create(null) };
+        acc = {
+          h: new LatencyHistogram(),
+          failed: new LatencyHistogram(),
+          count: 0,
+          max: 0,
+          errors: Object.create(null),
+        };
         hist.set(name, acc);
       }
       if (j.hdr) acc.h.merge(LatencyHistogram.decode(j.hdr, j.sumSeconds));
+      mergeFailed(acc.failed, j.failed);
       acc.count += j.count;
       // Each input's max is exact; the histogram's is rounded to its bucket.
       if (j.hdr && j.latency.max > acc.max) acc.max = j.latency.max;
@@ -127,6 +155,7 @@ export function mergeRunResults(results: RunResult[]): RunResult {
       latency: { ...a.h.summary(), ...(a.h.count > 0 ? { max: a.max } : {}) },
       hdr: a.h.encode(),
       sumSeconds: round(a.h.sum, 9),
+      ...failedField(a.failed),
     });
   }
   const first = results[0];

@@ -37,7 +37,22 @@ export function journeySection(r: RunResult): string {
       return `<tr><td>${esc(name)}</td><td>${esc((j.count ?? 0).toLocaleString('en-US'))}</td><td>${ciText(j.throughput, j.ci?.throughput)}</td><td>${esc(fmt((j.errorRate ?? 0) * 100))} %${errs ? ` <small>(${esc(errs)})</small>` : ''}</td><td>${ciText(l.mean, j.ci?.mean)}</td><td>${ciText(l.p50, j.ci?.p50)}</td><td>${esc(fmt(l.p90))}</td><td>${esc(fmt(l.p95))}</td><td>${ciText(l.p99, j.ci?.p99)}</td><td>${esc(fmt(l.p999))}</td><td>${esc(fmt(l.max))}</td></tr>`;
     })
     .join('');
-  return `<h2>Journeys</h2><table><thead><tr><th>journey</th><th>count</th><th>throughput /s</th><th>errors</th><th>mean ms</th><th>p50 ms</th><th>p90 ms</th><th>p95 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<h2>Journeys</h2><table><thead><tr><th>journey</th><th>count</th><th>throughput /s</th><th>errors</th><th>mean ms</th><th>p50 ms</th><th>p90 ms</th><th>p95 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th></tr></thead><tbody>${rows}</tbody></table><p class="note">Latencies are of successful journeys.</p>${failedTable(entries)}`;
+}
+
+/** How long failed journeys took until they failed (absent when none failed). */
+function failedTable(entries: [string, JourneyResult][]): string {
+  const rows = entries
+    .flatMap(([name, { failed: f }]) =>
+      f
+        ? [
+            `<tr><td>${esc(name)}</td><td>${esc(f.count.toLocaleString('en-US'))}</td><td>${esc(fmt(f.latency.mean))}</td><td>${esc(fmt(f.latency.p50))}</td><td>${esc(fmt(f.latency.p99))}</td><td>${esc(fmt(f.latency.max))}</td></tr>`,
+          ]
+        : [],
+    )
+    .join('');
+  if (!rows) return '';
+  return `<h3>Failed journeys: time until the failure</h3><table class="failed"><thead><tr><th>journey</th><th>failed</th><th>mean ms</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** One row per service (absent when the result has none). */

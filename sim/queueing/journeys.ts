@@ -11,7 +11,10 @@ import type { Service } from './service.js';
 /** Statistics of one journey since warm-up. */
 export interface JourneyStats {
   name: string;
+  /** Latency of successful journeys. */
   latency: LatencyHistogram;
+  /** Latency of failed journeys, start to failure. */
+  failed: LatencyHistogram;
   /** Finished journeys (successful or not) that started after warm-up. */
   count: number;
   errors: Record<string, number>;
@@ -40,7 +43,13 @@ export class Journeys {
       this.cumWeight[i] = total;
     });
     for (let i = 0; i < defs.length; i++) this.cumWeight[i] /= total;
-    this.stats = defs.map((d) => ({ name: d.name, latency: new LatencyHistogram(), count: 0, errors: {} }));
+    this.stats = defs.map((d) => ({
+      name: d.name,
+      latency: new LatencyHistogram(),
+      failed: new LatencyHistogram(),
+      count: 0,
+      errors: {},
+    }));
   }
 
   /** Sets journey `j`'s steps (services are built after journeys, hence late). */
@@ -87,6 +96,7 @@ export class Journeys {
       const s = this.stats[r.journey[req]];
       s.count++;
       s.errors[cause] = (s.errors[cause] ?? 0) + 1;
+      s.failed.record(this.kernel.now - r.start[req]);
     }
     r.release(req);
   }

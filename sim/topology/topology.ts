@@ -142,6 +142,7 @@ export class Topology implements EngineContext {
     this.stats = journeys.map((j) => ({
       name: j.name,
       latency: new LatencyHistogram(),
+      failed: new LatencyHistogram(),
       count: 0,
       errors: {},
     }));

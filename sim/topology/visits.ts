@@ -138,6 +138,7 @@ export class Visits implements VisitSide {
         s.count++;
         const name = CAUSES[cause];
         s.errors[name] = (s.errors[name] ?? 0) + 1;
+        s.failed.record(now - start);
       }
     }
     if (this.tracer !== undefined) this.tracer.visitEnd(v, now, cause);

@@ -69,9 +69,12 @@ describe('merging collectors', () => {
       expect(y.count).toBe(x.count);
       for (let p = 0; p <= 100; p += 0.5)
         expect(y.hdr.getValueAtPercentile(p)).toBe(x.hdr.getValueAtPercentile(p));
-      const { hdr: _a, ...restA } = a.journeys[name];
-      const { hdr: _b, ...restB } = b.journeys[name];
+      const { hdr: _a, failed: fa, ...restA } = a.journeys[name];
+      const { hdr: _b, failed: fb, ...restB } = b.journeys[name];
       expect(restB).toEqual(restA);
+      // Failed requests' latencies merge the same way (same percentiles, exact count, sum and max).
+      expect(fa?.count).toBeGreaterThan(10);
+      expect({ ...fb, hdr: '' }).toEqual({ ...fa, hdr: '' });
     }
     expect(b.timeline).toEqual(a.timeline);
     expect(merged.uncorrected()).toEqual(one.uncorrected());
