@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { calibrate } from '../results/calibrate/calibrate.js';
-import { readJsonFile } from '../results/calibrate/read-json.js';
+import { readTraces } from '../results/calibrate/read-traces.js';
 
 /** One benchmark line. */
 export interface CalibrateLine {
@@ -100,7 +100,7 @@ function writeSpans(path: string, spans: number): void {
 /** Calibrates the file in this process and prints one JSON object (the child's side). */
 function child(path: string): void {
   const t0 = performance.now();
-  const c = calibrate(readJsonFile(path), path, SERVICES);
+  const c = calibrate(readTraces(path), path, SERVICES);
   const seconds = (performance.now() - t0) / 1000;
   process.stdout.write(
     JSON.stringify({

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseDocument } from 'yaml';
 import { type Calibration, calibrate } from '../../results/calibrate/calibrate.js';
-import { readJsonFile } from '../../results/calibrate/read-json.js';
+import { readTraces } from '../../results/calibrate/read-traces.js';
 import { loadScenario, parseScenario, resolveScenario } from '../../scenarios/load.js';
 import { applyOverride, parseOverride } from '../../scenarios/overrides.js';
 import { EXIT } from '../exit.js';
@@ -26,7 +26,7 @@ export interface CalibrateCommandOptions {
 /** Runs `calibrate` and returns the exit code. */
 export async function calibrateCommand(arg: string, opts: CalibrateCommandOptions): Promise<number> {
   const scenario = loadScenario(arg);
-  const result = calibrate(readJsonFile(opts.from), opts.from, Object.keys(scenario.services));
+  const result = calibrate(readTraces(opts.from), opts.from, Object.keys(scenario.services));
   const sets = result.services.map((s) => `services.${s.service}.time=${s.time}`);
   if (opts.out) {
     const path = resolveScenario(arg);

@@ -5,8 +5,7 @@
  */
 import { ScenarioError } from '../errors.js';
 import { type Fit, fitServiceTime } from './fit.js';
-import { selfTimes } from './self-times.js';
-import { readSpans, traceFormat } from './spans.js';
+import type { TraceSamples } from './read-traces.js';
 
 /** Fewer self times than this are not fitted (the service is reported as skipped). */
 export const MIN_SAMPLES = 30;
@@ -33,26 +32,13 @@ export interface Calibration {
 }
 
 /**
- * Calibrates `services` (the scenario's service names) from a parsed traces document read from `file`.
- * Throws a located input error for a document that is not traces, or that has nothing to fit.
+ * Calibrates `services` (the scenario's service names) from the samples of traces read from `file`.
+ * Throws a located input error when there is nothing to fit.
  */
-export function calibrate(doc: unknown, file: string, services: readonly string[]): Calibration {
-  const fmt = traceFormat(doc);
-  if (fmt === undefined && isRunResult(doc)) {
-    throw new ScenarioError([
-      {
-        file,
-        line: 0,
-        col: 0,
-        message:
-          'a RunResult without per-step latencies: nothing to fit service times to (calibrate from Zipkin or Jaeger traces, e.g. `backline sim --traces`)',
-      },
-    ]);
-  }
-  const spans = readSpans(doc, file);
-  const per = selfTimes(spans);
+export function calibrate(samples: TraceSamples, file: string, services: readonly string[]): Calibration {
+  const per = samples.perService;
   const known = new Set(services);
-  const out: Calibration = { format: fmt ?? '', spans: spans.length, services: [], skipped: [] };
+  const out: Calibration = { format: samples.format, spans: samples.spans, services: [], skipped: [] };
   for (const name of services) {
     const s = per.get(name);
     const n = s?.self.length ?? 0;
@@ -86,7 +72,7 @@ export function calibrate(doc: unknown, file: string, services: readonly string[
         file,
         line: 0,
         col: 0,
-        message: `no service of the scenario has ${MIN_SAMPLES} or more usable server spans (${spans.length} spans read)`,
+        message: `no service of the scenario has ${MIN_SAMPLES} or more usable server spans (${samples.spans} spans read)`,
       },
     ]);
   }
@@ -107,13 +93,4 @@ function ms(seconds: number): string {
 function round(x: number, d: number): number {
   const f = 10 ** d;
   return Math.round(x * f) / f;
-}
-
-function isRunResult(doc: unknown): boolean {
-  return (
-    typeof doc === 'object' &&
-    doc !== null &&
-    (doc as { version?: unknown }).version === 1 &&
-    'journeys' in doc
-  );
 }

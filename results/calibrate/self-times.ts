@@ -4,7 +4,7 @@
  * request (fan-out). Failed or cut-short spans are left out: a timeout or an error says nothing of
  * the service time.
  */
-import type { Span } from './spans.js';
+import type { SpanTable } from './span-table.js';
 
 /** Self times and fan-out of one service. */
 export interface ServiceSamples {
@@ -16,45 +16,54 @@ export interface ServiceSamples {
   fanout: Map<string, { requests: number; calls: Map<string, number> }>;
 }
 
-/** Self times and fan-out per service (keyed by the span's local service name). */
-export function selfTimes(spans: readonly Span[]): Map<string, ServiceSamples> {
-  const children = new Map<string, number[]>();
-  spans.forEach((s, i) => {
-    if (s.kind !== 'client' || s.parentId === undefined) return;
-    const list = children.get(s.parentId);
-    if (list) list.push(i);
-    else children.set(s.parentId, [i]);
-  });
-  const out = new Map<string, ServiceSamples>();
+/**
+ * Adds the self times and fan-out of the SERVER spans in `t` to `out` (keyed by the span's local
+ * service name); a span's children must be in the same table.
+ */
+export function addSelfTimes(t: SpanTable, out: Map<string, ServiceSamples>): void {
+  const servers = t.sStart.length;
+  // Children of each server span as one index array (counting sort by parent), not a list each.
+  const parentOf = new Int32Array(t.cParent.length);
+  const first = new Int32Array(servers + 1);
+  for (let k = 0; k < parentOf.length; k++) {
+    const p = t.serverById.get(t.cParent[k]) ?? -1;
+    parentOf[k] = p;
+    if (p >= 0) first[p + 1]++;
+  }
+  for (let i = 0; i < servers; i++) first[i + 1] += first[i];
+  const kids = new Int32Array(first[servers]);
+  const fill = first.slice(0, servers);
+  for (let k = 0; k < parentOf.length; k++) if (parentOf[k] >= 0) kids[fill[parentOf[k]]++] = k;
   const ivs: [number, number][] = [];
-  for (const s of spans) {
-    if (s.kind !== 'server' || s.failed) continue;
-    let svc = out.get(s.service);
+  for (let i = 0; i < servers; i++) {
+    const service = t.names[t.sService[i]];
+    let svc = out.get(service);
     if (!svc) {
       svc = { self: [], nonPositive: 0, fanout: new Map() };
-      out.set(s.service, svc);
+      out.set(service, svc);
     }
-    ivs.length = 0;
-    const kids = children.get(s.id) ?? [];
-    let op = svc.fanout.get(s.name);
+    const name = t.names[t.sName[i]];
+    let op = svc.fanout.get(name);
     if (!op) {
       op = { requests: 0, calls: new Map() };
-      svc.fanout.set(s.name, op);
+      svc.fanout.set(name, op);
     }
     op.requests++;
-    const end = s.start + s.duration;
-    for (const k of kids) {
-      const c = spans[k];
-      op.calls.set(c.name, (op.calls.get(c.name) ?? 0) + 1);
-      const a = Math.max(s.start, c.start);
-      const b = Math.min(end, c.start + c.duration);
+    ivs.length = 0;
+    const start = t.sStart[i];
+    const end = start + t.sDur[i];
+    for (let j = first[i]; j < first[i + 1]; j++) {
+      const k = kids[j];
+      const callee = t.names[t.cName[k]];
+      op.calls.set(callee, (op.calls.get(callee) ?? 0) + 1);
+      const a = Math.max(start, t.cStart[k]);
+      const b = Math.min(end, t.cStart[k] + t.cDur[k]);
       if (b > a) ivs.push([a, b]);
     }
-    const self = s.duration - covered(ivs);
+    const self = t.sDur[i] - covered(ivs);
     if (self > 0) svc.self.push(self / 1e6);
     else svc.nonPositive++;
   }
-  return out;
 }
 
 /** Length of the union of intervals (sorts `ivs` in place). */

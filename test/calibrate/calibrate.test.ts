@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DistSpec } from '../../math/dist-spec.js';
 import { fitServiceTime, Z99 } from '../../results/calibrate/fit.js';
 import { covered } from '../../results/calibrate/self-times.js';
-import { readSpans } from '../../results/calibrate/spans.js';
+import { jaegerTraceSpans } from '../../results/calibrate/spans.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { backline, ROOT } from '../cli.js';
 
@@ -189,18 +189,18 @@ describe('backline calibrate: hostile input exits 2 with where and why', () => {
       jp,
       '{"data":[{"traceID":"t","processes":{},"spans":[{"spanID":"a","startTime":1,"duration":5,"processID":"__proto__"}]}]}',
     );
-    expect(readSpans(JSON.parse(readFileSync(jp, 'utf8')), jp)).toEqual([]);
+    expect(jaegerTraceSpans(JSON.parse(readFileSync(jp, 'utf8')).data[0], 0, jp)).toEqual([]);
     expect(({} as Record<string, unknown>).serviceName).toBeUndefined();
   });
 
   it('a file over the size limit is refused with the limit named', () => {
     const big = join(dir, 'big.json');
     writeFileSync(big, '[]');
-    // Sparse: 600 MB of holes costs no disk.
-    execFileSync('truncate', ['-s', '600M', big]);
+    // Sparse: 5 GiB of holes costs no disk.
+    execFileSync('truncate', ['-s', '5G', big]);
     const r = run(big);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/629145600 bytes is over the 536870888-byte limit/);
+    expect(r.stderr).toMatch(/5368709120 bytes is over the 4294967296-byte limit/);
   });
 });
 
