@@ -11,8 +11,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fitServiceTime } from '../../results/calibrate/fit.js';
-import { selfTimes } from '../../results/calibrate/self-times.js';
-import { readSpans } from '../../results/calibrate/spans.js';
+import { readTraces } from '../../results/calibrate/read-traces.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { sampler } from '../../sim/kernel/distributions.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
@@ -90,7 +89,7 @@ describe('backline serve --traces, read back by backline calibrate', () => {
     const scenario = loadScenario(FIXTURE, []);
     const streams = new RandomStreams(scenario.seed, 0);
     const tags = spans.map((s) => ({ ...s, service: s.localEndpoint.serviceName }));
-    const self = selfTimes(readSpans(spans, file));
+    const self = readTraces(file).perService;
     const quiet = os.loadavg()[0] <= os.cpus().length;
     const rows = Object.entries(MEDIANS).map(([service, median]) => {
       const c = cal.services.find((s) => s.service === service);
