@@ -6,6 +6,7 @@
 import { failedField } from '../results/failed-latency.js';
 import { LatencyHistogram, round } from '../results/histogram.js';
 import type { CheckCount, JourneyResult, RunResult, Timeline } from '../results/run-result.js';
+import { codeOfCause, StatusIntervals } from './status-intervals.js';
 
 /** A live view of a running load test (same idea as the simulator's `SimSnapshot`). */
 export interface LoadSnapshot {
@@ -114,6 +115,8 @@ export interface CollectorState {
   }[];
   /** Closed timeline intervals, `[interval][journey]`. */
   intervals: IntervalState[][];
+  /** Closed intervals' responses by status code (failures by cause), all journeys together. */
+  statuses?: Record<string, number>[];
 }
 
 /** Accumulates measurements of one run. Times are seconds relative to the run's start. */
@@ -127,6 +130,8 @@ export class LoadCollector {
   /** Keep each closed interval's histograms, so a worker's timeline can be merged exactly. */
   keepIntervals = false;
   private readonly intervals: IntervalState[][] = [];
+  /** Status codes per interval, every journey (flows keep their own per-step view besides). */
+  private readonly statuses = new StatusIntervals();
   private bucketEnd: number;
 
   constructor(
@@ -153,6 +158,7 @@ export class LoadCollector {
   advance(now: number): void {
     while (now >= this.bucketEnd) {
       this.timeline.t.push(round(this.bucketEnd - this.interval));
+      this.statuses.close();
       if (this.keepIntervals)
         this.intervals.push(
           this.journeys.map((j) => ({
@@ -177,7 +183,7 @@ export class LoadCollector {
   }
 
   /** A successful response: `intended`, `sent` and `done` in seconds since start. */
-  ok(journey: number, intended: number, sent: number, done: number): void {
+  ok(journey: number, intended: number, sent: number, done: number, status = 200): void {
     this.advance(done);
     this.completed++;
     if (intended < this.warmup) return;
@@ -186,6 +192,7 @@ export class LoadCollector {
     j.corrected.record(corrected);
     j.uncorrected.record(Math.max(0, done - sent));
     j.bucket.record(corrected);
+    this.statuses.add(String(status));
     j.count++;
     j.bucketCount++;
   }
@@ -201,6 +208,7 @@ export class LoadCollector {
     const j = this.journeys[journey];
     j.errors[cause] = (j.errors[cause] ?? 0) + 1;
     if (intended !== undefined) j.failed.record(Math.max(0, done - intended));
+    this.statuses.add(codeOfCause(cause));
     j.count++;
     j.bucketCount++;
     j.bucketErrors++;
@@ -228,6 +236,7 @@ export class LoadCollector {
         count: j.count,
       })),
       intervals: withIntervals ? this.intervals : [],
+      statuses: withIntervals ? this.statuses.closed : [],
     };
   }
 
@@ -260,6 +269,7 @@ export class LoadCollector {
     }
     c.bucketEnd = (longest + 1) * interval;
     for (const s of states) {
+      c.statuses.mergeClosed(s.statuses ?? [], longest);
       c.sent += s.sent;
       c.completed += s.completed;
       s.journeys.forEach((sj, k) => {
@@ -336,6 +346,8 @@ export class LoadCollector {
       timeline: this.timeline,
       target: meta.target,
     };
+    const statusTimeline = this.statuses.timeline(this.interval, this.timeline.t);
+    if (statusTimeline) r.statusTimeline = statusTimeline;
     if (meta.partial) r.partial = true;
     return r;
   }

@@ -69,7 +69,7 @@ function book(
   }
   if (sentAt - t0 - dispatchMs > WAIT_MS) monitor.waited++;
   if (cause !== null) collector.fail(journey, cause, done, intended);
-  else if (status >= 200 && status < 300) collector.ok(journey, intended, (sentAt - t0) / 1000, done);
+  else if (status >= 200 && status < 300) collector.ok(journey, intended, (sentAt - t0) / 1000, done, status);
   else collector.fail(journey, `status_${status}`, done, intended);
 }
 

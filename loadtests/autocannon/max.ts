@@ -83,7 +83,7 @@ export function runMax(
         client.on('response', (status: number, _bytes: number, ms: number) => {
           const t = now();
           collector.sent++;
-          if (status >= 200 && status < 300) collector.ok(journey(), t - ms / 1000, t - ms / 1000, t);
+          if (status >= 200 && status < 300) collector.ok(journey(), t - ms / 1000, t - ms / 1000, t, status);
           else collector.fail(journey(), `status_${status}`, t, t - ms / 1000);
         });
         client.on('connError', (err: unknown) => {

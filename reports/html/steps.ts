@@ -41,23 +41,32 @@ function table(title: string, steps: readonly StepResult[], checks: CheckCount |
   return `<h3>${esc(title)}${total}</h3><table><thead><tr><th>step</th><th>count</th><th>status codes</th><th>errors</th><th>checks</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-/** The "Flow steps" section: per-step tables and status codes over time. */
+/** The chart of status codes (and failure causes) per second over time, or '' without data. */
+function statusChart(r: RunResult): string {
+  const tl = r.statusTimeline;
+  if (!tl || tl.t.length === 0) return '';
+  const series: Series[] = Object.entries(tl.codes).map(([code, ys], i) => ({
+    name: code,
+    points: ys.map((y, k) => [tl.t[k], y / tl.interval] as [number, number]),
+    color: i,
+  }));
+  return `<div class="grid">${lineChart({ title: 'Status codes over time', xLabel: 'time (s)', yLabel: 'responses per second', series })}</div>`;
+}
+
+/**
+ * The "Flow steps" section: per-step tables and status codes over time; for single-request load
+ * runs a "Status codes" section with the chart alone.
+ */
 export function stepsSection(r: RunResult): string {
   const flows = Object.entries(r.journeys).filter(([, j]) => (j.steps?.length ?? 0) > 0);
-  if (flows.length === 0 && !r.session) return '';
+  if (flows.length === 0 && !r.session) {
+    const chart = statusChart(r);
+    return chart && `<h2>Status codes</h2>\n${chart}`;
+  }
   const parts = ['<h2>Flow steps</h2>'];
   if (r.session) parts.push(table('session (once per virtual user)', r.session.steps, r.session.checks));
   for (const [name, j] of flows) parts.push(table(name, j.steps ?? [], j.checks));
-  const tl = r.statusTimeline;
-  if (tl && tl.t.length > 0) {
-    const series: Series[] = Object.entries(tl.codes).map(([code, ys], i) => ({
-      name: code,
-      points: ys.map((y, k) => [tl.t[k], y / tl.interval] as [number, number]),
-      color: i,
-    }));
-    parts.push(
-      `<div class="grid">${lineChart({ title: 'Status codes over time', xLabel: 'time (s)', yLabel: 'responses per second', series })}</div>`,
-    );
-  }
+  const chart = statusChart(r);
+  if (chart) parts.push(chart);
   return parts.join('\n');
 }

@@ -77,6 +77,10 @@ describe('merging collectors', () => {
       expect({ ...fb, hdr: '' }).toEqual({ ...fa, hdr: '' });
     }
     expect(b.timeline).toEqual(a.timeline);
+    expect(b.statusTimeline).toEqual(a.statusTimeline);
+    // 3000 requests, every 97th failed: 31 failures (16 status_503, 15 timeout), the rest 200.
+    const total = (code: string) => (b.statusTimeline?.codes[code] ?? []).reduce((x, y) => x + y, 0);
+    expect([total('200'), total('503'), total('timeout')]).toEqual([3000 - 31, 16, 15]);
     expect(merged.uncorrected()).toEqual(one.uncorrected());
     expect(merged.sent).toBe(3000);
   });
