@@ -8,10 +8,10 @@ import { UsageError } from '../results/errors.js';
 import type { DistSpec } from '../scenarios/distribution.js';
 import { encodeTarget, headerValueProblem } from '../scenarios/load-http.js';
 import { LoadSchema } from '../scenarios/load-section.js';
-import type { FlowStep, RequestStep } from '../scenarios/schema.js';
+import type { FlowStep, RequestStep, Scenario } from '../scenarios/schema.js';
 import { RandomStreams } from '../sim/kernel/random.js';
 import { fitProfile, profileFromArrivals, profileLength, truncate } from './profile.js';
-import type { LoadScenario, LoadSpec, ProfilePhase, RequestSpec } from './shape.js';
+import type { LoadSpec, ProfilePhase, RequestSpec } from './shape.js';
 import {
   compileTemplate,
   mapLiterals,
@@ -116,7 +116,7 @@ export interface PlanOptions {
 
 /** The `load` section with contract defaults, or a default derived from the scenario. */
 export function loadSpecOf(
-  s: Pick<LoadScenario, 'users' | 'duration' | 'load'>,
+  s: Pick<Scenario, 'users' | 'duration' | 'load'>,
   opts: PlanOptions = {},
 ): LoadSpec {
   // Without a `load` section the schema's own defaults apply (one source of defaults).
@@ -135,15 +135,18 @@ export function loadSpecOf(
   return base;
 }
 
-function closedFromArrivals(s: Pick<LoadScenario, 'users'>): LoadSpec['closed'] {
+function closedFromArrivals(s: Pick<Scenario, 'users'>): LoadSpec['closed'] {
   const a = s.users.arrivals;
   return a.kind === 'closed' && a.users
     ? { users: a.users, think: a.think ?? { kind: 'const', value: 0 } }
     : undefined;
 }
 
+/** The sections of a scenario a request plan is built from. */
+export type PlanScenario = Pick<Scenario, 'name' | 'seed' | 'duration' | 'users' | 'catalog' | 'load'>;
+
 /** Builds the plan of `scenario`; templates and secrets are resolved here, so mistakes surface first. */
-export function buildPlan(s: LoadScenario, opts: PlanOptions = {}): RequestPlan {
+export function buildPlan(s: PlanScenario, opts: PlanOptions = {}): RequestPlan {
   const load = loadSpecOf(s, opts);
   const seed = opts.seed ?? s.seed;
   const names = Object.keys(s.users.journeys);

@@ -2,11 +2,13 @@
  * Load profiles: the phases (hold, ramp, spike) a run offers, what the simulation's arrivals mean
  * as one, and the arrival times they give. Pure functions of the phases and a seeded stream.
  */
+
+import type { Scenario } from '../scenarios/schema.js';
 import type { Rng } from '../sim/kernel/random.js';
-import type { LoadScenario, ProfilePhase } from './shape.js';
+import type { ProfilePhase } from './shape.js';
 
 /** What the simulation's arrivals mean as a load profile (open processes only). */
-export function profileFromArrivals(s: Pick<LoadScenario, 'users' | 'duration'>): ProfilePhase[] {
+export function profileFromArrivals(s: Pick<Scenario, 'users' | 'duration'>): ProfilePhase[] {
   const a = s.users.arrivals;
   const d = s.duration;
   switch (a.kind) {

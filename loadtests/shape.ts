@@ -1,8 +1,6 @@
 /**
- * The parts of a scenario the load drivers, the k6 generator and the twin read. Sections are the
- * schema's own types; {@link LoadScenario} is the structural subset real load depends on, so tests
- * and tools can build one without every simulation section, and a validated `Scenario` is
- * assignable to it (checked below).
+ * Names `loadtests/` gives the schema's section types. The scenario itself is never copied here:
+ * each module takes `Pick<Scenario, …>` of the schema's type, listing the sections it reads.
  */
 import type { DistSpec } from '../scenarios/distribution.js';
 import type {
@@ -12,7 +10,6 @@ import type {
   Load,
   LoadRequest,
   LoadStage,
-  Scenario,
   Service,
   Store,
 } from '../scenarios/schema.js';
@@ -57,47 +54,3 @@ export interface LoadBudget {
   op: '<' | '<=' | '>' | '>=';
   limit: number;
 }
-
-/** Arrivals as the scenario states them (the subset real load can reproduce). */
-export interface LoadArrivals {
-  kind: string;
-  rate?: number;
-  from?: number;
-  to?: number;
-  over?: number;
-  base?: number;
-  peak?: number;
-  at?: number;
-  for?: number;
-  users?: number;
-  think?: DistSpec;
-}
-
-/** The scenario as `loadtests/` sees it. */
-export interface LoadScenario {
-  name: string;
-  seed: number;
-  duration: number;
-  catalog?: { items: number; popularity: DistSpec };
-  users: {
-    population?: number;
-    arrivals: LoadArrivals;
-    journeys: Record<string, { weight: number; steps: string[]; think?: DistSpec }>;
-  };
-  services: Record<string, LoadService>;
-  regions?: Record<string, { users: number }>;
-  latency?: Latency;
-  stores?: Record<string, Store>;
-  /** Present when the scenario models the P2P client (the twin does not serve it). */
-  p2p?: unknown;
-  streams?: Record<string, unknown>;
-  cdn?: { origin: { time: DistSpec }; edges: Record<string, { time: DistSpec; capacity: number }> };
-  faults?: LoadFault[];
-  budgets?: LoadBudget[];
-  load?: LoadSpec;
-}
-
-/** Compile-time check: a validated Scenario is a LoadScenario. */
-export type ScenarioIsLoadScenario = Scenario extends LoadScenario ? true : never;
-const scenarioFits: ScenarioIsLoadScenario = true;
-void scenarioFits;

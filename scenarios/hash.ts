@@ -17,10 +17,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/**
- * First 16 hex digits of the SHA-256 of the scenario's canonical JSON. Typed `object` only while
- * `loadtests/` still passes its structural `LoadScenario` (a validated `Scenario` at run time).
- */
-export function scenarioHash(scenario: Scenario | object): string {
+/** First 16 hex digits of the SHA-256 of the validated scenario's canonical JSON. */
+export function scenarioHash(scenario: Scenario): string {
   return createHash('sha256').update(canonicalJson(scenario)).digest('hex').slice(0, 16);
 }

@@ -10,6 +10,7 @@ import { UsageError } from '../../results/errors.js';
 import type { LatencySummary } from '../../results/histogram.js';
 import type { RunResult } from '../../results/run-result.js';
 import { scenarioHash } from '../../scenarios/hash.js';
+import type { Scenario } from '../../scenarios/schema.js';
 import { LoadCollector, type LoadSnapshot } from '../collector.js';
 import { type FlowStart, flowExecutor } from '../flow/executor.js';
 import { setupFlows } from '../flow/program.js';
@@ -19,7 +20,6 @@ import { maskTarget } from '../mask.js';
 import { buildPlan, expectedArrivals, type PlanOptions, type RequestPlan, rateAt } from '../plan.js';
 import { assertReachable } from '../reachable.js';
 import { checkTarget } from '../safety.js';
-import type { LoadScenario } from '../shape.js';
 import { openTransport, type TransportKind } from '../transport/open.js';
 import { createExecutor, type ExecutorContext, MAX_BODY_BYTES } from './executor.js';
 import { GeneratorMonitor, generatorResult } from './generator.js';
@@ -71,7 +71,7 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
   /** Generator threads of this run and why that many; set before `start` is emitted. */
   workers: WorkerChoice = { count: 1, why: 'the default' };
 
-  constructor(scenario: LoadScenario, opts: LoadOptions = {}) {
+  constructor(scenario: Scenario, opts: LoadOptions = {}) {
     super();
     this.outcome = this.drive(scenario, opts);
     // Callers await `outcome`; an unobserved rejection must not crash the process first.
@@ -89,7 +89,7 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
     this.stopFn?.();
   }
 
-  private async drive(scenario: LoadScenario, opts: LoadOptions): Promise<LoadOutcome> {
+  private async drive(scenario: Scenario, opts: LoadOptions): Promise<LoadOutcome> {
     const plan = buildPlan(scenario, opts);
     if (!plan.target) {
       throw new UsageError('no load target: set `load.target` in the scenario, pass --target, or use --twin');
@@ -235,6 +235,6 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
 }
 
 /** Starts a load test of `scenario` and returns its handle. */
-export function startLoad(scenario: LoadScenario, opts: LoadOptions = {}): LoadRun {
+export function startLoad(scenario: Scenario, opts: LoadOptions = {}): LoadRun {
   return new LoadRun(scenario, opts);
 }

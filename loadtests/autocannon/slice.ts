@@ -8,8 +8,7 @@ import { LoadCollector } from '../collector.js';
 import { type FlowStart, flowExecutor } from '../flow/executor.js';
 import { setupFlows } from '../flow/program.js';
 import type { FlowStatsState } from '../flow/stats.js';
-import { buildPlan, type PlanOptions, type RequestPlan } from '../plan.js';
-import type { LoadScenario } from '../shape.js';
+import { buildPlan, type PlanOptions, type PlanScenario, type RequestPlan } from '../plan.js';
 import { openTransport, type TransportKind } from '../transport/open.js';
 import type { Transport } from '../transport/transport.js';
 import { createExecutor, type ExecutorContext, MAX_BODY_BYTES } from './executor.js';
@@ -27,7 +26,7 @@ export interface SliceOptions extends PlanOptions {
 
 /** What defines a slice. */
 export interface SliceArgs {
-  scenario: LoadScenario;
+  scenario: PlanScenario;
   opts: SliceOptions;
   /** The checked target and the addresses that passed the allow-list (pinned). */
   url: string;

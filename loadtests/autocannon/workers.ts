@@ -11,8 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { RunError, UsageError } from '../../results/errors.js';
 import { type CollectorState, LoadCollector, type LoadSnapshot } from '../collector.js';
 import type { FlowStatsState } from '../flow/stats.js';
-import type { RequestPlan } from '../plan.js';
-import type { LoadScenario } from '../shape.js';
+import type { PlanScenario, RequestPlan } from '../plan.js';
 import { type GeneratorState, generatorResult } from './generator.js';
 import type { SliceArgs, SliceOptions } from './slice.js';
 import type { ParentMessage, SliceMessage } from './slice-worker.js';
@@ -131,7 +130,7 @@ export function runWorkers(
  * `onSnapshot`, and at the end one collector and the threads' generator states.
  */
 export function runWorkerSlices(
-  scenario: LoadScenario,
+  scenario: PlanScenario,
   opts: Omit<SliceOptions, 'ca'> & { ca?: string | Buffer },
   target: { url: string; addresses: string[] },
   count: number,

@@ -7,9 +7,9 @@
  * the parent still gets the final counters.
  */
 import { BacklineError } from '../../results/errors.js';
-import type { LoadScenario } from '../shape.js';
 import type { ParentMessage } from './process.js';
 import { startTwin, type Twin, type TwinOptions } from './twin.js';
+import type { TwinScenario } from './twin-scenario.js';
 
 const SNAPSHOT_MS = 250;
 
@@ -51,7 +51,7 @@ process.on('disconnect', () => {
 });
 process.on(
   'message',
-  (m: { type: 'start'; scenario: LoadScenario; opts: TwinOptions } | { type: 'stop' }) => {
+  (m: { type: 'start'; scenario: TwinScenario; opts: TwinOptions } | { type: 'stop' }) => {
     if (m.type === 'stop') {
       void shutdown(0);
       return;

@@ -13,9 +13,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { RunError, UsageError } from '../../results/errors.js';
 import type { FaultMark, ServiceResult } from '../../results/run-result.js';
-import type { LoadScenario } from '../shape.js';
 import type { TwinServiceFigures } from './meter.js';
 import type { TwinEndpoints, TwinOptions } from './twin.js';
+import type { TwinScenario } from './twin-scenario.js';
 import type { UnservedPart } from './unserved.js';
 
 /** Messages from the twin's process. */
@@ -77,7 +77,7 @@ export class TwinProcess {
   }
 
   /** Forks the twin's process and resolves once it serves. */
-  static start(scenario: LoadScenario, opts: TwinOptions = {}): Promise<TwinProcess> {
+  static start(scenario: TwinScenario, opts: TwinOptions = {}): Promise<TwinProcess> {
     const child = fork(childPath(), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
@@ -138,6 +138,6 @@ export class TwinProcess {
 }
 
 /** Starts the twin of `scenario` in its own process. */
-export function spawnTwin(scenario: LoadScenario, opts: TwinOptions = {}): Promise<TwinProcess> {
+export function spawnTwin(scenario: TwinScenario, opts: TwinOptions = {}): Promise<TwinProcess> {
   return TwinProcess.start(scenario, opts);
 }

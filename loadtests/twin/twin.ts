@@ -23,7 +23,7 @@ import { sampler } from '../../sim/kernel/distributions.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 import { zipfSampler } from '../../sim/kernel/zipf.js';
 import { Network } from '../../sim/topology/network.js';
-import type { LoadScenario, LoadService } from '../shape.js';
+import type { LoadService } from '../shape.js';
 import { TwinScaling } from './autoscale.js';
 import { Caller, type CallOutcome } from './calls.js';
 import { LruCache } from './cdn.js';
@@ -37,6 +37,7 @@ import { replicaHandler, type ServiceState, Steps } from './service.js';
 import { TwinStore } from './store.js';
 import { traceRequest } from './trace-context.js';
 import type { OtelTracing, TracingOptions } from './tracing.js';
+import type { TwinScenario } from './twin-scenario.js';
 import { type UnservedPart, unservedParts } from './unserved.js';
 import type { ZipkinCollector } from './zipkin.js';
 
@@ -94,18 +95,15 @@ export class Twin {
   private readonly draws: { user: () => number; region: () => number; think: Map<string, () => number> };
 
   private constructor(
-    private readonly scenario: LoadScenario,
+    private readonly scenario: TwinScenario,
     seed: number,
   ) {
     this.unserved = unservedParts(scenario);
     this.streams = new RandomStreams(seed, 0);
     const regions = Object.keys(scenario.regions ?? {});
     const names = regions.length > 0 ? regions : ['default'];
-    this.network = new Network(
-      names,
-      scenario.latency ?? { intra: 0, jitter: 0, pairs: [] },
-      this.streams.stream('twin:network'),
-    );
+    // The schema fills in `latency` (none between regions) when the scenario leaves it out.
+    this.network = new Network(names, scenario.latency, this.streams.stream('twin:network'));
     this.defs = Object.entries(scenario.services).map(([name, def]) => ({ ...def, name }));
     this.serviceIndex = new Map(this.defs.map((s, i) => [s.name, i]));
     const clock = () => this.now();
@@ -143,7 +141,7 @@ export class Twin {
   }
 
   /** Starts every server; resolves once all listen. On failure every server opened is closed again. */
-  static async start(scenario: LoadScenario, opts: TwinOptions = {}): Promise<Twin> {
+  static async start(scenario: TwinScenario, opts: TwinOptions = {}): Promise<Twin> {
     const twin = new Twin(scenario, opts.seed ?? scenario.seed);
     if (opts.tracing) twin.tracing = (await import('./tracing.js')).startTracing(scenario.name, opts.tracing);
     try {
@@ -395,6 +393,6 @@ export function pathPattern(template: string | undefined): RegExp | undefined {
 }
 
 /** Starts the twin of `scenario`. */
-export function startTwin(scenario: LoadScenario, opts: TwinOptions = {}): Promise<Twin> {
+export function startTwin(scenario: TwinScenario, opts: TwinOptions = {}): Promise<Twin> {
   return Twin.start(scenario, opts);
 }

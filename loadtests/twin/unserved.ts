@@ -2,7 +2,8 @@
  * What of a scenario the twin does not serve, and which journeys that touches: those journeys'
  * measurements cannot be set beside the simulation's (`--predict` marks them not comparable).
  */
-import type { LoadCall, LoadScenario } from '../shape.js';
+import type { Scenario } from '../../scenarios/schema.js';
+import type { LoadCall } from '../shape.js';
 
 /** One part of the scenario the twin does not serve. */
 export interface UnservedPart {
@@ -14,10 +15,11 @@ export interface UnservedPart {
   journeys: string[];
 }
 
-type Scope = Pick<LoadScenario, 'users' | 'services' | 'cdn' | 'p2p' | 'streams'>;
+/** The sections that say what the twin serves. */
+export type UnservedScope = Pick<Scenario, 'users' | 'services' | 'cdn' | 'p2p' | 'streams'>;
 
 /** The steps a journey reaches, through every route it calls (each target once). */
-export function reachedTargets(s: Scope, steps: readonly string[]): Set<string> {
+export function reachedTargets(s: UnservedScope, steps: readonly string[]): Set<string> {
   const seen = new Set<string>();
   const visit = (target: string) => {
     if (seen.has(target)) return;
@@ -37,7 +39,7 @@ export function reachedTargets(s: Scope, steps: readonly string[]): Set<string> 
 }
 
 /** Every part of `s` the twin does not serve, with the journeys it touches. */
-export function unservedParts(s: Scope): UnservedPart[] {
+export function unservedParts(s: UnservedScope): UnservedPart[] {
   const reach = Object.entries(s.users.journeys).map(
     ([name, j]) => [name, reachedTargets(s, j.steps)] as const,
   );

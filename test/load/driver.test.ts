@@ -2,36 +2,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startLoad } from '../../loadtests/autocannon/driver.js';
 import { TargetRefusedError, TargetUnreachableError } from '../../loadtests/errors.js';
 import { checkTarget } from '../../loadtests/safety.js';
-import type { LoadScenario } from '../../loadtests/shape.js';
+import type { Load, Scenario } from '../../scenarios/schema.js';
+import { scenarioOf } from './scenario.js';
 import { freePort, startServer, type TestServer } from './servers.js';
 
-function scenario(
-  target: string,
-  load: Partial<NonNullable<LoadScenario['load']>>,
-  journeys = ['req'],
-): LoadScenario {
-  return {
-    name: 'driver-test',
-    seed: 7,
-    duration: 60,
-    users: {
-      arrivals: { kind: 'poisson', rate: 1 },
-      journeys: Object.fromEntries(journeys.map((j) => [j, { weight: 1, steps: ['svc'] }])),
-    },
-    services: {},
-    load: {
-      target,
-      allow: [],
-      tool: 'autocannon',
-      connections: 10,
-      maxRequests: 1_000_000,
-      maxDuration: 60,
-      profile: [{ kind: 'hold', rate: 100, for: 1 }],
-      feeds: {},
-      requests: {},
-      ...load,
-    },
-  };
+function scenario(target: string, load: Partial<Load>, journeys = ['req']): Scenario {
+  return scenarioOf(
+    `name: driver-test
+seed: 7
+duration: 60s
+users: { arrivals: poisson(1/s), journeys: { ${journeys.map((j) => `${j}: { steps: [svc] }`).join(', ')} } }
+services: { svc: { time: 1ms } }
+load: { target: "http://127.0.0.1:1", connections: 10, maxDuration: 60s, profile: [{ hold: 100/s, for: 1s }] }
+`,
+    { target, ...load },
+  );
 }
 
 let servers: TestServer[] = [];

@@ -6,29 +6,21 @@
 import net, { type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoad } from '../../loadtests/autocannon/driver.js';
-import type { LoadScenario } from '../../loadtests/shape.js';
+import type { Load, Scenario } from '../../scenarios/schema.js';
+import { scenarioOf } from './scenario.js';
 import { startServer } from './servers.js';
 
-function scenario(target: string, load: Partial<NonNullable<LoadScenario['load']>>): LoadScenario {
-  return {
-    name: 'engine-test',
-    seed: 3,
-    duration: 60,
-    users: { arrivals: { kind: 'poisson', rate: 1 }, journeys: { req: { weight: 1, steps: ['svc'] } } },
-    services: {},
-    load: {
-      target,
-      allow: [],
-      tool: 'autocannon',
-      connections: 20,
-      maxRequests: 1_000_000,
-      maxDuration: 60,
-      profile: [{ kind: 'hold', rate: 100, for: 1 }],
-      feeds: {},
-      requests: {},
-      ...load,
-    },
-  };
+function scenario(target: string, load: Partial<Load>): Scenario {
+  return scenarioOf(
+    `name: engine-test
+seed: 3
+duration: 60s
+users: { arrivals: poisson(1/s), journeys: { req: { steps: [svc] } } }
+services: { svc: { time: 1ms } }
+load: { target: "http://127.0.0.1:1", connections: 20, maxDuration: 60s, profile: [{ hold: 100/s, for: 1s }] }
+`,
+    { target, ...load },
+  );
 }
 
 let closers: (() => Promise<void>)[] = [];

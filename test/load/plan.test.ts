@@ -1,44 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { arrivalTimes, buildPlan, expectedArrivals, fitProfile, rateAt } from '../../loadtests/plan.js';
 import { isLoopback } from '../../loadtests/safety.js';
-import type { LoadScenario, ProfilePhase } from '../../loadtests/shape.js';
+import type { ProfilePhase } from '../../loadtests/shape.js';
 import { compileTemplate, Secrets, templateSources } from '../../loadtests/template.js';
 import { pathPattern } from '../../loadtests/twin/twin.js';
 import { requestFlow } from '../../scenarios/load-section.js';
+import type { Scenario } from '../../scenarios/schema.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
+import { scenarioOf } from './scenario.js';
 
-const base: LoadScenario = {
-  name: 'plan',
-  seed: 9,
-  duration: 10,
-  catalog: { items: 1000, popularity: { kind: 'zipf', s: 1.1, n: 0 } },
-  users: {
-    population: 500,
-    arrivals: { kind: 'poisson', rate: 10 },
-    journeys: { play: { weight: 3, steps: ['gateway'] }, search: { weight: 1, steps: ['gateway'] } },
-  },
-  services: {},
-  load: {
-    target: 'http://127.0.0.1:8080',
-    allow: [],
-    tool: 'autocannon',
-    connections: 10,
-    maxRequests: 1000,
-    maxDuration: 60,
-    feeds: {},
-    profile: [
-      { kind: 'ramp', from: 0, to: 100, over: 10 },
-      { kind: 'hold', rate: 100, for: 5 },
-    ],
-    requests: {
-      play: requestFlow('get /v1/tracks/{{catalog.item}}/play', {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: `${env.NAME}` is the scenario's secret syntax, not JS
-        headers: { authorization: 'Bearer ${env.BL_TOKEN}' },
-      }),
-      search: requestFlow('POST /v1/search?q={{faker.music.songName}}', { body: '{"user":{{user.id}}}' }),
-    },
-  },
-};
+/** Built through the schema, as `backline load` reads a scenario file. */
+const base = scenarioOf(
+  `name: plan
+seed: 9
+duration: 10s
+catalog: { items: 1000, popularity: zipf(1.1) }
+users:
+  population: 500
+  arrivals: poisson(10/s)
+  journeys: { play: { weight: 3, steps: [gateway] }, search: { weight: 1, steps: [gateway] } }
+services: { gateway: { time: 1ms } }
+load:
+  target: http://127.0.0.1:8080
+  connections: 10
+  maxRequests: 1000
+  maxDuration: 60s
+  profile: [{ ramp: 0 -> 100/s, over: 10s }, { hold: 100/s, for: 5s }]
+  requests:
+    play: { get: { url: "/v1/tracks/{{catalog.item}}/play", headers: { authorization: "Bearer \${env.BL_TOKEN}" } } }
+    search: { post: { url: "/v1/search?q={{faker.music.songName}}", body: '{"user":{{user.id}}}' } }
+`,
+);
 
 describe('request plan', () => {
   it('spaces arrivals so a ramp and a hold give the integral of the profile', () => {
@@ -130,7 +122,7 @@ describe('secret targets', () => {
     const s = await startServer();
     process.env.BL_TARGET = s.url;
     try {
-      const sc: LoadScenario = {
+      const sc: Scenario = {
         ...base,
         load: {
           ...base.load!,

@@ -14,9 +14,9 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLoad } from '../../loadtests/autocannon/driver.js';
-import type { LoadScenario } from '../../loadtests/shape.js';
 import { spawnTwin, type TwinProcess } from '../../loadtests/twin/process.js';
-import { loadScenario } from '../../scenarios/load.js';
+import { loadScenario, parseScenario } from '../../scenarios/load.js';
+import type { Scenario } from '../../scenarios/schema.js';
 import { simulateSync } from '../../sim/run.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/twin/${name}.yaml`, import.meta.url));
@@ -25,7 +25,7 @@ afterAll(async () => {
   await Promise.all(twins.map((t) => t.stop()));
 });
 
-async function measure(scenario: LoadScenario, duration: number) {
+async function measure(scenario: Scenario, duration: number) {
   const twin = await spawnTwin(scenario);
   twins.push(twin);
   const o = await startLoad(scenario, { target: twin.endpoints.url, duration, warmup: 1 }).outcome;
@@ -35,33 +35,24 @@ async function measure(scenario: LoadScenario, duration: number) {
 
 /** p50 of a journey through two zero-time services: what the twin and the machine add per journey. */
 async function overheadMs(): Promise<number> {
-  const zero: LoadScenario = {
-    name: 'twin-overhead',
-    seed: 1,
-    duration: 10,
-    users: { arrivals: { kind: 'poisson', rate: 40 }, journeys: { j: { weight: 1, steps: ['a.r'] } } },
-    services: {
-      a: {
-        replicas: 1,
-        workers: 64,
-        queue: 100,
-        time: { kind: 'const', value: 0 },
-        routes: { r: [{ call: 'b', p: 1 }] },
-      },
-      b: { replicas: 1, workers: 64, queue: 100, time: { kind: 'const', value: 0 } },
-    },
-    load: {
-      target: 'http://127.0.0.1:1',
-      allow: [],
-      tool: 'autocannon',
-      connections: 50,
-      maxRequests: 1000,
-      maxDuration: 10,
-      profile: [{ kind: 'hold', rate: 40, for: 3 }],
-      feeds: {},
-      requests: {},
-    },
-  };
+  const zero = parseScenario(
+    `name: twin-overhead
+seed: 1
+duration: 10s
+users: { arrivals: poisson(40/s), journeys: { j: { steps: [a.r] } } }
+services:
+  a: { replicas: 1, workers: 64, queue: 100, time: const(0s), routes: { r: [b] } }
+  b: { replicas: 1, workers: 64, queue: 100, time: const(0s) }
+load:
+  target: http://127.0.0.1:1
+  connections: 50
+  maxRequests: 1000
+  maxDuration: 10s
+  profile: [{ hold: 40/s, for: 3s }]
+`,
+    'twin-overhead.yaml',
+  );
+
   const { result } = await measure(zero, 3);
   return result.journeys.j.latency.p50;
 }

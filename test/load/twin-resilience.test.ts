@@ -5,10 +5,9 @@
  */
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LoadScenario, LoadService } from '../../loadtests/shape.js';
 import { startTwin, type Twin } from '../../loadtests/twin/twin.js';
 import { unservedParts } from '../../loadtests/twin/unserved.js';
-import { loadScenario } from '../../scenarios/load.js';
+import { loadScenario, parseScenario } from '../../scenarios/load.js';
 
 let twins: Twin[] = [];
 afterEach(async () => {
@@ -16,17 +15,13 @@ afterEach(async () => {
   twins = [];
 });
 
-const ms = (v: number) => ({ kind: 'const' as const, value: v / 1000 });
-const svc = (o: Partial<LoadService>): LoadService => ({
-  replicas: 1,
-  workers: 64,
-  queue: 100,
-  time: ms(10),
-  ...o,
-});
+/** A service with room to spare unless the test says otherwise (YAML flow mapping entries). */
+const svc = (time = 'const(10ms)', more = '') =>
+  `{ replicas: 1, workers: 64, queue: 100, time: ${time}${more ? `, ${more}` : ''} }`;
 
-async function twinOf(s: Partial<LoadScenario> & Pick<LoadScenario, 'services' | 'users'>): Promise<Twin> {
-  const t = await startTwin({ name: 't', seed: 1, duration: 60, ...s });
+/** Starts the twin of the scenario whose sections below `duration` are `yaml`, through the schema. */
+async function twinOf(yaml: string): Promise<Twin> {
+  const t = await startTwin(parseScenario(`name: t\nseed: 1\nduration: 60s\n${yaml}`, 't.yaml'));
   twins.push(t);
   return t;
 }
@@ -68,17 +63,13 @@ async function paced(count: number, rate: number, send: () => Promise<Answer>): 
 
 describe('the complete twin', () => {
   it('opens the callee breaker under failures, fails fast, probes and closes again', async () => {
-    const twin = await twinOf({
-      users: {
-        arrivals: { kind: 'poisson', rate: 1 },
-        journeys: { home: { weight: 1, steps: ['gateway.home'] } },
-      },
-      services: {
-        gateway: svc({ routes: { home: [{ call: 'recs', p: 1 }] } }),
-        recs: svc({ breaker: { failures: 0.5, window: 1, open: 0.5, minRequests: 5, probes: 1 } }),
-      },
-      faults: [{ at: 0, for: 1.2, kind: 'errors', target: 'recs', rate: 1 }],
-    });
+    const twin = await twinOf(`
+users: { arrivals: poisson(1/s), journeys: { home: { steps: [gateway.home] } } }
+services:
+  gateway: ${svc(undefined, 'routes: { home: [recs] }')}
+  recs: ${svc(undefined, 'breaker: { failures: 50%, window: 1s, open: 0.5s, minRequests: 5, probes: 1 }')}
+faults: [{ at: 0s, for: 1.2s, errors: recs, rate: 100% }]
+`);
     const answers = await paced(100, 50, () => get(`${twin.endpoints.url}/journeys/home`));
     const recs = twin.services().recs;
     const causes = answers.map((a) => a.cause ?? 'ok');
@@ -98,24 +89,13 @@ describe('the complete twin', () => {
   });
 
   it('reads a store at quorum: the second answer of three; unavailable with two nodes down', async () => {
-    const twin = await twinOf({
-      users: {
-        arrivals: { kind: 'poisson', rate: 1 },
-        journeys: { read: { weight: 1, steps: ['stores.kv'] } },
-      },
-      services: { client: svc({ time: ms(0) }) },
-      stores: {
-        kv: {
-          shards: 3,
-          vnodes: 1,
-          replication: 3,
-          consistency: 'quorum',
-          key: 'user',
-          time: { kind: 'uniform', min: 0.05, max: 0.25 },
-        },
-      },
-      faults: [{ at: 1.5, for: 10, kind: 'crash', target: 'stores.kv', count: 2 }],
-    });
+    const twin = await twinOf(`
+users: { arrivals: poisson(1/s), journeys: { read: { steps: [stores.kv] } } }
+services: { client: ${svc('const(0s)')} }
+stores:
+  kv: { shards: 3, vnodes: 1, replication: 3, consistency: quorum, key: user, time: uniform(50ms, 250ms) }
+faults: [{ at: 1.5s, for: 10s, crash: stores.kv, shards: 2 }]
+`);
     const ok = await paced(40, 40, () => get(`${twin.endpoints.url}/journeys/read`));
     expect(ok.every((a) => a.status === 200)).toBe(true);
     // The median of three uniform(50, 250) draws: 150 ms on average, never below 50.
@@ -128,13 +108,13 @@ describe('the complete twin', () => {
   });
 
   it('sleeps the one-way latency between regions and fails a region over to the nearest', async () => {
-    const twin = await twinOf({
-      regions: { a: { users: 0.5 }, b: { users: 0.5 } },
-      latency: { intra: 0, jitter: 0, pairs: [{ a: 'a', b: 'b', oneWay: 0.15 }] },
-      users: { arrivals: { kind: 'poisson', rate: 1 }, journeys: { j: { weight: 1, steps: ['api'] } } },
-      services: { api: svc({ time: ms(20) }) },
-      faults: [{ at: 1, for: 10, kind: 'outage', region: 'b' }],
-    });
+    const twin = await twinOf(`
+regions: { a: { users: 50% }, b: { users: 50% } }
+latency: { intra: 0s, jitter: 0%, a<->b: 150ms }
+users: { arrivals: poisson(1/s), journeys: { j: { steps: [api] } } }
+services: { api: ${svc('const(20ms)')} }
+faults: [{ at: 1s, for: 10s, outage: b }]
+`);
     const local = await get(`${twin.endpoints.url}/journeys/j`, { 'x-backline-region': 'b' });
     expect(local.ms).toBeLessThan(120);
     await new Promise((r) => setTimeout(r, 1200));
@@ -148,16 +128,12 @@ describe('the complete twin', () => {
   });
 
   it('scales out after the provisioning delay, not before', async () => {
-    const twin = await twinOf({
-      users: { arrivals: { kind: 'poisson', rate: 1 }, journeys: { j: { weight: 1, steps: ['api'] } } },
-      services: {
-        api: svc({
-          workers: 2,
-          time: ms(100),
-          autoscale: { min: 1, max: 6, target: 0.5, every: 0.5, provision: 0.6, cooldown: 10 },
-        }),
-      },
-    });
+    const twin = await twinOf(`
+users: { arrivals: poisson(1/s), journeys: { j: { steps: [api] } } }
+services:
+  api: { replicas: 1, workers: 2, queue: 100, time: const(100ms),
+    autoscale: { min: 1, max: 6, target: 50%, every: 0.5s, provision: 0.6s, cooldown: 10s } }
+`);
     await paced(60, 30, () => get(`${twin.endpoints.url}/journeys/j`));
     const series = twin.services().api.replicasOverTime ?? [];
     expect(series[0]).toEqual([expect.any(Number), 1]);
@@ -168,17 +144,12 @@ describe('the complete twin', () => {
   });
 
   it('hedges a try still unanswered after `hedge.after`, and the first answer wins', async () => {
-    const twin = await twinOf({
-      users: { arrivals: { kind: 'poisson', rate: 1 }, journeys: { j: { weight: 1, steps: ['leaf'] } } },
-      services: {
-        leaf: svc({
-          replicas: 2,
-          // median 20 ms, p99 400 ms
-          time: { kind: 'lognormal', mu: Math.log(0.02), sigma: Math.log(20) / 2.326 },
-          hedge: { after: 0.05 },
-        }),
-      },
-    });
+    const twin = await twinOf(`
+users: { arrivals: poisson(1/s), journeys: { j: { steps: [leaf] } } }
+services:
+  # median 20 ms, p99 400 ms
+  leaf: { replicas: 2, workers: 64, queue: 100, time: "lognormal(median: 20ms, p99: 400ms)", hedge: { after: 50ms } }
+`);
     const answers = await paced(80, 40, () => get(`${twin.endpoints.url}/journeys/j`));
     const leaf = twin.services().leaf;
     const slow = answers.filter((a) => a.ms > 60).length;

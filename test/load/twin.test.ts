@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoad } from '../../loadtests/autocannon/driver.js';
-import type { LoadScenario } from '../../loadtests/shape.js';
 import { startTwin, type Twin } from '../../loadtests/twin/twin.js';
-import { loadScenario } from '../../scenarios/load.js';
-import { requestFlow } from '../../scenarios/load-section.js';
+import { loadScenario, parseScenario } from '../../scenarios/load.js';
+import { LoadSchema, requestFlow } from '../../scenarios/load-section.js';
+import type { Scenario } from '../../scenarios/schema.js';
 import { simulateSync } from '../../sim/run.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/twin-light.yaml', import.meta.url));
@@ -37,33 +37,31 @@ describe('the twin', () => {
   });
 
   it('refuses connections to a crashed service during its fault window only', async () => {
-    const scenario: LoadScenario = {
-      name: 'twin-crash',
-      seed: 3,
-      duration: 10,
-      users: {
-        arrivals: { kind: 'poisson', rate: 50 },
-        journeys: { play: { weight: 1, steps: ['gateway'] } },
-      },
-      services: { gateway: { replicas: 2, workers: 4, queue: 100, time: { kind: 'const', value: 0.002 } } },
-      faults: [{ at: 0.5, for: 1, kind: 'crash', target: 'gateway', count: 2 }],
-    };
+    const scenario = parseScenario(
+      `name: twin-crash
+seed: 3
+duration: 10s
+users: { arrivals: poisson(50/s), journeys: { play: { steps: [gateway] } } }
+services: { gateway: { replicas: 2, workers: 4, queue: 100, time: const(2ms) } }
+faults: [{ at: 0.5s, for: 1s, crash: gateway, replicas: 2 }]
+`,
+      'twin-crash.yaml',
+    );
+
     const twin = await startTwin(scenario);
     twins.push(twin);
-    const direct: LoadScenario = {
+    const direct: Scenario = {
       ...scenario,
       load: {
-        target: twin.endpoints.services.gateway,
-        allow: [],
-        tool: 'autocannon',
+        ...LoadSchema.parse({ target: twin.endpoints.services.gateway }),
         connections: 10,
         maxRequests: 1000,
         maxDuration: 10,
-        feeds: {},
         profile: [{ kind: 'hold', rate: 50, for: 2.2 }],
         requests: { play: requestFlow('GET /routes/play') },
       },
     };
+
     const [o, edge] = await Promise.all([
       startLoad(direct).outcome,
       startLoad({ ...direct, load: { ...direct.load!, target: twin.endpoints.url, requests: {} } }).outcome,

@@ -9,10 +9,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startLoad } from '../../loadtests/autocannon/driver.js';
 import { chooseWorkers } from '../../loadtests/autocannon/worker-count.js';
 import { LoadCollector } from '../../loadtests/collector.js';
-import type { LoadScenario } from '../../loadtests/shape.js';
 import { LatencyHistogram } from '../../results/histogram.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { requestFlow } from '../../scenarios/load-section.js';
+import type { Scenario } from '../../scenarios/schema.js';
+import { scenarioOf } from './scenario.js';
 import { startServer, type TestServer } from './servers.js';
 
 let servers: TestServer[] = [];
@@ -86,32 +87,25 @@ describe('merging collectors', () => {
   });
 });
 
-function scenario(target: string, rate: number): LoadScenario {
-  return {
-    name: 'workers-test',
-    seed: 11,
-    duration: 60,
-    users: {
-      population: 1000,
-      arrivals: { kind: 'poisson', rate },
-      journeys: { a: { weight: 2, steps: ['svc'] }, b: { weight: 1, steps: ['svc'] } },
-    },
-    services: {},
-    load: {
-      target,
-      allow: [],
-      tool: 'autocannon',
-      connections: 8,
-      maxRequests: 1_000_000,
-      maxDuration: 60,
-      profile: [{ kind: 'hold', rate, for: 1 }],
-      feeds: {},
-      requests: {
-        a: requestFlow('GET /a/{{user.id}}'),
-        b: requestFlow('GET /b/{{user.id}}'),
-      },
-    },
-  };
+function scenario(target: string, rate: number): Scenario {
+  return scenarioOf(
+    `name: workers-test
+seed: 11
+duration: 60s
+users:
+  population: 1000
+  arrivals: poisson(${rate}/s)
+  journeys: { a: { weight: 2, steps: [svc] }, b: { weight: 1, steps: [svc] } }
+services: { svc: { time: 1ms } }
+load:
+  target: "http://127.0.0.1:1"
+  connections: 8
+  maxDuration: 60s
+  profile: [{ hold: ${rate}/s, for: 1s }]
+  requests: { a: "GET /a/{{user.id}}", b: "GET /b/{{user.id}}" }
+`,
+    { target },
+  );
 }
 
 describe('--workers 2 (needs `npm run build`: worker threads run the compiled slice)', () => {
