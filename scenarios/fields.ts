@@ -185,10 +185,17 @@ export function nameProblem(what: string, name: string): string | undefined {
   return undefined;
 }
 
-/** A mapping from user-chosen names (services, journeys) to values of one schema. */
-export function named<V extends z.ZodType>(what: string, value: V) {
+/**
+ * A mapping from user-chosen names (services, journeys) to values of one schema; `rule` adds what
+ * a kind of name needs beyond the common one.
+ */
+export function named<V extends z.ZodType>(
+  what: string,
+  value: V,
+  rule?: (name: string) => string | undefined,
+) {
   const key = z.string().check((ctx) => {
-    const problem = nameProblem(what, ctx.value);
+    const problem = nameProblem(what, ctx.value) ?? rule?.(ctx.value);
     if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
   });
   return z.record(key, value, { error: `expected a mapping of ${what} names` });

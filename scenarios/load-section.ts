@@ -70,6 +70,16 @@ const StageSchema = section('stage', {
 });
 
 /** The `load` section. */
+/**
+ * Feed names are read inside templates, whose tokens (like captured variables) have no `-`: refuse
+ * it where the feed is declared rather than fail on `{{feed.my-feed.x}}` once the run starts.
+ */
+function feedNameProblem(name: string): string | undefined {
+  return /^[A-Za-z0-9_]+$/.test(name)
+    ? undefined
+    : `bad feed name \`${name}\`: use letters, digits and \`_\` (it is read as {{feed.<name>.<column>}})`;
+}
+
 export const LoadSchema = section('load', {
   /** Base URL of the system under test (may be `${env.TARGET}`). */
   target: z.string({ error: 'expected a base URL like `http://127.0.0.1:8080` for `target`' }),
@@ -87,7 +97,7 @@ export const LoadSchema = section('load', {
     think: dist('think', 'duration'),
   }).optional(),
   /** Data files rows are drawn from: `{{feed.<name>.<column>}}`. */
-  feeds: named('feed', FeedSchema).default({}),
+  feeds: named('feed', FeedSchema, feedNameProblem).default({}),
   /** Steps each virtual user runs once, before its first journey (log in, keep the token). */
   session: FlowSchema.optional(),
   /** Per journey: a flow of steps (a single request is a one-step flow). */

@@ -82,6 +82,15 @@ describe('flow validation', () => {
     expect(problems(col)).toEqual(['16:7 feed `accounts` has no column `pasword`; did you mean `password`?']);
   });
 
+  it('refuses a feed name with `-` where it is declared, since {{feed.<name>.<column>}} spells names like variables', () => {
+    const text = flowScenario('http://127.0.0.1:1')
+      .replace('accounts: {', 'my-accounts: {')
+      .replaceAll('feed.accounts.', 'feed.my-accounts.');
+    expect(problems(text)).toEqual([
+      '14:5 bad feed name `my-accounts`: use letters, digits and `_` (it is read as {{feed.<name>.<column>}})',
+    ]);
+  });
+
   it('refuses CR, LF and NUL in header values and non-ASCII values, located', () => {
     const text = flowScenario('http://127.0.0.1:1').replace(
       'headers: { authorization: "Bearer {{token}}" },\n               capture',
