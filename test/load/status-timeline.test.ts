@@ -4,10 +4,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoad } from '../../loadtests/autocannon/driver.js';
-import type { LoadScenario } from '../../loadtests/shape.js';
 import { MAX_CODES, StatusIntervals } from '../../loadtests/status-intervals.js';
 import { renderHtml } from '../../reports/html.js';
-import { requestFlow } from '../../scenarios/load-section.js';
+import type { Scenario } from '../../scenarios/schema.js';
+import { scenarioOf } from './scenario.js';
 import { startServer, type TestServer } from './servers.js';
 
 let servers: TestServer[] = [];
@@ -16,29 +16,22 @@ afterEach(async () => {
   servers = [];
 });
 
-function scenario(target: string): LoadScenario {
-  return {
-    name: 'status-timeline',
-    seed: 3,
-    duration: 60,
-    users: {
-      population: 1000,
-      arrivals: { kind: 'poisson', rate: 100 },
-      journeys: { a: { weight: 1, steps: ['svc'] } },
-    },
-    services: {},
-    load: {
-      target,
-      allow: [],
-      tool: 'autocannon',
-      connections: 8,
-      maxRequests: 1_000_000,
-      maxDuration: 60,
-      profile: [{ kind: 'hold', rate: 100, for: 3 }],
-      feeds: {},
-      requests: { a: requestFlow('GET /a') },
-    },
-  };
+function scenario(target: string): Scenario {
+  return scenarioOf(
+    `name: status-timeline
+seed: 3
+duration: 60s
+users: { population: 1000, arrivals: poisson(100/s), journeys: { a: { steps: [svc] } } }
+services: { svc: { time: 1ms } }
+load:
+  target: "http://127.0.0.1:1"
+  connections: 8
+  maxDuration: 60s
+  profile: [{ hold: 100/s, for: 3s }]
+  requests: { a: "GET /a" }
+`,
+    { target },
+  );
 }
 
 /** The y pixel of each point of the chart line titled `name` (smaller is higher). */
