@@ -9,7 +9,7 @@ import type { LoadBudget } from './shape.js';
 
 /** The budgets about `result`'s journeys, evaluated. */
 export function evaluateLoadBudgets(result: RunResult, budgets: readonly LoadBudget[]): BudgetResult[] {
-  const kind = (b: LoadBudget) => (b as { kind?: string }).kind;
+  const kind = (b: LoadBudget) => b.kind;
   // A journey budget stays even when the journey sent nothing: that is "no data", never a pass.
   const mine = budgets.filter(
     (b) =>
@@ -24,7 +24,7 @@ export function evaluateLoadBudgets(result: RunResult, budgets: readonly LoadBud
       op: b.op,
       limit: b.limit,
       kind: kind(b) === 'step' ? 'step' : 'journey',
-      passWithoutData: (b as { passWithoutData?: boolean }).passWithoutData,
+      passWithoutData: b.passWithoutData,
     })),
   );
 }

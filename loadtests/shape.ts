@@ -2,7 +2,7 @@
  * Names `loadtests/` gives the schema's section types. The scenario itself is never copied here:
  * each module takes `Pick<Scenario, …>` of the schema's type, listing the sections it reads.
  */
-import type { DistSpec } from '../scenarios/distribution.js';
+import type { Budget, SubjectKind } from '../scenarios/budgets.js';
 import type {
   Call,
   Fault,
@@ -17,22 +17,8 @@ import type {
 /** A downstream call of a route (the schema's `Call`). */
 export type LoadCall = Call;
 
-/** A service as the twin serves it: the core of the schema's `Service`, its resilience optional. */
-export interface LoadService
-  extends Partial<
-    Pick<
-      Service,
-      'regions' | 'balance' | 'deadline' | 'breaker' | 'hedge' | 'shed' | 'autoscale' | 'discovery' | 'cost'
-    >
-  > {
-  replicas: number;
-  workers: number;
-  queue: number;
-  time: DistSpec;
-  timeout?: number;
-  routes?: Record<string, LoadCall[]>;
-  retry?: { attempts: number; backoff: number; jitter: 'none' | 'full' | 'equal'; budget?: number };
-}
+/** A service as the twin serves it (the schema's `Service`). */
+export type LoadService = Service;
 
 /** One phase of a load profile (the schema's `LoadStage`); rates per second, durations in seconds. */
 export type ProfilePhase = LoadStage;
@@ -46,11 +32,10 @@ export type LoadSpec = Load;
 /** A fault on the wall-clock timeline of the twin (the schema's `Fault`). */
 export type LoadFault = Fault;
 
-/** A latency or error budget (CONTRACT.md `Budget`). */
-export interface LoadBudget {
-  expr: string;
-  subject: string;
-  metric: string;
-  op: '<' | '<=' | '>' | '>=';
-  limit: number;
-}
+/**
+ * A budget as load commands judge it: the schema's `Budget` without its source position, `kind`
+ * absent when a budget comes back from a merged k6 run's metadata.
+ */
+export type LoadBudget = Pick<Budget, 'expr' | 'subject' | 'metric' | 'op' | 'limit' | 'passWithoutData'> & {
+  kind?: SubjectKind;
+};

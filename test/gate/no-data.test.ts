@@ -75,7 +75,7 @@ describe('a budget over a journey with no samples', () => {
   it('keeps a load budget whose journey sent nothing, as no data (it was dropped before)', () => {
     const result = { journeys: {}, budgets: [] } as unknown as RunResult;
     const budget = { expr: 'play.p99 < 400ms', subject: 'play', metric: 'p99', op: '<' as const, limit: 400 };
-    const [b] = evaluateLoadBudgets(result, [{ ...budget, kind: 'journey' } as typeof budget]);
+    const [b] = evaluateLoadBudgets(result, [{ ...budget, kind: 'journey' }]);
     expect(b).toMatchObject({ pass: false, noData: 'no requests completed for journey play' });
   });
 });

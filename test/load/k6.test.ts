@@ -123,7 +123,7 @@ describe('k6 script generation', () => {
 
   it('turns step and check budgets into thresholds on tagged submetrics', () => {
     const b = (expr: string, subject: string, metric: string, op: '<' | '>', limit: number) =>
-      ({ expr, subject, metric, op, limit }) as LoadBudget;
+      ({ expr, subject, metric, op, limit }) satisfies LoadBudget;
     expect(
       thresholdsFrom(
         [
