@@ -6,12 +6,10 @@ import type { Budget, SubjectKind } from '../scenarios/budgets.js';
 import type {
   Call,
   Fault,
-  Latency,
   Load,
   LoadRequest,
   LoadStage,
   Service,
-  Store,
 } from '../scenarios/schema.js';
 
 /** A downstream call of a route (the schema's `Call`). */

@@ -28,7 +28,7 @@ const NAMES = [
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
 const junk = fc.oneof(
   fc.string({ maxLength: 12 }),
-  pick(['NaN', '-1', '1e400', '0', '1e9', '-0', 'null', '~', '[]', '{}', '"', '${env.X}']),
+  pick(['NaN', '-1', '1e400', '0', '1e9', '-0', 'null', '~', '[]', '{}', '"', '$' + '{env.X}']), // a secret reference, as scenario text
 );
 /** Mostly one of `good`, sometimes one of `bad` or junk. */
 const value = (good: readonly string[], bad: readonly string[] = ['']) =>

@@ -4,7 +4,6 @@ import { isLoopback } from '../../loadtests/safety.js';
 import type { ProfilePhase } from '../../loadtests/shape.js';
 import { compileTemplate, Secrets, templateSources } from '../../loadtests/template.js';
 import { pathPattern } from '../../loadtests/twin/twin.js';
-import { requestFlow } from '../../scenarios/load-section.js';
 import type { Scenario } from '../../scenarios/schema.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 import { scenarioOf } from './scenario.js';

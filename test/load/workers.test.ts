@@ -11,7 +11,6 @@ import { chooseWorkers } from '../../loadtests/autocannon/worker-count.js';
 import { LoadCollector } from '../../loadtests/collector.js';
 import { LatencyHistogram } from '../../results/histogram.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { requestFlow } from '../../scenarios/load-section.js';
 import type { Scenario } from '../../scenarios/schema.js';
 import { scenarioOf } from './scenario.js';
 import { startServer, type TestServer } from './servers.js';
