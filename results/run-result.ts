@@ -124,6 +124,10 @@ export interface Timeline {
   t: number[];
   journeys: Record<string, { throughput: number[]; p50: number[]; p99: number[]; errors: number[] }>;
   services: Record<string, { utilization: number[]; queue: number[]; replicas: number[] }>;
+  /** Simulations with a CDN: per edge (and `shield`) requests and hit ratio (0..1) per interval. */
+  cdn?: Record<string, { requests: number[]; hitRatio: number[] }>;
+  /** Simulations with streams: per stream the highest sampled consumer lag (messages) per interval. */
+  streams?: Record<string, { lag: number[] }>;
 }
 
 /** A fault as it fired, for markers in the dashboard and charts. */

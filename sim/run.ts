@@ -11,12 +11,13 @@ import { evaluateBudgets } from '../results/budgets.js';
 import { ci95 } from '../results/confidence.js';
 import { failedField } from '../results/failed-latency.js';
 import { LatencyHistogram, round } from '../results/histogram.js';
-import type { FaultMark, JourneyResult, RunResult, ServiceResult, Timeline } from '../results/run-result.js';
+import type { FaultMark, JourneyResult, RunResult, ServiceResult } from '../results/run-result.js';
 import { scenarioHash } from '../scenarios/hash.js';
 import type { Scenario } from '../scenarios/schema.js';
 import { advance, build, type Engine, type Model, type ServiceOut } from './build.js';
 import { type ContentRaw, combineContent } from './content/content-results.js';
 import { RandomStreams } from './kernel/random.js';
+import { combineTimelines } from './queueing/combine-timelines.js';
 import type { TimelineRecorder } from './queueing/timeline.js';
 import { CAUSES } from './topology/topology.js';
 import { Tracer } from './topology/tracer.js';
@@ -334,7 +335,10 @@ export function combine(scenario: Scenario, outs: ReplicationOutput[], seed: num
     budgets: [],
     events: outs.reduce((a, o) => a + o.events, 0),
   };
-  const timeline = combineTimelines(outs);
+  const timeline = combineTimelines(
+    outs.map((o) => o.timeline),
+    outs[0],
+  );
   if (timeline) result.timeline = timeline;
   if (outs[0] && outs[0].faults.length > 0) result.faults = outs[0].faults;
   const cost = Object.values(services).reduce((a, s) => a + (s.cost ?? 0), 0);
@@ -343,33 +347,6 @@ export function combine(scenario: Scenario, outs: ReplicationOutput[], seed: num
   Object.assign(result, combineContent(outs.flatMap((o) => (o.content ? [o.content] : []))));
   if (scenario.budgets.length > 0) result.budgets = evaluateBudgets(result, scenario.budgets);
   return result;
-}
-
-/** Replications' timelines averaged interval by interval (over the intervals all of them reached). */
-function combineTimelines(outs: ReplicationOutput[]): Timeline | undefined {
-  const tls = outs.map((o) => o.timeline).filter((t): t is TimelineRecorder => t !== undefined);
-  if (tls.length === 0) return undefined;
-  const n = Math.min(...tls.map((t) => t.t.length));
-  const mean = (pick: (t: TimelineRecorder) => number[]) =>
-    Array.from({ length: n }, (_, i) => round(tls.reduce((a, t) => a + pick(t)[i], 0) / tls.length, 4));
-  const journeys: Timeline['journeys'] = {};
-  outs[0].journeys.forEach((j, ji) => {
-    journeys[j.name] = {
-      throughput: mean((t) => t.journeys[ji].throughput),
-      p50: mean((t) => t.journeys[ji].p50),
-      p99: mean((t) => t.journeys[ji].p99),
-      errors: mean((t) => t.journeys[ji].errors),
-    };
-  });
-  const services: Timeline['services'] = {};
-  outs[0].services.forEach((s, si) => {
-    services[s.name] = {
-      utilization: mean((t) => t.services[si].utilization),
-      queue: mean((t) => t.services[si].queue),
-      replicas: mean((t) => t.services[si].replicas),
-    };
-  });
-  return { interval: tls[0].interval, t: tls[0].t.slice(0, n).map((x) => round(x, 4)), journeys, services };
 }
 
 /** Journey `i`'s throughput in each replication that has a window. */

@@ -6,6 +6,7 @@
  */
 import type { RunResult, Timeline } from '../../results/run-result.js';
 import { barChart, fmt, lineChart, type Marker, type Series } from '../charts.js';
+import { contentTimelineCharts } from './content-timeline.js';
 
 function markersOf(r: RunResult): Marker[] {
   const out = (r.faults ?? []).map((f) => ({ from: f.at, to: f.at + f.for, label: f.label }));
@@ -167,6 +168,7 @@ export function timelineSection(r: RunResult, p?: RunResult): string {
         }),
       );
   }
+  charts.push(...contentTimelineCharts(r, timeAxis(r), markers));
   // One replicas chart: exact step series of changes (autoscaling, crashes), timeline means otherwise.
   const varies = Object.values(r.services ?? {}).some((s) => (s.replicasOverTime?.length ?? 0) > 0);
   if (varies || Object.keys(tl?.services ?? {}).length > 0) charts.push(replicaChart(r));

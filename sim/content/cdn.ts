@@ -68,6 +68,9 @@ export class Cdn {
   private hitBytes: Float64Array;
   private fetches: Float64Array;
   private coalesced: Float64Array;
+  // Requests and hits since the last timeline tick (never cut by the warm-up reset).
+  private ivRequests: Float64Array;
+  private ivHits: Float64Array;
   /** Requests that went straight to the origin because every edge was down. */
   direct = 0;
 
@@ -122,6 +125,8 @@ export class Cdn {
     this.hitBytes = new Float64Array(n);
     this.fetches = new Float64Array(n);
     this.coalesced = new Float64Array(n);
+    this.ivRequests = new Float64Array(n);
+    this.ivHits = new Float64Array(n);
     this.rToken = new Float64Array(256);
     this.rNext = new Int32Array(256);
     this.rSource = new Int32Array(256);
@@ -184,9 +189,11 @@ export class Cdn {
     }
     const size = this.catalog.size(item);
     this.requests[e]++;
+    this.ivRequests[e]++;
     this.bytes[e] += size;
     if (this.caches[e].lookup(item, this.kernel.now)) {
       this.hits[e]++;
+      this.ivHits[e]++;
       this.hitBytes[e] += size;
       const r = this.allocRequest(token, CdnSource.Edge);
       // A constant time draws nothing, so the lane fires exactly when `schedule` would have.
@@ -216,10 +223,12 @@ export class Cdn {
     if (this.shield && this.shieldTime) {
       const s = this.edgeNames.length;
       this.requests[s]++;
+      this.ivRequests[s]++;
       this.bytes[s] += size;
       t += this.shieldTime();
       if (this.shield.lookup(item, this.kernel.now)) {
         this.hits[s]++;
+        this.ivHits[s]++;
         this.hitBytes[s] += size;
         this.fSource[nf] = CdnSource.Shield;
       } else {
@@ -231,6 +240,21 @@ export class Cdn {
       t += this.originTime();
     }
     this.kernel.schedule(t, this.hFetched, nf);
+  }
+
+  /**
+   * Requests and hit ratio per edge (and `shield`) since the last call, for the timeline; starts the
+   * next interval.
+   */
+  takeInterval(): Record<string, { requests: number; hitRatio: number }> {
+    const out: Record<string, { requests: number; hitRatio: number }> = {};
+    const rows = this.shield ? [...this.edgeNames, 'shield'] : this.edgeNames;
+    rows.forEach((name, i) => {
+      out[name] = { requests: this.ivRequests[i], hitRatio: ratio(this.ivHits[i], this.ivRequests[i]) };
+    });
+    this.ivRequests.fill(0);
+    this.ivHits.fill(0);
+    return out;
   }
 
   /** Forgets counters (end of warm-up); cache contents stay. */

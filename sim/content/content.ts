@@ -60,6 +60,12 @@ export const DEFAULT_CATALOG = {
   size: lognormal(4e6, 12e6),
 };
 
+/** Where the content models' per-interval series go (the engine's timeline recorder). */
+export interface ContentTimeline {
+  closeCdn(rows: Record<string, { requests: number; hitRatio: number }>): void;
+  closeStream(name: string, lag: number): void;
+}
+
 /** The content models of one replication. */
 export class Content {
   readonly catalog: Catalog | undefined;
@@ -236,6 +242,12 @@ export class Content {
     this.p2p?.resetStats();
     for (const s of this.stores) s.resetStats();
     for (const s of this.streams) s.resetStats();
+  }
+
+  /** Closes the timeline interval: each CDN edge's requests and hit ratio, each stream's peak lag. */
+  closeInterval(timeline: ContentTimeline): void {
+    if (this.cdn) timeline.closeCdn(this.cdn.takeInterval());
+    for (const s of this.streams) timeline.closeStream(s.name, s.takeLagMax());
   }
 
   /** The content sections of the RunResult (absent sections stay undefined). */

@@ -88,6 +88,8 @@ export class EventStream {
   private paused = false;
   private samples = new Float64Array(256);
   private nSamples = 0;
+  // Highest sampled lag since the last timeline tick, -1 when none was sampled.
+  private ivMax = -1;
   private readonly hFinish: number;
   private readonly hResume: number;
   private readonly hSample: number;
@@ -158,6 +160,16 @@ export class EventStream {
     this.paused = true;
     this.owner.fill(-1);
     this.kernel.schedule(this.rebalance, this.hResume);
+  }
+
+  /**
+   * The highest sampled lag (messages) since the last call, for the timeline; the lag now when no
+   * sample fell in the interval (an interval shorter than `sampleEvery`). Starts the next interval.
+   */
+  takeLagMax(): number {
+    const m = this.ivMax >= 0 ? this.ivMax : this.lag;
+    this.ivMax = -1;
+    return m;
   }
 
   /** Forgets counters (end of warm-up); the backlog stays. */
@@ -232,6 +244,7 @@ export class EventStream {
       this.samples = b;
     }
     this.samples[this.nSamples++] = this.lag;
+    if (this.lag > this.ivMax) this.ivMax = this.lag;
     this.kernel.schedule(this.sampleEvery, this.hSample);
   }
 }

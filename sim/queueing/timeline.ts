@@ -60,6 +60,10 @@ export class TimelineRecorder {
   readonly t: number[] = [];
   readonly journeys: JourneySeries[];
   readonly services: ServiceSeries[];
+  /** Per CDN edge (and `shield`): requests and hit ratio per interval (scenarios with a CDN). */
+  readonly cdn: Record<string, { requests: number[]; hitRatio: number[] }> = {};
+  /** Per stream: the highest sampled consumer lag (messages) per interval. */
+  readonly streams: Record<string, { lag: number[] }> = {};
   private readonly hist: IntervalHistogram[];
   private readonly done: Float64Array;
   private readonly failed: Float64Array;
@@ -76,6 +80,20 @@ export class TimelineRecorder {
     this.hist = Array.from({ length: journeys }, () => new IntervalHistogram());
     this.done = new Float64Array(journeys);
     this.failed = new Float64Array(journeys);
+  }
+
+  /** The CDN's rows for the interval just closed. */
+  closeCdn(rows: Record<string, { requests: number; hitRatio: number }>): void {
+    for (const [edge, r] of Object.entries(rows)) {
+      const s = (this.cdn[edge] ??= { requests: [], hitRatio: [] });
+      s.requests.push(r.requests);
+      s.hitRatio.push(r.hitRatio);
+    }
+  }
+
+  /** A stream's peak lag for the interval just closed. */
+  closeStream(name: string, lag: number): void {
+    (this.streams[name] ??= { lag: [] }).lag.push(lag);
   }
 
   /** A journey finished successfully after `seconds`. */

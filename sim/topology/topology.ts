@@ -200,6 +200,7 @@ export class Topology implements EngineContext {
     const k = this.kernel;
     const now = k.now;
     this.meter.closeInterval(this.timeline, now);
+    this.content?.closeInterval(this.timeline);
     if (now + this.timeline.interval <= this.scenario.duration + 1e-9)
       k.schedule(this.timeline.interval, this.hTick);
   }
