@@ -3,14 +3,7 @@
  * each module takes `Pick<Scenario, …>` of the schema's type, listing the sections it reads.
  */
 import type { Budget, SubjectKind } from '../scenarios/budgets.js';
-import type {
-  Call,
-  Fault,
-  Load,
-  LoadRequest,
-  LoadStage,
-  Service,
-} from '../scenarios/schema.js';
+import type { Call, Fault, Load, LoadRequest, LoadStage, Service } from '../scenarios/schema.js';
 
 /** A downstream call of a route (the schema's `Call`). */
 export type LoadCall = Call;
