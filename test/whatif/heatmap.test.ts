@@ -1,7 +1,7 @@
 import { interpolateYlOrRd, rgb } from 'd3';
 import { describe, expect, it } from 'vitest';
-import { type HeatmapSpec, heatmap } from '../../reports/charts.js';
 import { contrastRatio, INK, luminance, PAPER, textOn } from '../../reports/contrast.js';
+import { type HeatmapSpec, heatmap } from '../../reports/heatmap.js';
 import { renderSweepHtml } from '../../reports/html/sweep.js';
 import type { SweepResult } from '../../results/sweep.js';
 
