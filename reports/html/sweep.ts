@@ -107,7 +107,9 @@ export function sweepSection(sweep: unknown): string {
   const s = asSweep(sweep);
   if (!s) return '';
   const results = s.points.map((p) => p.result).filter((r): r is RunResult => Boolean(r));
-  const budgets = [...new Set(results.flatMap((r) => r.budgets.map((b) => b.expr)))];
+  // A sweep file is read defensively (it may come from an older version or by hand): a point's
+  // result may lack budgets even though RunResult always has them.
+  const budgets = [...new Set(results.flatMap((r) => (r.budgets ?? []).map((b) => b.expr)))];
   const journeys = [...new Set(results.flatMap((r) => Object.keys(r.journeys)))];
   const panels = [
     ...budgets.map((expr) =>
