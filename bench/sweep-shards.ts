@@ -10,11 +10,20 @@
  * CPU fairly between sessions, and all of a benchmark's processes are one session: when other
  * sessions keep the cores busy, two shards get the same share one process gets and cannot be
  * faster — `coresUsed` near 1 on both sides says so.
+ *
+ * The machine's own reference, measured in the same run: one `backline run mmc` process alone vs
+ * two identical ones side by side (alone, together, alone). `machineSpeedup` is the work per second
+ * two processes get over one; two vCPUs of a VM often give less than 2 (shared caches, memory
+ * bandwidth, Node's GC helper threads using the "idle" core when one process runs). `efficiency` is
+ * the sweep's speed-up over that ceiling: what sharding itself costs, apart from the machine.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backline, machine, measured, notComparable, round } from './sweep-spawn.js';
+
+/** A CPU-bound simulation of about 3 s, the same kind of work as a sweep point. */
+const REFERENCE = ['run', 'mmc', '--set', 'duration=400000s', '--no-history', '--no-dashboard'];
 
 const GRID = [
   'mmc',
@@ -46,6 +55,16 @@ export async function benchSweepShards(shards = 2) {
           outs.map((o, i) => backline(['sweep', ...GRID, '--shard', `${i + 1}/${shards}`, '--out', o])),
         ),
       );
+    const ref = (n: number) =>
+      measured(() =>
+        Promise.all(
+          Array.from({ length: n }, (_, i) => backline([...REFERENCE, '--out', join(dir, `ref-${n}-${i}`)])),
+        ),
+      );
+    const r1 = await ref(1);
+    const r2 = await ref(shards);
+    const r3 = await ref(1);
+    const machineSpeedup = (shards * (r1.seconds + r3.seconds)) / 2 / r2.seconds;
     const a1 = await one(1);
     const b1 = await sharded();
     const b2 = await sharded();
@@ -70,6 +89,8 @@ export async function benchSweepShards(shards = 2) {
       oneProcessSeconds: [round(a1.seconds), round(a2.seconds)],
       shardedSeconds: [round(b1.seconds), round(b2.seconds)],
       speedup: round(oneWall / shardWall, 2),
+      machineSpeedup: round(machineSpeedup, 2),
+      efficiency: round(oneWall / shardWall / machineSpeedup, 2),
       shardsOverlapSeconds: overlap.map((x) => round(x)),
       processStartSeconds: round(startup.seconds),
       coresUsed: {
