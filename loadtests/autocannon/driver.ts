@@ -21,7 +21,7 @@ import { buildPlan, expectedArrivals, type PlanOptions, type RequestPlan, rateAt
 import { assertReachable } from '../reachable.js';
 import { checkTarget } from '../safety.js';
 import { openTransport, type TransportKind } from '../transport/open.js';
-import { createExecutor, type ExecutorContext, MAX_BODY_BYTES } from './executor.js';
+import { createExecutor, executorContext } from './executor.js';
 import { GeneratorMonitor, generatorResult } from './generator.js';
 import { runMax } from './max.js';
 import { runSchedule } from './scheduler.js';
@@ -172,16 +172,10 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       let ended = false;
-      const ctx: ExecutorContext = {
-        plan,
-        transport,
-        collector,
-        monitor,
-        t0,
-        timeoutMs: timeout * 1000,
-        maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
-        stopped: () => ended,
-      };
+      const ctx = executorContext(
+        { plan, transport, collector, monitor, t0, stopped: () => ended },
+        { timeout, maxBodyBytes: opts.maxBodyBytes },
+      );
       flowStart = flows ? flowExecutor(flows, ctx, url.hostname) : undefined;
       const start = flowStart?.start ?? createExecutor(ctx);
       const h = runSchedule(plan, start, monitor, { timeout, onTick, t0 });

@@ -36,6 +36,17 @@ export interface ExecutorContext {
 /** Default bound on a response body (counted, not kept). */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The context of one thread's run from its parts and the run's options: `timeout` in seconds,
+ * `maxBodyBytes` defaulting to {@link MAX_BODY_BYTES}.
+ */
+export function executorContext(
+  parts: Omit<ExecutorContext, 'timeoutMs' | 'maxBodyBytes'>,
+  opts: { timeout: number; maxBodyBytes?: number },
+): ExecutorContext {
+  return { ...parts, timeoutMs: opts.timeout * 1000, maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES };
+}
+
 /** A request that waited longer than this for a connection counts in `waitedForConnection`. */
 const WAIT_MS = 10;
 

@@ -11,7 +11,7 @@ import type { FlowStatsState } from '../flow/stats.js';
 import { buildPlan, type PlanOptions, type PlanScenario, type RequestPlan } from '../plan.js';
 import { openTransport, type TransportKind } from '../transport/open.js';
 import type { Transport } from '../transport/transport.js';
-import { createExecutor, type ExecutorContext, MAX_BODY_BYTES } from './executor.js';
+import { createExecutor, executorContext } from './executor.js';
 import { GeneratorMonitor } from './generator.js';
 import { runSchedule, type ScheduleHandle } from './scheduler.js';
 
@@ -91,16 +91,10 @@ export function prepareSlice(args: SliceArgs): Slice {
         },
         opts.transport,
       );
-      const ctx: ExecutorContext = {
-        plan,
-        transport,
-        collector,
-        monitor,
-        t0,
-        timeoutMs: timeout * 1000,
-        maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
-        stopped: () => ended,
-      };
+      const ctx = executorContext(
+        { plan, transport, collector, monitor, t0, stopped: () => ended },
+        { timeout, maxBodyBytes: opts.maxBodyBytes },
+      );
       flowStart = flows ? flowExecutor(flows, ctx, new URL(args.url).hostname) : undefined;
       const start = flowStart?.start ?? createExecutor(ctx);
       handle = runSchedule(plan, start, monitor, { timeout, onTick, t0, slice, arrivalSeed: base.seed });

@@ -7,18 +7,11 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { causeOf } from '../collector.js';
+import { makeTransport, refusal } from './make-transport.js';
 import type { TransportOptions } from './options.js';
 import { pinnedLookup } from './pin.js';
-import {
-  type IncomingResponse,
-  type OutgoingRequest,
-  promised,
-  type SendCallback,
-  type SendOptions,
-  type Transport,
-  TransportError,
-} from './transport.js';
-import { basePrefix, checkRequest } from './wire.js';
+import { type Transport, TransportError } from './transport.js';
+import { basePrefix } from './wire.js';
 
 /** Opens a node:http transport to `opts.url`. */
 export function nodeHttpTransport(opts: TransportOptions): Transport {
@@ -35,18 +28,10 @@ export function nodeHttpTransport(opts: TransportOptions): Transport {
   const live = new Set<http.ClientRequest>();
   let closed = false;
 
-  const request = (req: OutgoingRequest, so: SendOptions, reply: SendCallback): void => {
-    const reject = (e: unknown) =>
-      reply(e instanceof TransportError ? e : new TransportError('error', String(e)), null);
-    const resolve = (res: IncomingResponse) => reply(null, res);
-    if (closed) {
-      reject(new TransportError('aborted', 'the transport is closed'));
-      return;
-    }
-    try {
-      checkRequest(req);
-    } catch (e) {
-      reject(e);
+  const request: Transport['request'] = (req, so, reply) => {
+    const refused = refusal(req, so, closed);
+    if (refused) {
+      reply(refused, null);
       return;
     }
     let sentAt = Number.NaN;
@@ -71,7 +56,7 @@ export function nodeHttpTransport(opts: TransportOptions): Transport {
       settled = true;
       done();
       r.destroy();
-      reject(new TransportError(reason, message));
+      reply(new TransportError(reason, message), null);
     };
     const timer = setTimeout(
       () => fail('timeout', `no complete answer within ${so.timeoutMs} ms`),
@@ -84,10 +69,6 @@ export function nodeHttpTransport(opts: TransportOptions): Transport {
       so.signal?.removeEventListener('abort', onAbort);
       live.delete(r);
     };
-    if (so.signal?.aborted) {
-      onAbort();
-      return;
-    }
     r.on('socket', () => {
       sentAt = performance.now();
     });
@@ -107,7 +88,7 @@ export function nodeHttpTransport(opts: TransportOptions): Transport {
         done();
         const h: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = v;
-        resolve({
+        reply(null, {
           status: res.statusCode ?? 0,
           headers: h,
           ...(so.keepBody ? { body: Buffer.concat(chunks) } : {}),
@@ -120,13 +101,9 @@ export function nodeHttpTransport(opts: TransportOptions): Transport {
     r.end(req.body);
   };
 
-  return {
-    send: promised(request),
-    request,
-    close: async () => {
-      closed = true;
-      for (const r of live) r.destroy(Object.assign(new Error('aborted'), { code: 'ABORTED' }));
-      agent.destroy();
-    },
-  };
+  return makeTransport(request, async () => {
+    closed = true;
+    for (const r of live) r.destroy(Object.assign(new Error('aborted'), { code: 'ABORTED' }));
+    agent.destroy();
+  });
 }

@@ -10,18 +10,11 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { causeOf } from '../collector.js';
+import { makeTransport, refusal } from './make-transport.js';
 import { DEFAULT_MAX_PENDING, type TransportOptions } from './options.js';
 import { pinnedLookup } from './pin.js';
-import {
-  type IncomingResponse,
-  type OutgoingRequest,
-  promised,
-  type SendCallback,
-  type SendOptions,
-  type Transport,
-  TransportError,
-} from './transport.js';
-import { basePrefix, checkRequest, OWN_HEADERS } from './wire.js';
+import { type IncomingResponse, type Transport, TransportError } from './transport.js';
+import { basePrefix, OWN_HEADERS } from './wire.js';
 
 /** How often deadlines are checked (ms). */
 const SWEEP_MS = 20;
@@ -93,15 +86,10 @@ export function undiciTransport(opts: TransportOptions & { pipelining?: number }
   }, SWEEP_MS);
   sweep.unref();
 
-  const request = (req: OutgoingRequest, so: SendOptions, done: SendCallback): void => {
-    try {
-      checkRequest(req);
-    } catch (e) {
-      done(e as TransportError, null);
-      return;
-    }
-    if (closed || so.signal?.aborted) {
-      done(new TransportError('aborted', closed ? 'the transport is closed' : 'aborted'), null);
+  const request: Transport['request'] = (req, so, done) => {
+    const refused = refusal(req, so, closed);
+    if (refused) {
+      done(refused, null);
       return;
     }
     if (waiting >= maxPending) {
@@ -183,15 +171,11 @@ export function undiciTransport(opts: TransportOptions & { pipelining?: number }
     );
   };
 
-  return {
-    send: promised(request),
-    request,
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      clearInterval(sweep);
-      for (const l of [...live]) l.fail('aborted', 'aborted');
-      await pool.destroy().catch(() => {});
-    },
-  };
+  return makeTransport(request, async () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(sweep);
+    for (const l of [...live]) l.fail('aborted', 'aborted');
+    await pool.destroy().catch(() => {});
+  });
 }
