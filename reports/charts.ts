@@ -59,10 +59,10 @@ export interface LineChartSpec {
   xTicks?: number[];
 }
 
-/** Chart width and margins (px), shared with `heatmap.ts`. */
-export const W = 640;
+/** Chart width and margins (px). */
+const W = 640;
 const H = 240;
-export const M = { top: 28, right: 16, bottom: 40, left: 60 };
+const M = { top: 28, right: 16, bottom: 40, left: 60 };
 
 /** Compact number formatting for axes and labels. */
 export function fmt(x: number): string {
@@ -111,7 +111,7 @@ export function figure(title: string, svg: string, legend: Series[] = [], note =
   );
 }
 
-export function svgOpen(h: number, label: string): string {
+function svgOpen(h: number, label: string): string {
   return `<svg class="chart" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-label="${esc(label)}">`;
 }
 
@@ -312,6 +312,6 @@ export function barChart(spec: BarChartSpec): string {
   return figure(spec.title, parts.join(''), [], spec.note);
 }
 
-export function truncate(s: string, n: number): string {
+function truncate(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
