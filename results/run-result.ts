@@ -72,6 +72,8 @@ export interface StepResult {
   /** Latency of every response, from the step's start to its last byte. */
   latency: LatencySummary;
   hdr: string;
+  /** Exact sum of the latencies in seconds (restores the exact mean after a merge). */
+  sumSeconds?: number;
   /** Per check (by its key as written: `status`, `json.results`…). */
   checks?: Record<string, CheckCount>;
 }

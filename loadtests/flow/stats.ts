@@ -10,8 +10,9 @@ import type { CheckCount, StatusTimeline, StepResult } from '../../results/run-r
 export class StepAcc {
   count = 0;
   readonly latency = new LatencyHistogram();
-  readonly statuses: Record<string, number> = {};
-  readonly errors: Record<string, number> = {};
+  // No prototype: causes and codes read from merged files may be named `__proto__`.
+  readonly statuses: Record<string, number> = Object.create(null);
+  readonly errors: Record<string, number> = Object.create(null);
   readonly checks = new Map<string, CheckCount>();
 
   constructor(readonly name: string) {}
@@ -33,6 +34,7 @@ export function stepResult(s: StepAcc): StepResult {
     errors: sorted(s.errors),
     latency: s.latency.summary(),
     hdr: s.latency.encode(),
+    sumSeconds: round(s.latency.sum, 9),
   };
   if (s.checks.size > 0) r.checks = Object.fromEntries(s.checks);
   return r;
@@ -57,6 +59,26 @@ export interface FlowStatsState {
 const addInto = (into: Record<string, number>, from: Record<string, number>) => {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 };
+
+/**
+ * Adds another step's counts into `s`: the histogram bucket by bucket (with its exact sum, and its
+ * exact max in ms when known: a decoded histogram's max is rounded to its bucket), counts summed.
+ */
+export function addStep(s: StepAcc, from: StepState, maxMs?: number): void {
+  s.count += from.count;
+  const h = LatencyHistogram.decode(from.hdr, from.sum);
+  if (maxMs !== undefined && h.count > 0) h.maxSeconds = maxMs / 1000;
+  s.latency.merge(h);
+  addInto(s.statuses, from.statuses);
+  addInto(s.errors, from.errors);
+  for (const [k, c] of Object.entries(from.checks)) {
+    const have = s.checks.get(k);
+    if (have) {
+      have.pass += c.pass;
+      have.fail += c.fail;
+    } else s.checks.set(k, { pass: c.pass, fail: c.fail });
+  }
+}
 
 /** Step and check accumulators of one run, by flow name (a journey, or `session`). */
 export class FlowStats {
@@ -149,18 +171,7 @@ export class FlowStats {
   merge(state: FlowStatsState): void {
     for (const [name, steps] of Object.entries(state.flows))
       steps.forEach((from, i) => {
-        const s = this.step(name, i);
-        s.count += from.count;
-        s.latency.merge(LatencyHistogram.decode(from.hdr, from.sum));
-        addInto(s.statuses, from.statuses);
-        addInto(s.errors, from.errors);
-        for (const [k, c] of Object.entries(from.checks)) {
-          const have = s.checks.get(k);
-          if (have) {
-            have.pass += c.pass;
-            have.fail += c.fail;
-          } else s.checks.set(k, { ...c });
-        }
+        addStep(this.step(name, i), from);
       });
     const { t, codes } = state.timeline;
     for (const [code, series] of Object.entries(codes))

@@ -13,7 +13,11 @@ import type { JourneyResult, RunResult } from '../../results/run-result.js';
 import { evaluateLoadBudgets } from '../budgets.js';
 import type { LoadBudget } from '../shape.js';
 import { K6PointsImport, type LineIssue, setOwn } from './import.js';
+import { FlowMerge } from './merge-flows.js';
+import { checkRunResult } from './run-result-check.js';
 import { type K6Summary, parseK6Summary, resultFromSummary, summaryFlavour } from './summary.js';
+
+export { checkRunResult } from './run-result-check.js';
 
 /** One input: its name (for messages) and text. */
 export interface MergeInput {
@@ -37,46 +41,6 @@ export interface MergeOutcome {
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-
-/** Checks a parsed RunResult; throws a UsageError naming the file and the first bad field. */
-export function checkRunResult(o: Record<string, unknown>, file: string): RunResult {
-  const bad = (what: string) => new UsageError(`${file}: malformed RunResult: ${what}`);
-  if (o.kind !== 'load')
-    throw bad(`kind is ${JSON.stringify(o.kind)}; merge combines load runners (kind "load")`);
-  if (!isObj(o.window) || !num(o.window.start) || !num(o.window.end)) throw bad('window needs start and end');
-  if (!isObj(o.journeys)) throw bad('journeys is not an object');
-  for (const [name, j] of Object.entries(o.journeys)) {
-    const at = `journeys[${JSON.stringify(name)}]`;
-    if (!isObj(j)) throw bad(`${at} is not an object`);
-    if (!num(j.count) || !Number.isInteger(j.count)) throw bad(`${at}.count is not a count`);
-    if (!isObj(j.errors) || !Object.values(j.errors).every(num))
-      throw bad(`${at}.errors is not a map of counts`);
-    if (typeof j.hdr !== 'string') throw bad(`${at}.hdr is not a string`);
-    if (j.hdr) {
-      try {
-        LatencyHistogram.decode(j.hdr);
-      } catch {
-        throw bad(`${at}.hdr is not an encoded HDR histogram`);
-      }
-    }
-    if (j.failed !== undefined) checkFailed(j.failed, `${at}.failed`, bad);
-  }
-  return o as unknown as RunResult;
-}
-
-/** A journey's `failed` block: a count, a latency summary with a max, a decodable histogram. */
-function checkFailed(f: unknown, at: string, bad: (what: string) => Error): void {
-  if (!isObj(f) || !num(f.count) || !Number.isInteger(f.count) || !num(f.sumSeconds))
-    throw bad(`${at} needs a count and sumSeconds`);
-  if (!isObj(f.latency) || !num(f.latency.max)) throw bad(`${at}.latency needs a max`);
-  try {
-    if (typeof f.hdr !== 'string') throw new Error('not a string');
-    LatencyHistogram.decode(f.hdr);
-  } catch {
-    throw bad(`${at}.hdr is not an encoded HDR histogram`);
-  }
-}
 
 /** What `input` is, by content. Throws a UsageError naming the file when it is none of them. */
 export function classifyInput(input: MergeInput): ClassifiedInput {
@@ -109,8 +73,17 @@ export function classifyInput(input: MergeInput): ClassifiedInput {
   );
 }
 
-/** Merges RunResults of concurrent runners: counts add, histograms merge, the window is the longest. */
-export function mergeRunResults(results: RunResult[]): RunResult {
+/**
+ * Merges RunResults of concurrent runners: counts add, histograms merge, the window is the longest;
+ * flow steps, check counts, the session and status timelines merge too ({@link FlowMerge}).
+ * `files` name the inputs in `notes` (what was set aside).
+ */
+export function mergeRunResults(results: RunResult[], files: string[] = [], notes: string[] = []): RunResult {
+  const flows = new FlowMerge();
+  results.forEach((r, i) => {
+    flows.add(r, files[i] ?? `input ${i + 1}`);
+  });
+  notes.push(...flows.notes);
   const hist = new Map<
     string,
     {
@@ -156,6 +129,7 @@ export function mergeRunResults(results: RunResult[]): RunResult {
       hdr: a.h.encode(),
       sumSeconds: round(a.h.sum, 9),
       ...failedField(a.failed),
+      ...flows.journey(name),
     });
   }
   const first = results[0];
@@ -167,6 +141,7 @@ export function mergeRunResults(results: RunResult[]): RunResult {
     window: { start: 0, end: round(seconds, 3) },
     journeys,
     budgets: [],
+    ...flows.extras(),
   };
 }
 
@@ -182,14 +157,17 @@ export function mergeOutputs(
   const classified = inputs.map((i) => ('kind' in i ? i : classifyInput(i)));
   const points = new K6PointsImport();
   const results: RunResult[] = [];
+  const files: string[] = [];
   const summaries: { file: string; summary: K6Summary }[] = [];
   const notes: string[] = [];
   for (const c of classified) {
     if (c.kind === 'sweep')
       throw new UsageError(`${c.file}: a sweep result; merge sweep shards on their own`);
     if (c.kind === 'summary') summaries.push(c);
-    else if (c.kind === 'result') results.push(c.result);
-    else if (points.addNdjson(c.text, c.file) === 0) {
+    else if (c.kind === 'result') {
+      results.push(c.result);
+      files.push(c.file);
+    } else if (points.addNdjson(c.text, c.file) === 0) {
       const line = c.text.trimStart().split('\n', 1)[0].slice(0, 60);
       throw new UsageError(`${c.file}: no k6 NDJSON record (first line: ${JSON.stringify(line)})`);
     }
@@ -203,7 +181,10 @@ export function mergeOutputs(
     for (const s of summaries)
       notes.push(`${s.file}: k6 summary set aside; the percentiles come from the points and results`);
   }
-  if (points.points > 0) results.push(points.result({ scenario: meta.scenario, hash: meta.hash }));
+  if (points.points > 0) {
+    results.push(points.result({ scenario: meta.scenario, hash: meta.hash }));
+    files.push('the k6 points');
+  }
   for (const r of results)
     for (const [name, j] of Object.entries(r.journeys))
       if (results.length > 1 && j.count > 0 && !j.hdr)
@@ -218,7 +199,7 @@ export function mergeOutputs(
   const result = measured
     ? results.length === 1
       ? { ...results[0] }
-      : mergeRunResults(results)
+      : mergeRunResults(results, files, notes)
     : resultFromSummary(summaries[0].summary, { scenario: meta.scenario, hash: meta.hash });
   const total = Object.values(result.journeys).reduce((a, j) => a + j.count, 0);
   if (total === 0) {
