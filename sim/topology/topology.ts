@@ -24,7 +24,6 @@ import type { FaultMark } from '../../results/run-result.js';
 import type { Content } from '../content/content.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams } from '../kernel/random.js';
-import type { JourneyStats } from '../queueing/journeys.js';
 import { niceInterval, TimelineRecorder } from '../queueing/timeline.js';
 import type { StaleBurst } from '../resilience/discovery.js';
 import { Attempts } from './attempts.js';
@@ -37,17 +36,10 @@ import { Network } from './network.js';
 import { Placement } from './placement.js';
 import type { Population } from './population.js';
 import { RegistryClock } from './registry-clock.js';
-import type { ReplicaPool } from './replicas.js';
 import { Routes } from './routes.js';
 import { Scaling } from './scaling.js';
 import { type ServiceCounters, ServiceMeter } from './service-meter.js';
-import {
-  type NamedService,
-  namedJourneys,
-  namedRegions,
-  namedServices,
-  type TopologyScenario,
-} from './topology-scenario.js';
+import { namedJourneys, namedRegions, namedServices, type TopologyScenario } from './topology-scenario.js';
 import type { Tracer } from './tracer.js';
 import { Visits } from './visits.js';
 
@@ -68,25 +60,20 @@ export interface TopologyServiceStats extends ServiceCounters {
   staleBursts?: StaleBurst[];
 }
 
-/** A running topology for one replication: the engine context its parts share. */
+/** {@link EngineContext}'s shared state, writable while the constructor builds it. */
+type SharedState = {
+  -readonly [K in Exclude<keyof EngineContext, 'calls' | 'attempts' | 'visits'>]: EngineContext[K];
+};
+
+/**
+ * A running topology for one replication: the engine context its parts share. The shared state's
+ * fields are stated once, in {@link EngineContext}; this declaration gives them to the class, whose
+ * constructor sets each (the three sides are declared below with their own classes' types).
+ */
+export interface Topology extends SharedState {}
+
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the merged interface only adds EngineContext's fields, each set in the constructor
 export class Topology implements EngineContext {
-  readonly kernel: Kernel;
-  readonly streams: RandomStreams;
-  readonly scenario: TopologyScenario;
-  readonly services: readonly NamedService[];
-  readonly frames = new Frames(4096);
-  readonly routes: Routes;
-  readonly network: Network;
-  readonly placement: Placement;
-  readonly pool: ReplicaPool;
-  readonly meter: ServiceMeter;
-  readonly scaling: Scaling;
-  readonly slow: Float64Array;
-  readonly errRate: Float64Array;
-  readonly stats: JourneyStats[];
-  readonly timeline: TimelineRecorder;
-  readonly content: Content | undefined;
-  readonly tracer: Tracer | undefined;
   readonly calls: Calls;
   readonly attempts: Attempts;
   readonly visits: Visits;
@@ -111,6 +98,7 @@ export class Topology implements EngineContext {
   ) {
     this.kernel = kernel;
     this.streams = streams;
+    this.frames = new Frames(4096);
     this.scenario = scenario;
     this.content = content;
     this.tracer = tracer;
