@@ -7,12 +7,11 @@
  *   region failover) and apply the callee's breaker, timeout, hedge and retries (`calls.ts`);
  *   one-way latency between regions is slept on each way; autoscaled services get new replica
  *   slots after the provisioning delay (`autoscale.ts`); stores are node servers read at their
- *   consistency level (`store.ts`); `stream`/`cdn` steps go through an in-memory LRU CDN;
+ *   consistency level (`store.ts`); `stream`/`cdn` steps go through an in-memory LRU CDN (`cdn.ts`);
  * - each service also has a front port (`endpoints.services`) that balances like a caller in the
  *   first region, for trying one service by hand; it closes while no replica is up;
- * - the edge (the `--port`) maps a request to its journey (by the scenario's `load.requests`
- *   paths, `/journeys/<name>` or an `x-backline-journey` header), draws the user's region by the
- *   scenario's shares (or takes `x-backline-region`) and walks the journey's steps;
+ * - the edge (the `--port`, `edge.ts`) maps a request to its journey, draws the user's region and
+ *   walks the journey's steps;
  * - faults fire on the wall clock from start (`faults.ts`); what the twin does not serve is listed
  *   by `unserved.ts`; answers are counted (`meter.ts`) and traced on request (`tracing.ts`).
  */
@@ -21,21 +20,20 @@ import { performance } from 'node:perf_hooks';
 import type { FaultMark, ServiceResult } from '../../results/run-result.js';
 import { sampler } from '../../sim/kernel/distributions.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
-import { zipfSampler } from '../../sim/kernel/zipf.js';
 import { Network } from '../../sim/topology/network.js';
 import type { LoadService } from '../shape.js';
 import { TwinScaling } from './autoscale.js';
-import { Caller, type CallOutcome } from './calls.js';
-import { LruCache } from './cdn.js';
+import { Caller } from './calls.js';
+import { TwinCdn } from './cdn.js';
 import { runRegistries, staleBurstsOf } from './discovery.js';
+import { TwinEdge } from './edge.js';
 import { scheduleFaults } from './faults.js';
-import { closeServer, listen, send, sleep } from './http.js';
+import { closeServer, listen, send } from './http.js';
 import { TwinMeter, type TwinServiceFigures } from './meter.js';
 import { TwinPlacement } from './placement.js';
 import type { TwinReplica } from './replicas.js';
 import { replicaHandler, type ServiceState, Steps } from './service.js';
 import { TwinStore } from './store.js';
-import { traceRequest } from './trace-context.js';
 import type { OtelTracing, TracingOptions } from './tracing.js';
 import type { TwinScenario } from './twin-scenario.js';
 import { type UnservedPart, unservedParts } from './unserved.js';
@@ -85,14 +83,13 @@ export class Twin {
   private readonly states: ServiceState[];
   private readonly scaling: TwinScaling;
   private readonly replicasOverTime: [number, number][][];
-  readonly cdn: LruCache | undefined;
+  readonly cdn: TwinCdn | undefined;
   /** What each service answered (always counted: one map update and one histogram record a request). */
   readonly meter: TwinMeter;
   private tracing: OtelTracing | undefined;
   private steps!: Steps;
+  private readonly edge: TwinEdge;
   private stopped = false;
-  /** The edge's draws: user ids, user regions, think times per journey. */
-  private readonly draws: { user: () => number; region: () => number; think: Map<string, () => number> };
 
   private constructor(
     private readonly scenario: TwinScenario,
@@ -122,17 +119,16 @@ export class Twin {
     this.replicasOverTime = this.defs.map(() => []);
     this.meter = new TwinMeter(this.defs.map((d) => d.name));
     this.scaling = new TwinScaling(this.defs, this.placement, clock, (s) => this.noteReplicas(s));
-    this.draws = {
-      user: this.streams.stream('twin:users'),
-      region: this.streams.stream('twin:regions'),
-      think: new Map(
-        Object.entries(scenario.users.journeys).flatMap(([n, j]) =>
-          j.think ? [[n, sampler(j.think, this.streams.stream(`twin:think:${n}`))] as const] : [],
-        ),
-      ),
-    };
-    const edgeDef = scenario.cdn ? Object.values(scenario.cdn.edges)[0] : undefined;
-    this.cdn = edgeDef ? new LruCache(Math.floor(edgeDef.capacity / 4e6)) : undefined;
+    this.edge = new TwinEdge(
+      scenario,
+      this.network.regions,
+      this.streams,
+      () => this.steps,
+      () => this.tracing,
+    );
+    const cdn = scenario.cdn;
+    this.cdn =
+      cdn && Object.keys(cdn.edges).length > 0 ? new TwinCdn(cdn, scenario.catalog, this.streams) : undefined;
   }
 
   /** Seconds since the twin started (the fault timeline's clock). */
@@ -177,7 +173,10 @@ export class Twin {
     this.steps = new Steps(
       this.caller,
       this.serviceIndex,
-      { content: (path) => this.content(path), stores: this.stores },
+      {
+        content: (path) => (this.cdn ? this.cdn.serve(path) : Promise.resolve({ ok: true, status: 200 })),
+        stores: this.stores,
+      },
       this.streams.stream('twin:routes'),
       () => this.now(),
     );
@@ -195,7 +194,7 @@ export class Twin {
       this.frontPorts.push(await listen(front, 0));
       this.noteReplicas(si);
     }
-    const edge = this.serve(http.createServer((req, res) => this.edge(req, res)));
+    const edge = this.serve(http.createServer((req, res) => this.edge.handle(req, res)));
     const port = await listen(edge, edgePort);
     this.endpoints = {
       url: `http://127.0.0.1:${port}`,
@@ -221,84 +220,6 @@ export class Twin {
       return;
     }
     this.replicaServers.get(this.placement.replicas[r])?.emit('request', req, res);
-  }
-
-  private content = async (path: string): Promise<CallOutcome> => {
-    const cdn = this.scenario.cdn;
-    if (!cdn || !this.cdn) return { ok: true, status: 200 };
-    this.cdnTime ??= {
-      edge: sampler(Object.values(cdn.edges)[0].time, this.streams.stream('twin:cdn:edge')),
-      origin: sampler(cdn.origin.time, this.streams.stream('twin:cdn:origin')),
-      items: this.scenario.catalog
-        ? zipfSampler(
-            Math.max(1, Math.floor(this.scenario.catalog.items)),
-            this.scenario.catalog.popularity.kind === 'zipf' ? this.scenario.catalog.popularity.s : 1,
-            this.streams.stream('twin:items'),
-          )
-        : () => 1,
-    };
-    const t = this.cdnTime;
-    const key = /\/(\d+)(?:\/|$)/.exec(path)?.[1] ?? String(t.items());
-    await sleep(this.cdn.touch(key) ? t.edge() : t.edge() + t.origin());
-    return { ok: true, status: 200 };
-  };
-  private cdnTime: { edge: () => number; origin: () => number; items: () => number } | undefined;
-
-  private edge(req: http.IncomingMessage, res: http.ServerResponse): void {
-    req.resume();
-    const s = this.scenario;
-    const path = (req.url ?? '/').split('?')[0];
-    const journeys = s.users.journeys;
-    const header = req.headers['x-backline-journey'];
-    const name =
-      (typeof header === 'string' && Object.hasOwn(journeys, header) ? header : undefined) ??
-      /^\/journeys\/([^/?]+)/.exec(path)?.[1] ??
-      this.matchers().find((m) => m.re?.test(path))?.name;
-    const journey = name && Object.hasOwn(journeys, name) ? journeys[name] : undefined;
-    if (!journey) {
-      send(res, 404, '{"error":"no journey matches this request"}', 'not_found');
-      return;
-    }
-    const user =
-      Number(req.headers['x-backline-user']) || Math.floor(this.draws.user() * (s.users.population ?? 1e6));
-    const from = this.regionOf(req.headers['x-backline-region']);
-    const think = this.draws.think.get(name as string);
-    const trace = this.tracing && traceRequest(this.tracing, 'edge', name!, req, res);
-    void (async () => {
-      const ctx = { user, deadline: Number.POSITIVE_INFINITY, ...(trace ? { trace } : {}) };
-      for (const [i, step] of journey.steps.entries()) {
-        if (i > 0 && think) await sleep(think());
-        const out = await this.steps.step(step, from, ctx, path);
-        if (!out.ok)
-          return send(res, out.status, `{"error":${JSON.stringify(out.cause ?? 'error')}}`, out.cause);
-      }
-      send(res, 200, `{"journey":${JSON.stringify(name)}}`);
-    })();
-  }
-
-  private matcherCache: { name: string; re: RegExp | undefined }[] | undefined;
-  private matchers(): { name: string; re: RegExp | undefined }[] {
-    // Every request step of a journey's flow maps to that journey.
-    this.matcherCache ??= Object.keys(this.scenario.users.journeys).flatMap((name) =>
-      (this.scenario.load?.requests?.[name] ?? []).flatMap((step) =>
-        step.kind === 'request' ? [{ name, re: pathPattern(step.path) }] : [],
-      ),
-    );
-    return this.matcherCache;
-  }
-
-  /** The user's region: the header when it names one, else drawn by the scenario's shares. */
-  private regionOf(header: string | string[] | undefined): number {
-    const regions = this.network.regions;
-    const named = typeof header === 'string' ? regions.indexOf(header) : -1;
-    if (named >= 0) return named;
-    const shares = regions.map((r) => this.scenario.regions?.[r]?.users ?? 1 / regions.length);
-    let x = this.draws.region();
-    for (let i = 0; i < shares.length; i++) {
-      x -= shares[i];
-      if (x < 0) return i;
-    }
-    return shares.length - 1;
   }
 
   /** A fault takes replica `r` down or releases it: its port closes (connection refused) or reopens. */
@@ -381,15 +302,6 @@ export class Twin {
     await Promise.all([...this.servers.map(closeServer), ...[...this.stores.values()].map((s) => s.stop())]);
     await this.tracing?.shutdown();
   }
-}
-
-/** A regex for a request path template: each `{{…}}`/`${env.…}` matches one path segment. */
-export function pathPattern(template: string | undefined): RegExp | undefined {
-  if (!template) return undefined;
-  const path = template.split('?')[0];
-  const parts = path.split(/(\{\{[^}]*\}\}|\$\{env\.[A-Za-z0-9_]+\})/);
-  const re = parts.map((p, i) => (i % 2 === 1 ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${re}$`);
 }
 
 /** Starts the twin of `scenario`. */

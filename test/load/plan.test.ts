@@ -3,7 +3,7 @@ import { arrivalTimes, buildPlan, expectedArrivals, fitProfile, rateAt } from '.
 import { isLoopback } from '../../loadtests/safety.js';
 import type { ProfilePhase } from '../../loadtests/shape.js';
 import { compileTemplate, Secrets, templateSources } from '../../loadtests/template.js';
-import { pathPattern } from '../../loadtests/twin/twin.js';
+import { pathPattern } from '../../loadtests/twin/edge.js';
 import type { Scenario } from '../../scenarios/schema.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 import { scenarioOf } from './scenario.js';
