@@ -257,9 +257,9 @@ export interface GeneratorResult {
   dropped: number;
   /** Requests that waited more than 10 ms for a free connection (the target held them all). */
   waitedForConnection: number;
-  /** Scheduler lag, intended start → handed to the transport, ms. */
+  /** Scheduler lag, intended start → handed to the transport, ms (requests after the warm-up). */
   lag: { p50: number; p99: number; max: number };
-  /** Share of requests handed over more than 10 ms after their intended start. */
+  /** Share of requests (after the warm-up) handed over more than 10 ms after their intended start. */
   lateShare: number;
   /** Event-loop delay of the generator's threads, ms (worst thread). */
   eventLoopDelay: { p50: number; p99: number; max: number };

@@ -104,10 +104,10 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
     await assertReachable(url, addresses[0]);
     let collector = new LoadCollector(plan.journeys.map((j) => j.name));
     collector.warmup = Math.min(opts.warmup ?? 0, plan.schedule.duration);
+    const monitor = new GeneratorMonitor(collector.warmup);
     const every = (opts.snapshotEvery ?? 250) / 1000;
     const sched = plan.schedule;
     let lastSnap = -Infinity;
-    const monitor = new GeneratorMonitor();
     // A closed loop (--max, closed model) offers nothing: the dashboard shows achieved only.
     const offeredAt = (t: number) =>
       sched.kind === 'open' && opts.mode !== 'max' ? rateAt(sched.phases, t) : 0;
@@ -177,7 +177,7 @@ export class LoadRun extends EventEmitter<{ snapshot: [LoadSnapshot]; start: [Re
         { timeout, maxBodyBytes: opts.maxBodyBytes },
       );
       flowStart = flows ? flowExecutor(flows, ctx, url.hostname) : undefined;
-      const start = flowStart?.start ?? createExecutor(ctx);
+      const start = createExecutor(ctx, flowStart?.start);
       const h = runSchedule(plan, start, monitor, { timeout, onTick, t0 });
       this.stopFn = () => {
         // Stop sending at once and abort what is in flight: nothing leaves after Ctrl-C.

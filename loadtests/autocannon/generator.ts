@@ -40,13 +40,19 @@ export class GeneratorMonitor {
   readonly lag = new LatencyHistogram();
   private readonly eld: IntervalHistogram = monitorEventLoopDelay({ resolution: 5 });
 
-  constructor() {
+  /**
+   * @param warmup seconds at the start whose requests count as intended (and dropped) but whose
+   *   lag is not judged: the same warm-up the collector leaves out of the service's latency
+   *   (connections opening, the JIT compiling the hot path).
+   */
+  constructor(readonly warmup = 0) {
     this.eld.enable();
   }
 
-  /** A request handed to the transport `lagSeconds` after its intended start. */
-  dispatched(lagSeconds: number): void {
+  /** A request intended at `intendedSeconds`, handed to the transport `lagSeconds` after it. */
+  dispatched(lagSeconds: number, intendedSeconds = Number.POSITIVE_INFINITY): void {
     this.intended++;
+    if (intendedSeconds < this.warmup) return;
     this.lag.record(Math.max(0, lagSeconds));
     if (lagSeconds > LATE_SECONDS) this.late++;
   }
@@ -61,7 +67,7 @@ export class GeneratorMonitor {
     const eld = this.eld.percentile(99);
     return {
       lagP99: round(this.lag.percentileMs(99), 3),
-      lateShare: round(this.intended > 0 ? this.late / this.intended : 0, 4),
+      lateShare: round(this.lag.count > 0 ? this.late / this.lag.count : 0, 4),
       dropped: this.dropped,
       loopP99: Number.isFinite(eld) ? round(eld / 1e6, 3) : 0,
     };

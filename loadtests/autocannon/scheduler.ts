@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { sampler } from '../../sim/kernel/distributions.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 import { arrivalTimes, type RequestPlan } from '../plan.js';
-import type { StartJourney } from './executor.js';
+import type { LaunchJourney } from './executor.js';
 import type { GeneratorMonitor } from './generator.js';
 
 /** Knobs of the scheduler. */
@@ -53,7 +53,7 @@ const BATCH = 256;
  */
 export function runSchedule(
   plan: RequestPlan,
-  start: StartJourney,
+  start: LaunchJourney,
   monitor: GeneratorMonitor,
   opts: SchedulerOptions = {},
 ): ScheduleHandle {
@@ -106,18 +106,33 @@ export function runSchedule(
     (end + timeout + 1) * 1000,
   );
 
-  /** Starts journey `j` of `user` intended at `intended` seconds; `then` after it ended. */
+  /** A journey ended (one function for every open-model arrival: no closure per request). */
+  const ended = () => {
+    inFlight--;
+    if (stopped) return;
+    lastDone = Math.max(lastDone, now());
+    maybeFinish();
+  };
+  /**
+   * Starts journey `j` of `user` intended at `intended` seconds; `then` after it ended, never
+   * synchronously (a closed-model user whose every request is refused at once would recurse).
+   */
   const launch = (j: number, user: number, intended: number, then?: () => void) => {
     inFlight++;
     started++;
-    monitor.dispatched(now() - intended);
-    start(j, user, intended * 1000).then(() => {
-      inFlight--;
+    monitor.dispatched(now() - intended, intended);
+    if (!then) {
+      start(j, user, intended * 1000, ended);
+      return;
+    }
+    let sync = true;
+    start(j, user, intended * 1000, () => {
+      ended();
       if (stopped) return;
-      lastDone = Math.max(lastDone, now());
-      then?.();
-      maybeFinish();
+      if (sync) queueMicrotask(then);
+      else then();
     });
+    sync = false;
   };
 
   // Snapshots keep flowing while the last requests finish, and in the closed model all along.

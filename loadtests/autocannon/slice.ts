@@ -55,7 +55,7 @@ export function prepareSlice(args: SliceArgs): Slice {
   const collector = new LoadCollector(plan.journeys.map((j) => j.name));
   collector.warmup = Math.min(opts.warmup ?? 0, plan.schedule.duration);
   collector.keepIntervals = slice.count > 1;
-  const monitor = new GeneratorMonitor();
+  const monitor = new GeneratorMonitor(collector.warmup);
   const timeout = opts.timeout ?? 10;
   // Flows: this slice's virtual users draw rows k, k + N… of every feed (no unique row twice).
   const flows = plan.flows ? setupFlows(plan, scenario.load?.feeds ?? {}, slice) : undefined;
@@ -96,7 +96,7 @@ export function prepareSlice(args: SliceArgs): Slice {
         { timeout, maxBodyBytes: opts.maxBodyBytes },
       );
       flowStart = flows ? flowExecutor(flows, ctx, new URL(args.url).hostname) : undefined;
-      const start = flowStart?.start ?? createExecutor(ctx);
+      const start = createExecutor(ctx, flowStart?.start);
       handle = runSchedule(plan, start, monitor, { timeout, onTick, t0, slice, arrivalSeed: base.seed });
       if (ended) handle.stop();
       const out = await handle.done;

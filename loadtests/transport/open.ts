@@ -21,7 +21,14 @@ export const TRANSPORTS = {
 /** Names of the implementations. */
 export type TransportKind = keyof typeof TRANSPORTS;
 
-/** Opens a connection pool to `opts.url` (default: the fastest correct implementation). */
-export function openTransport(opts: TransportOptions, kind: TransportKind = 'socket'): Transport {
+/**
+ * The open and closed model's transport unless asked otherwise: the raw-socket pool. Chosen by
+ * measurement (`npm run bench load-engine`, README "Load tests"): in closed-loop pairs against
+ * nginx it spends about as much CPU per request as raw autocannon, undici about twice as much.
+ */
+export const DEFAULT_TRANSPORT: TransportKind = 'socket';
+
+/** Opens a connection pool to `opts.url` (default {@link DEFAULT_TRANSPORT}). */
+export function openTransport(opts: TransportOptions, kind: TransportKind = DEFAULT_TRANSPORT): Transport {
   return TRANSPORTS[kind](opts);
 }
