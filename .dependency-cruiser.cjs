@@ -20,8 +20,16 @@ module.exports = {
     {
       name: 'results-imports-nothing-of-ours',
       severity: 'error',
-      from: { path: '^results/' },
+      from: { path: '^results/', pathNot: '^results/calibrate/' },
       to: { path: ours, pathNot: '^results/' },
+    },
+    {
+      // Calibration turns measurements back into a scenario: it reads the scenario's types and the
+      // distributions' quantiles and scaling, nothing that runs.
+      name: 'calibrate-only-math-scenarios-results',
+      severity: 'error',
+      from: { path: '^results/calibrate/' },
+      to: { path: ours, pathNot: '^((math|scenarios|results)/|sim/kernel/distributions\\.ts$)' },
     },
     {
       name: 'reports-only-results',

@@ -4,8 +4,10 @@
  * the measured fan-out, as `--set` assignments a scenario takes (`services.<name>.time=…`).
  */
 import { ScenarioError } from '../errors.js';
-import { type Fit, fitServiceTime } from './fit.js';
+import { specText } from './dist-text.js';
+import { type Fit, fitServiceTime, fitSpec } from './fit.js';
 import type { TraceSamples } from './read-traces.js';
+import type { TraceFormat } from './spans.js';
 
 /** Fewer self times than this are not fitted (the service is reported as skipped). */
 export const MIN_SAMPLES = 30;
@@ -24,7 +26,7 @@ export interface ServiceCalibration {
 
 /** What calibration found. */
 export interface Calibration {
-  format: string;
+  format: TraceFormat;
   spans: number;
   services: ServiceCalibration[];
   /** Services of the scenario with no or too few spans, and services in the traces the scenario lacks. */
@@ -81,13 +83,7 @@ export function calibrate(samples: TraceSamples, file: string, services: readonl
 
 /** The scenario text of a fit: `lognormal(median: …, p99: …)` or `empirical([…])`, in ms. */
 export function distText(fit: Fit): string {
-  if (fit.kind === 'empirical' && fit.quantiles) return `empirical([${fit.quantiles.map(ms).join(', ')}])`;
-  return `lognormal(median: ${ms(fit.median)}, p99: ${ms(fit.p99)})`;
-}
-
-/** Seconds as milliseconds with 4 significant digits. */
-function ms(seconds: number): string {
-  return `${Number((seconds * 1e3).toPrecision(4))}ms`;
+  return specText(fitSpec(fit));
 }
 
 function round(x: number, d: number): number {

@@ -3,6 +3,7 @@
  * (mean and standard deviation of the logs), judged by its Kolmogorov–Smirnov distance to the data;
  * when the lognormal fits badly, the data's own quantiles (an empirical distribution) instead.
  */
+import type { DistSpec } from '../../math/dist-spec.js';
 
 /** z of the 99th percentile of the standard normal. */
 export const Z99 = 2.3263478740408408;
@@ -62,6 +63,13 @@ export function fitServiceTime(xs: number[], opts: { ksLimit?: number; quantiles
     fit.p99 = quantile(xs, 0.99);
   }
   return fit;
+}
+
+/** The distribution a fit stands for: its lognormal, or its quantiles drawn uniformly. */
+export function fitSpec(fit: Fit): DistSpec {
+  return fit.kind === 'empirical' && fit.quantiles
+    ? { kind: 'empirical', values: fit.quantiles }
+    : { kind: 'lognormal', mu: fit.mu, sigma: fit.sigma };
 }
 
 /** The p-quantile of sorted `xs`, linear between order statistics. */

@@ -44,6 +44,9 @@ for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1;
 const ENDS_PRIMITIVE = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d, 0x2c, 0x5d, 0x7d, 0x3a]) ENDS_PRIMITIVE[c] = 1;
 
+/** The largest single value parsed: 256 MiB. */
+export const MAX_VALUE_BYTES = 2 ** 28;
+
 /** Feeds chunks of one JSON text (or several, whitespace-separated: NDJSON) to a {@link JsonVisitor}. */
 export class JsonStreamReader {
   private readonly stack: Frame[] = [];
@@ -60,8 +63,13 @@ export class JsonStreamReader {
   private capLine = 0;
   private capCol = 0;
   private capIsKey = false;
+  private capBytes = 0;
 
-  constructor(private readonly visitor: JsonVisitor) {}
+  /** `maxValue`: the most bytes one value handed to `JSON.parse` may have (memory is bounded by it). */
+  constructor(
+    private readonly visitor: JsonVisitor,
+    private readonly maxValue = MAX_VALUE_BYTES,
+  ) {}
 
   /** Reads the next chunk. */
   feed(buf: Buffer): void {
@@ -72,6 +80,13 @@ export class JsonStreamReader {
         const end = this.scanCapture(buf, i);
         if (end < 0) {
           this.parts.push(buf.subarray(i));
+          this.capBytes += n - i;
+          if (this.capBytes > this.maxValue)
+            throw new JsonSyntaxError(
+              `a value over ${this.maxValue} bytes (a span, a trace or a RunResult member is far smaller)`,
+              this.capLine,
+              this.capCol,
+            );
           break;
         }
         this.parts.push(buf.subarray(i, end));
@@ -161,6 +176,7 @@ export class JsonStreamReader {
 
   private startCapture(kind: 'container' | 'string' | 'primitive', i: number, isKey: boolean): void {
     this.parts = [];
+    this.capBytes = 0;
     this.capKind = kind;
     this.capIsKey = isKey;
     this.depth = 0;

@@ -30,8 +30,21 @@ export interface TraceSamples {
 /** Bytes read at a time. */
 const CHUNK = 1 << 20;
 
-/** Reads the traces file at `path`; every problem is a located input error (exit 2 in the CLI). */
+/** What a file measured: traces, or a load RunResult (its parsed members, checked later). */
+export type Measurements =
+  | ({ kind: 'traces' } & TraceSamples)
+  | { kind: 'run'; run: Record<string, unknown> };
+
+/** Reads the traces file at `path`; a RunResult is an input error here. */
 export function readTraces(path: string, limit = MAX_INPUT_BYTES): TraceSamples {
+  const m = readMeasurements(path, limit);
+  if (m.kind === 'run')
+    throw new ScenarioError([{ file: path, line: 0, col: 0, message: 'a RunResult, not traces' }]);
+  return m;
+}
+
+/** Reads traces or a RunResult at `path`; every problem is a located input error (exit 2 in the CLI). */
+export function readMeasurements(path: string, limit = MAX_INPUT_BYTES, maxValue?: number): Measurements {
   const fail = (message: string, line = 0, col = 0): never => {
     throw new ScenarioError([{ file: path, line, col, message }]);
   };
@@ -50,7 +63,7 @@ export function readTraces(path: string, limit = MAX_INPUT_BYTES): TraceSamples 
       fail(`not a regular file (${st.isDirectory() ? 'a directory' : 'a device, FIFO or socket'})`);
     if (st.size > limit) fail(`${st.size} bytes is over the ${limit}-byte limit of one input file`);
     if (st.size === 0) fail('empty file: expected JSON traces');
-    const reader = new JsonStreamReader(into);
+    const reader = new JsonStreamReader(into, maxValue);
     try {
       for (;;) {
         // A fresh buffer each time: the reader may keep a view of an unfinished value in the last one.
@@ -67,7 +80,7 @@ export function readTraces(path: string, limit = MAX_INPUT_BYTES): TraceSamples 
   } finally {
     closeSync(fd);
   }
-  return into.result();
+  return into.run ? { kind: 'run', run: into.run } : { kind: 'traces', ...into.result() };
 }
 
 const SHAPE =
@@ -85,6 +98,8 @@ class TraceCollector {
   /** Members of a top-level object other than a streamed `data` (a prototype-free record). */
   private members: Record<string, unknown> = Object.create(null);
   private trace: SpanTable | undefined;
+  /** A RunResult's members, when the document is one. */
+  run: Record<string, unknown> | undefined;
 
   constructor(private readonly file: string) {}
 
@@ -126,10 +141,10 @@ class TraceCollector {
     } else if (path.length === 0 && kind === 'object' && !this.dataStreamed) {
       // Not Jaeger: one Zipkin span of a file with one per line, or something else.
       const m = this.members;
-      if (m.version === 1 && 'journeys' in m)
-        this.fail(
-          'a RunResult without per-step latencies: nothing to fit service times to (calibrate from Zipkin or Jaeger traces, e.g. `backline sim --traces`)',
-        );
+      if (m.version === 1 && 'journeys' in m) {
+        this.run = m;
+        return;
+      }
       if (!('id' in m) && !('traceId' in m)) this.fail(SHAPE);
       this.zipkin(m, this.flat);
     }

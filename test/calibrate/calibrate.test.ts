@@ -145,7 +145,7 @@ describe('backline calibrate: hostile input exits 2 with where and why', () => {
     }
   });
 
-  it('an empty file, a missing file, CR/LF-only JSON of the wrong shape and a RunResult are refused', () => {
+  it('an empty file, a missing file, CR/LF-only JSON of the wrong shape and an empty RunResult are refused', () => {
     const empty = join(dir, 'empty.json');
     writeFileSync(empty, '');
     expect(run(empty).stderr).toContain('empty file');
@@ -157,7 +157,7 @@ describe('backline calibrate: hostile input exits 2 with where and why', () => {
     expect(r.stderr).toContain('expected Zipkin v2 JSON');
     const rr = join(dir, 'result.json');
     writeFileSync(rr, JSON.stringify({ version: 1, kind: 'load', journeys: {} }));
-    expect(run(rr).stderr).toContain('RunResult without per-step latencies');
+    expect(run(rr).stderr).toContain('no successful request was measured (0 samples)');
   });
 
   it('a span with a bad field names the span; `__proto__` names are plain names', () => {
