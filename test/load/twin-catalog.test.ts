@@ -1,19 +1,24 @@
 /**
- * `load <s> --twin --predict` for catalog scenarios scaled for the twin (test/load/fixtures/twin/):
- * the twin in its own process, loaded for a few seconds, against the simulation of the same file.
+ * `load <s> --twin --predict` for every catalog scenario but the P2P ones (`spotify`,
+ * `spotify-2010`), scaled for the twin (test/load/fixtures/twin/): the twin in its own process,
+ * loaded long enough that every judged percentile rests on the journeys it needs
+ * (loadtests/twin/accuracy.ts: a perfect twin's p99 from too few journeys falls far from the
+ * prediction by the draw alone — 42 `profile` journeys put `breaker`'s p99 at 430 ms against a
+ * true 676 ms), against the simulation of the same file.
  *
  * Every hop of the twin adds what the model does not have: loopback HTTP, timer lateness, and the
- * wait for a CPU when the machine is oversubscribed. The fixtures scale service times up so this is
- * small, but on a machine shared by many busy processes it is not (tens of ms a hop at a load
- * average of 15 on 2 cores). So the comparison is judged only when the load average is at most the
- * number of cores and a zero-time twin of two hops shows a p50 overhead below 8 ms (about 5 % of the
- * smallest predicted p50 here) both before and after the run; otherwise the test says what it
- * measured and skips rather than loosening the 15 %. Run it alone on a quiet machine to see it judge.
+ * wait for a CPU when the machine is oversubscribed. So the comparison is judged only when asked
+ * (`BACKLINE_TWIN_ACCURACY=1`: minutes of load, meant to run alone), when the load average is at
+ * most the number of cores, and when a zero-time twin of two hops shows a p50 overhead below 8 ms
+ * both before and after the run; otherwise each scenario still checks what does not depend on the
+ * machine (every service below 70 % busy, the run it needs fits in {@link MAX_SECONDS}) and says
+ * why it did not judge.
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLoad } from '../../loadtests/autocannon/driver.js';
+import { journeysNeeded, judge, predictedHistogram } from '../../loadtests/twin/accuracy.js';
 import { spawnTwin, type TwinProcess } from '../../loadtests/twin/process.js';
 import { loadScenario, parseScenario } from '../../scenarios/load.js';
 import type { Scenario } from '../../scenarios/schema.js';
@@ -25,10 +30,33 @@ afterAll(async () => {
   await Promise.all(twins.map((t) => t.stop()));
 });
 
-async function measure(scenario: Scenario, duration: number) {
+/** The judgement: p50 and p99 within 15 % of measured … */
+const TOLERANCE = 0.15;
+/** … on journeys enough that a perfect twin's percentile stays within 7.5 % (95 %): half the tolerance for the draw. */
+const SPREAD = 0.075;
+/** The longest judged run of one scenario (seconds), warm-up included. */
+const MAX_SECONDS = 75;
+/** Seconds of load left out before measuring: connections, JIT, and cdn-zipf's cold LRU. */
+const WARMUP: Record<string, number> = { 'cdn-zipf': 20 };
+
+/** Catalog scenarios the twin is judged on (every one but the P2P ones). */
+const CATALOG = [
+  'breaker',
+  'retry-storm',
+  'region-failover',
+  'mmc',
+  'hot-shard',
+  'autoscale-lag',
+  'consumer-lag',
+  'discovery-lag',
+  'cdn-zipf',
+  'fanout-tail',
+];
+
+async function measure(scenario: Scenario, duration: number, warmup: number) {
   const twin = await spawnTwin(scenario);
   twins.push(twin);
-  const o = await startLoad(scenario, { target: twin.endpoints.url, duration, warmup: 1 }).outcome;
+  const o = await startLoad(scenario, { target: twin.endpoints.url, duration, warmup }).outcome;
   await twin.stop();
   return { result: o.result, services: twin.services() };
 }
@@ -53,21 +81,19 @@ load:
     'twin-overhead.yaml',
   );
 
-  const { result } = await measure(zero, 3);
+  const { result } = await measure(zero, 3, 1);
   return result.journeys.j.latency.p50;
 }
 
 /**
- * Whether the machine is quiet enough for the comparison: the 1-minute load average at most the
+ * Whether to judge: asked to (`BACKLINE_TWIN_ACCURACY=1`), the 1-minute load average at most the
  * number of cores, and a zero-time two-hop journey under 8 ms at p50 (probed before and after the
- * run, since other test files share the CPU). Says what it measured when it is not.
+ * run, since other processes share the CPU). Says what it measured when it does not judge.
  */
 async function quiet(when: string): Promise<boolean> {
-  // In a full CI run other test files start mid-comparison on the same two cores (a clean CI run
-  // measured region-failover's p99 17 % slow after both probes said quiet): judge only when asked.
-  if (process.env.CI && !process.env.BACKLINE_TWIN_ACCURACY) {
+  if (!process.env.BACKLINE_TWIN_ACCURACY) {
     console.warn(
-      `twin comparison skipped (${when}): CI=true runs test files in parallel; run it alone with ` +
+      `twin comparison not judged (${when}): minutes of load, meant to run alone; run ` +
         'BACKLINE_TWIN_ACCURACY=1 npx vitest run test/load/twin-catalog.test.ts',
     );
     return false;
@@ -85,29 +111,56 @@ async function quiet(when: string): Promise<boolean> {
 }
 
 describe('the twin against the simulation, catalog scenarios scaled for it', () => {
-  for (const name of ['breaker', 'retry-storm', 'region-failover']) {
-    it(`${name}: p50 and p99 of every journey within 15 % below 70 % utilization`, async (ctx) => {
+  for (const name of CATALOG) {
+    it(`${name}: p50 and p99 of every journey within 15 % below 70 % utilization, on the journeys each needs`, async (ctx) => {
       const scenario = loadScenario(fixture(name), []);
       const predicted = simulateSync(scenario, { replications: 1 });
       for (const s of Object.values(predicted.services ?? {})) expect(s.utilization).toBeLessThan(0.7);
-      if (!(await quiet('before'))) return ctx.skip();
-      const { result, services } = await measure(scenario, 5);
-      if (!(await quiet('after'))) return ctx.skip();
-      for (const [j, sim] of Object.entries(predicted.journeys)) {
-        const m = result.journeys[j];
-        expect(m.errorRate, j).toBe(0);
-        expect(m.count, j).toBeGreaterThan(30);
-        for (const k of ['p50', 'p99'] as const) {
-          const err = (sim.latency[k] - m.latency[k]) / m.latency[k];
-          expect(
-            Math.abs(err),
-            `${j} ${k}: predicted ${sim.latency[k]} measured ${m.latency[k]}`,
-          ).toBeLessThan(0.15);
-        }
+      // The seconds of load each journey needs for its p50 and p99, at its predicted rate.
+      const seconds = Object.entries(predicted.journeys).map(([j, p]) => {
+        const h = predictedHistogram(p);
+        const needed = Math.max(journeysNeeded(h, 0.5, SPREAD), journeysNeeded(h, 0.99, SPREAD));
+        return { j, needed, seconds: needed / p.throughput };
+      });
+      const longest = Math.max(...seconds.map((s) => s.seconds));
+      const warmup = WARMUP[name] ?? 2;
+      const duration = Math.ceil(warmup + longest * 1.1);
+      if (duration > MAX_SECONDS) {
+        // Said, not hidden: the percentile cannot be judged in a run this test can afford.
+        console.warn(
+          `${name} not judged: ${seconds.map((s) => `${s.j} needs ${s.needed} journeys (${s.seconds.toFixed(0)} s)`).join(', ')}; longer than ${MAX_SECONDS} s`,
+        );
+        return ctx.skip();
       }
-      // The twin's own counters came back from its process.
+      if (!(await quiet('before'))) return ctx.skip();
+      const { result, services } = await measure(scenario, duration, warmup);
+      if (!(await quiet('after'))) return ctx.skip();
+      const rows = judge(predicted.journeys, result.journeys, TOLERANCE, SPREAD);
+      console.log(
+        `${name} (load average ${os.loadavg()[0].toFixed(2)}, ${duration} s):\n` +
+          rows
+            .map(
+              (r) =>
+                `| ${name} | ${r.journey} | ${r.metric} | ${r.predicted.toFixed(1)} | ${r.measured.toFixed(1)} | ${(r.error * 100).toFixed(1)} % | ${r.count} / ${r.needed} |`,
+            )
+            .join('\n'),
+      );
+      for (const [j, m] of Object.entries(result.journeys)) expect(m.errorRate, j).toBe(0);
+      for (const r of rows) {
+        expect(r.count, `${r.journey} ${r.metric}: journeys measured / needed`).toBeGreaterThanOrEqual(
+          r.needed,
+        );
+        expect(
+          Math.abs(r.error),
+          `${r.journey} ${r.metric}: predicted ${r.predicted} measured ${r.measured}`,
+        ).toBeLessThan(TOLERANCE);
+      }
+      // The twin's own counters came back from its process (hot-shard and cdn-zipf call no service).
       const served = Object.values(services).reduce((a, s) => a + s.served, 0);
-      expect(served).toBeGreaterThan(100);
-    });
+      const callsServices = Object.values(scenario.users.journeys).some((j) =>
+        j.steps.some((s) => s !== 'cdn' && s !== 'stream' && !s.startsWith('stores.')),
+      );
+      if (callsServices) expect(served).toBeGreaterThan(100);
+    }, 180_000);
   }
 });
