@@ -141,12 +141,23 @@ function wrk(url: string, connections: number, seconds = PROBE_SECONDS) {
   return { perSec: Math.round(rps), p50: ms('50'), p99: ms('99') };
 }
 
-/** Closed loop of `users` users without think time for `seconds`, on `workers` threads. */
-async function closedRate(url: string, workers: number, seconds = 3): Promise<number> {
-  const s = benchScenario(url, 1, seconds, CONNECTIONS);
+/**
+ * Closed loop of 50 users without think time for `seconds` on `workers` threads: requests/s, and
+ * CPU µs per request of the generator (this process) and of the target.
+ */
+async function closedRate(target: BenchTarget, workers: number, seconds = 3) {
+  const s = benchScenario(target.url, 1, seconds, CONNECTIONS);
   s.users.arrivals = { kind: 'closed', users: CONNECTIONS, think: { kind: 'const', value: 0 } };
+  const cpu0 = process.cpuUsage();
+  const t0 = target.cpuSeconds();
   const o = await startLoad(s, { workers }).outcome;
-  return o.result.journeys.req.count / (o.result.window.end - o.result.window.start);
+  const used = process.cpuUsage(cpu0);
+  const n = Math.max(1, o.result.journeys.req.count);
+  return {
+    perSec: n / (o.result.window.end - o.result.window.start),
+    generatorUs: (used.user + used.system) / n,
+    targetUs: ((target.cpuSeconds() - t0) / n) * 1e6,
+  };
 }
 
 /** `backline load` at `rate` for 3 s: exit code, elapsed seconds and the generator message. */
@@ -162,28 +173,42 @@ function saturate(url: string, rate: number) {
     const t0 = performance.now();
     const r = spawnSync(
       process.execPath,
-      [main, 'load', file, '--workers', '1', '--timeout', '1s', '--no-dashboard', '--out', dir],
-      { encoding: 'utf8', env: { ...process.env, CI: 'true' } },
+      [main, 'load', file, '--workers', '1', '--timeout', '1s', '--no-dashboard', '--json'],
+      { encoding: 'utf8', env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 1024 * 1024 },
     );
     const message = /the load generator could not keep the schedule[^\n]*/.exec(r.stderr)?.[0];
-    return { exit: r.status, seconds: r3((performance.now() - t0) / 1000), message };
+    let runSeconds: number | null = null;
+    try {
+      runSeconds = JSON.parse(r.stdout).window.end;
+    } catch {}
+    return { exit: r.status, seconds: r3((performance.now() - t0) / 1000), runSeconds, message };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Closed loop on 1 and 2 worker threads (thread start-up is outside the measured window). */
-async function workersLine(url: string, target: string, load: () => number[]): Promise<object> {
-  await closedRate(url, 1, 1);
-  const one = await closedRate(url, 1);
-  const two = await closedRate(url, 2);
+/**
+ * Closed loop on 1 and 2 worker threads (thread start-up is outside the measured window). On a
+ * machine whose cores the target shares, no thread count beats cores ÷ (generator + target CPU
+ * per request): printed as `boundPerSec` and `boundRatio` from the one-thread run's CPU.
+ */
+async function workersLine(target: BenchTarget, name: string, load: () => number[]): Promise<object> {
+  await closedRate(target, 1, 1);
+  const one = await closedRate(target, 1);
+  const two = await closedRate(target, 2);
+  const cores = availableParallelism();
+  const bound = cores / ((one.generatorUs + one.targetUs) / 1e6);
   return {
     bench: 'load-engine-workers',
-    target,
-    cores: availableParallelism(),
-    workers1PerSec: Math.round(one),
-    workers2PerSec: Math.round(two),
-    ratio: r3(two / one),
+    target: name,
+    cores,
+    workers1PerSec: Math.round(one.perSec),
+    workers2PerSec: Math.round(two.perSec),
+    ratio: r3(two.perSec / one.perSec),
+    generatorCpuUsPerRequest: r3(one.generatorUs),
+    targetCpuUsPerRequest: r3(one.targetUs),
+    boundPerSec: Number.isFinite(bound) ? Math.round(bound) : null,
+    boundRatio: Number.isFinite(bound) ? r3(bound / one.perSec) : null,
     loadAverage: load(),
   };
 }
@@ -203,7 +228,7 @@ export async function benchLoadEngine(): Promise<object[]> {
       for (const kind of KINDS) {
         const c = await ceiling(nginx.url, kind);
         ceilings[kind] = c.rate;
-        const top = c.probes.filter((p) => p.rate === c.rate)[0];
+        const top = c.probes.find((p) => p.rate === c.rate);
         lines.push({
           bench: 'load-engine-ceiling',
           transport: kind,
@@ -246,23 +271,23 @@ export async function benchLoadEngine(): Promise<object[]> {
         durationSeconds: 3,
         timeoutSeconds: 1,
         exit: s.exit,
-        elapsedSeconds: s.seconds,
+        runSeconds: s.runSeconds,
+        elapsedSecondsWithStartup: s.seconds,
         message: s.message ?? null,
         goal: 'exit 3 with the generator message',
         loadAverage: load(),
       });
-      lines.push(await workersLine(nginx.url, 'nginx', load));
+      lines.push(await workersLine(nginx, 'nginx', load));
     } finally {
       await nginx.stop();
     }
   }
-  if ('skip' in nginx) {
-    const node: BenchTarget = await startNodeTarget();
-    try {
-      lines.push(await workersLine(node.url, 'node', load));
-    } finally {
-      await node.stop();
-    }
+  // The issue asks for a node target too; on 2 cores it shares them with both threads.
+  const node: BenchTarget = await startNodeTarget();
+  try {
+    lines.push(await workersLine(node, 'node', load));
+  } finally {
+    await node.stop();
   }
   return lines;
 }

@@ -4,7 +4,7 @@
  * server. Both listen on loopback; `stop()` ends them and removes the temporary files.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,29 @@ import { join } from 'node:path';
 /** A started target. */
 export interface BenchTarget {
   url: string;
+  /** CPU seconds (user + system) the target's processes used so far; NaN where /proc is absent. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+/** CPU seconds of `pid` and its children (nginx: the master and its worker) from /proc. */
+function procCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const ticks = (p: number) => {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(f[11]) + Number(f[12]);
+    };
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    return [pid, ...kids.map(Number)].reduce((a, p) => a + ticks(p), 0) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const NODE_SERVER = `
@@ -28,7 +50,11 @@ export async function startNodeTarget(): Promise<BenchTarget> {
   const port = await new Promise<string>((resolve) =>
     child.stdout!.once('data', (c) => resolve(String(c).trim())),
   );
-  return { url: `http://127.0.0.1:${port}`, stop: () => kill(child) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cpuSeconds: () => procCpuSeconds(child.pid),
+    stop: () => kill(child),
+  };
 }
 
 /** The nginx binary, or why there is none. */
@@ -72,6 +98,7 @@ http {
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    cpuSeconds: () => procCpuSeconds(child.pid),
     stop: async () => {
       await kill(child);
       rmSync(dir, { recursive: true, force: true });
