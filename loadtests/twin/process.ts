@@ -31,14 +31,14 @@ export type ParentMessage =
   | { type: 'stopped' };
 
 /**
- * The compiled child next to this module; under the test runner (TypeScript sources) the build's,
- * since a forked Node 20 cannot run `.ts` itself.
+ * The compiled child next to this module; otherwise the build's: under the test runner (TypeScript
+ * sources: a forked Node 20 cannot run `.ts` itself) and from the bundled CLI (`dist/cli/`).
  */
 function childPath(): string {
-  const here = fileURLToPath(import.meta.url);
-  const built = here.endsWith('.ts')
-    ? fileURLToPath(new URL('../../dist/loadtests/twin/child.js', import.meta.url))
-    : fileURLToPath(new URL('./child.js', import.meta.url));
+  const next = fileURLToPath(new URL('./child.js', import.meta.url));
+  const built = existsSync(next)
+    ? next
+    : fileURLToPath(new URL('../../dist/loadtests/twin/child.js', import.meta.url));
   if (!existsSync(built))
     throw new RunError(`the twin's process entry ${built} is missing: run \`npm run build\``);
   return built;
