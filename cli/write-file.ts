@@ -10,10 +10,13 @@
  * - a directory, socket or block device is refused ({@link UsageError}, exit 2).
  */
 import {
+  accessSync,
   closeSync,
+  constants,
   fsyncSync,
   lstatSync,
   openSync,
+  readlinkSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -21,6 +24,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { RunError, UsageError } from '../results/errors.js';
 
 /** What a path is, as far as writing it goes. */
@@ -44,7 +48,9 @@ function statOrUndefined(stat: () => Stats): Stats | undefined {
   try {
     return stat();
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // ENOTDIR: a parent is a file, so nothing is there either (the folder check says why).
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw err;
   }
 }
@@ -95,6 +101,47 @@ function writeThrough(path: string, bytes: Buffer): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** The folder and its state a new or regular file at `path` is written in (its temporary file too). */
+function folderProblem(path: string): string | undefined {
+  const dir = dirname(path);
+  const st = statOrUndefined(() => statSync(dir));
+  if (st === undefined) return `folder ${dir} does not exist`;
+  if (!st.isDirectory()) return `${dir} is not a folder`;
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch {
+    return `folder ${dir} is not writable`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks, before anything starts, that {@link writeFileSafely} could write `path` later (a command
+ * that writes its file only when it stops must not find out then): a {@link UsageError} (exit 2)
+ * when the path is refused, its folder is missing, not a folder or not writable, or a device or FIFO
+ * cannot be opened for writing. Nothing is created.
+ */
+export function checkWritable(path: string): void {
+  if (fdAlias(path) !== undefined) return;
+  const link = statOrUndefined(() => lstatSync(path));
+  const st = link?.isSymbolicLink() ? statOrUndefined(() => statSync(path)) : link;
+  const kind = kindOf(st);
+  let problem: string | undefined;
+  if (kind === 'refused') problem = `it is ${describe(st as Stats)}`;
+  else if (kind === 'stream') {
+    try {
+      accessSync(path, constants.W_OK);
+    } catch {
+      problem = 'it is not writable';
+    }
+  } else if (kind === 'regular' && link?.isSymbolicLink()) problem = folderProblem(realpathSync(path));
+  // A dangling symlink: its target is created where the link points.
+  else if (kind === 'new' && link?.isSymbolicLink())
+    problem = folderProblem(resolve(dirname(path), readlinkSync(path)));
+  else problem = folderProblem(path);
+  if (problem !== undefined) throw new UsageError(`cannot write ${path}: ${problem}`);
 }
 
 /**

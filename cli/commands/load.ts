@@ -157,7 +157,8 @@ export async function loadCommand(
   if (opts.twin) {
     // Its own process: the generator's work must not delay the twin's timers, nor the reverse.
     const { spawnTwin } = await import('../../loadtests/twin/process.js');
-    twin = await spawnTwin(scenario, { port, seed, figures: Boolean(opts.metrics || opts.otlp) });
+    const tracing = opts.otlp ? { tracing: { otlp: opts.otlp } } : {}; // the twin's spans, same collector
+    twin = await spawnTwin(scenario, { port, seed, figures: Boolean(opts.metrics || opts.otlp), ...tracing });
     if (!opts.json) {
       const { describeUnserved } = await import('../../loadtests/twin/unserved.js');
       process.stderr.write(

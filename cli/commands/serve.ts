@@ -17,7 +17,7 @@ import { firstRequest } from '../../scenarios/load-section.js';
 import { EXIT } from '../exit.js';
 import { type MetricsFlags, metricsOptions, startExporter } from '../metrics-flags.js';
 import { collect, intOption, traceSampleOption } from '../options.js';
-import { writeAtomic } from '../write-file.js';
+import { checkWritable, writeAtomic } from '../write-file.js';
 
 /** Options of `serve`. */
 export interface ServeCommandOptions extends MetricsFlags {
@@ -38,6 +38,8 @@ export async function serveCommand(arg: string, opts: ServeCommandOptions): Prom
   if (opts.traceSample !== undefined && !tracing)
     throw new UsageError('--trace-sample needs --traces <file> or --otlp <url>');
   const sample = traceSampleOption(opts.traceSample, 1);
+  // The spans are written when the twin stops: a path that cannot be written fails now, not then.
+  if (opts.traces !== undefined) checkWritable(opts.traces);
   const exporter = await startExporter(opts, { kind: 'twin', scenario: scenario.name });
   const twin = await startTwin(scenario, {
     port: intOption('port', opts.port, 0),

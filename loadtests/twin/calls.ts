@@ -16,7 +16,7 @@ import { causeOf } from '../collector.js';
 import type { LoadService } from '../shape.js';
 import { sleep } from './http.js';
 import type { TwinPlacement } from './placement.js';
-import type { TraceSpan } from './trace-context.js';
+import { type TraceSpan, traceHeaders } from './trace-context.js';
 
 /** The outcome of a call: ok, or a status and the cause of the failure. */
 export interface CallOutcome {
@@ -241,7 +241,7 @@ export class Caller {
       const headers = {
         'x-backline-user': String(ctx.user),
         ...(Number.isFinite(ctx.deadline) ? { 'x-backline-deadline': String(ctx.deadline) } : {}),
-        ...(ctx.trace ? { traceparent: ctx.trace.traceparent } : {}),
+        ...(ctx.trace ? traceHeaders(ctx.trace) : {}),
       };
       void (async () => {
         await sleep(this.network.delay(from, replica.region));

@@ -1,5 +1,5 @@
 /**
- * W3C Trace Context (`traceparent`) as the twin reads and writes it, and the small span interface
+ * W3C Trace Context (`traceparent` and `tracestate`) as the twin reads and writes it, and the small span interface
  * its servers and callers use. The OpenTelemetry side (`tracing.ts`) is imported only when a twin
  * exports spans, so a twin without tracing never loads the SDK and never touches the header.
  *
@@ -7,6 +7,10 @@
  * version of `00` exactly 55 characters long, a later version at least 55 with a `-` after them,
  * version `ff` invalid, trace id and parent id not all zeros. An invalid header is ignored (the
  * twin starts a new trace), never an error.
+ *
+ * `tracestate` (section 3.3) is vendor data the twin does not read: a valid one is passed on
+ * unchanged with every `traceparent` of the trace; an invalid one, or one beside an ignored
+ * `traceparent`, is dropped, as the recommendation requires.
  */
 import type http from 'node:http';
 import { outcomeOf } from './http.js';
@@ -42,9 +46,46 @@ export function parseTraceparent(value: string | string[] | undefined): TracePar
   return { version, traceId, parentId, flags: Number.parseInt(flags, 16) };
 }
 
+// Section 3.3.1: a simple key, or a multi-tenant `tenant@system` key; a value of printable ASCII
+// without `,` and `=`, not ending in a space.
+const STATE_KEY = /^(?:[a-z][a-z0-9_\-*/]{0,255}|[a-z0-9][a-z0-9_\-*/]{0,240}@[a-z][a-z0-9_\-*/]{0,13})$/;
+const STATE_VALUE = /^[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
+/** At most 32 list members (section 3.3.1.1). */
+const STATE_MEMBERS = 32;
+
+/**
+ * The `tracestate` header value to pass on, exactly as received, or undefined when it must be
+ * dropped: absent, more than 32 members, a repeated key, or a member that is not `key=value` by the
+ * recommendation's grammar (control characters included). Repeated headers are one list (RFC 9110):
+ * Node joins them with `, `; an array is joined the same way.
+ */
+export function parseTracestate(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value.join(',') : value;
+  if (typeof text !== 'string' || text.trim() === '') return undefined;
+  const keys = new Set<string>();
+  for (const raw of text.split(',')) {
+    const member = raw.replace(/^[ \t]+|[ \t]+$/g, '');
+    if (member === '') continue;
+    const eq = member.indexOf('=');
+    if (eq <= 0) return undefined;
+    const key = member.slice(0, eq);
+    if (!STATE_KEY.test(key) || !STATE_VALUE.test(member.slice(eq + 1)) || keys.has(key)) return undefined;
+    keys.add(key);
+  }
+  if (keys.size === 0 || keys.size > STATE_MEMBERS) return undefined;
+  return text;
+}
+
 /** The `traceparent` value for span `spanId` of trace `traceId` (version 00). */
 export function formatTraceparent(traceId: string, spanId: string, sampled: boolean): string {
   return `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`;
+}
+
+/** The trace headers a request sent on behalf of `span` carries. */
+export function traceHeaders(span: TraceSpan): { traceparent: string; tracestate?: string } {
+  return span.tracestate === undefined
+    ? { traceparent: span.traceparent }
+    : { traceparent: span.traceparent, tracestate: span.tracestate };
 }
 
 /** How a request ended, for a span's status and a meter's count. */
@@ -57,6 +98,8 @@ export interface SpanOutcome {
 export interface TraceSpan {
   /** The `traceparent` a request sent on behalf of this span carries. */
   readonly traceparent: string;
+  /** The trace's `tracestate` as the twin received it, when there was a valid one. */
+  readonly tracestate: string | undefined;
   /** Trace id (32 hex). */
   readonly traceId: string;
   /** A CLIENT span under this one, recorded by this span's service, calling `target` on `callee`. */
@@ -72,10 +115,15 @@ export interface TraceSpan {
 /** Opens SERVER spans where requests arrive; implemented by `tracing.ts`. */
 export interface TwinTracing {
   /**
-   * A SERVER span of `service` for operation `name`, continuing the trace of `traceparent` when it
-   * is valid, else starting a new trace.
+   * A SERVER span of `service` for operation `name`, continuing the trace of `traceparent` (and its
+   * `tracestate`) when it is valid, else starting a new trace.
    */
-  server(service: string, name: string, traceparent: string | string[] | undefined): TraceSpan;
+  server(
+    service: string,
+    name: string,
+    traceparent: string | string[] | undefined,
+    tracestate?: string | string[],
+  ): TraceSpan;
   /** Ends every span still open (tagged `unfinished`), exports and closes. */
   shutdown(): Promise<void>;
 }
@@ -91,7 +139,7 @@ export function traceRequest(
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): TraceSpan {
-  const span = tracing.server(service, name, req.headers.traceparent);
+  const span = tracing.server(service, name, req.headers.traceparent, req.headers.tracestate);
   res.once('close', () => span.end(outcomeOf(res)));
   return span;
 }

@@ -10,9 +10,12 @@
  * callee's SERVER span of each attempt under it, continued through the `traceparent` the attempt
  * carries. Sampling is parent-based: a valid incoming `traceparent` decides (its sampled flag);
  * otherwise a share `sample` of new traces is kept. Unsampled traces still propagate their ids.
+ * A valid incoming `tracestate` goes along unchanged on every hop of its trace (and into the
+ * exported spans' `traceState`).
  */
 import {
   type Context,
+  createTraceState,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -33,6 +36,7 @@ import {
 import {
   formatTraceparent,
   parseTraceparent,
+  parseTracestate,
   type SpanOutcome,
   type TraceSpan,
   type TwinTracing,
@@ -112,27 +116,42 @@ export class OtelTracing implements TwinTracing {
     return t;
   }
 
-  server(service: string, name: string, traceparent: string | string[] | undefined): TraceSpan {
+  server(
+    service: string,
+    name: string,
+    traceparent: string | string[] | undefined,
+    tracestate?: string | string[],
+  ): TraceSpan {
     const p = parseTraceparent(traceparent);
+    // A tracestate belongs to its traceparent: without a valid parent it is dropped.
+    const state = p ? parseTracestate(tracestate) : undefined;
     const parent = p
       ? trace.setSpanContext(ROOT_CONTEXT, {
           traceId: p.traceId,
           spanId: p.parentId,
           traceFlags: p.flags & 1,
           isRemote: true,
+          ...(state === undefined ? {} : { traceState: createTraceState(state) }),
         })
       : ROOT_CONTEXT;
-    return this.start(service, name, SpanKind.SERVER, parent);
+    return this.start(service, name, SpanKind.SERVER, parent, state);
   }
 
-  /** Opens a span of `service` under `parent`. */
-  start(service: string, name: string, kind: SpanKind, parent: Context, peer?: string): OpenSpan {
+  /** Opens a span of `service` under `parent`, in a trace whose `tracestate` is `state`. */
+  start(
+    service: string,
+    name: string,
+    kind: SpanKind,
+    parent: Context,
+    state: string | undefined,
+    peer?: string,
+  ): OpenSpan {
     const span = this.tracer(service).startSpan(
       name,
       { kind, attributes: peer ? { 'peer.service': peer } : {}, startTime: epochMs() },
       parent,
     );
-    const open = new OpenSpan(this, span, service);
+    const open = new OpenSpan(this, span, service, state);
     if (span.isRecording()) this.open.add(open);
     return open;
   }
@@ -156,6 +175,7 @@ class OpenSpan implements TraceSpan {
     private readonly tracing: OtelTracing,
     private readonly span: Span,
     private readonly service: string,
+    readonly tracestate: string | undefined,
   ) {
     const c = span.spanContext();
     this.traceId = c.traceId;
@@ -168,12 +188,19 @@ class OpenSpan implements TraceSpan {
       target,
       SpanKind.CLIENT,
       trace.setSpan(ROOT_CONTEXT, this.span),
+      this.tracestate,
       callee,
     );
   }
 
   served(callee: string, name: string): TraceSpan {
-    return this.tracing.start(callee, name, SpanKind.SERVER, trace.setSpan(ROOT_CONTEXT, this.span));
+    return this.tracing.start(
+      callee,
+      name,
+      SpanKind.SERVER,
+      trace.setSpan(ROOT_CONTEXT, this.span),
+      this.tracestate,
+    );
   }
 
   set(key: string, value: string | number): void {
