@@ -5,7 +5,13 @@
  */
 import { failedField } from '../results/failed-latency.js';
 import { LatencyHistogram, round } from '../results/histogram.js';
-import type { CheckCount, JourneyResult, RunResult, Timeline } from '../results/run-result.js';
+import type {
+  CheckCount,
+  JourneyResult,
+  JourneyTimeline,
+  RunResult,
+  Timeline,
+} from '../results/run-result.js';
 import { codeOfCause, StatusIntervals } from './status-intervals.js';
 
 /** A live view of a running load test (same idea as the simulator's `SimSnapshot`). */
@@ -84,6 +90,12 @@ interface JourneyAcc {
   bucketErrors: number;
 }
 
+/** Closes an interval's errors: the failed share of the `done` journeys (as simulations write it) and the count. */
+function pushErrors(tl: JourneyTimeline, failed: number, done: number): void {
+  tl.errors.push(done > 0 ? round(failed / done) : 0);
+  tl.failed?.push(failed);
+}
+
 /** One journey's interval as data: its latency histogram, count and errors. */
 interface IntervalState {
   hdr: string;
@@ -151,7 +163,8 @@ export class LoadCollector {
     }));
     this.bucketEnd = interval;
     this.timeline = { interval, t: [], journeys: {}, services: {} };
-    for (const n of names) this.timeline.journeys[n] = { throughput: [], p50: [], p99: [], errors: [] };
+    for (const n of names)
+      this.timeline.journeys[n] = { throughput: [], p50: [], p99: [], errors: [], failed: [] };
   }
 
   /** Closes timeline intervals that ended before `now`. */
@@ -173,7 +186,7 @@ export class LoadCollector {
         tl.throughput.push(round(j.bucketCount / this.interval));
         tl.p50.push(round(j.bucket.percentileMs(50)));
         tl.p99.push(round(j.bucket.percentileMs(99)));
-        tl.errors.push(j.bucketErrors);
+        pushErrors(tl, j.bucketErrors, j.bucketCount);
         if (j.bucket.count > 0) j.bucket = new LatencyHistogram();
         j.bucketCount = 0;
         j.bucketErrors = 0;
@@ -264,7 +277,7 @@ export class LoadCollector {
         tl.throughput.push(round(count / interval));
         tl.p50.push(round(h.percentileMs(50)));
         tl.p99.push(round(h.percentileMs(99)));
-        tl.errors.push(errors);
+        pushErrors(tl, errors, count);
       });
     }
     c.bucketEnd = (longest + 1) * interval;

@@ -120,11 +120,28 @@ export interface ServiceResult {
   ci?: { utilization: Interval; queue: Interval };
 }
 
+/** One journey's series in a {@link Timeline}, one value per interval. */
+export interface JourneyTimeline {
+  /** Journeys finished per second (successful and failed). */
+  throughput: number[];
+  /** Successful journeys' p50 and p99 (ms); 0 when none succeeded. */
+  p50: number[];
+  p99: number[];
+  /**
+   * The failed **share** (0..1) of the journeys that finished in the interval, 0 when none did: the
+   * same meaning in simulations and load runs. (Load results written before 2026-12-02 held the
+   * failed count here; they have no `failed` series, which is how readers tell them apart.)
+   */
+  errors: number[];
+  /** Load runs: failed journeys per interval (a count). Simulations leave it out. */
+  failed?: number[];
+}
+
 /** Per-interval series, aligned on `t` (interval start, seconds). */
 export interface Timeline {
   interval: number;
   t: number[];
-  journeys: Record<string, { throughput: number[]; p50: number[]; p99: number[]; errors: number[] }>;
+  journeys: Record<string, JourneyTimeline>;
   services: Record<string, { utilization: number[]; queue: number[]; replicas: number[] }>;
   /** Simulations with a CDN: per edge (and `shield`) requests and hit ratio (0..1) per interval. */
   cdn?: Record<string, { requests: number[]; hitRatio: number[] }>;

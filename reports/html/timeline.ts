@@ -23,13 +23,13 @@ function timeAxis(r: RunResult): string {
 }
 
 /**
- * Journey `name`'s failed share (%) per interval. A simulation's timeline holds the share already;
- * a load test's holds the failed count, over throughput × interval journeys.
+ * Journey `name`'s failed share (%) per interval: `errors` is that share in both kinds of run. A load
+ * result written before it was (no `failed` series) holds the count, over throughput × interval.
  */
 export function failedShare(r: RunResult, name: string): number[] {
   const tl = r.timeline as Timeline;
   const s = tl.journeys[name];
-  if (r.kind === 'sim') return s.errors.map((e) => e * 100);
+  if (r.kind === 'sim' || s.failed !== undefined) return s.errors.map((e) => e * 100);
   return s.errors.map((e, k) => {
     const done = (s.throughput[k] ?? 0) * tl.interval;
     return done > 0 ? (100 * e) / done : Number.NaN;
