@@ -101,7 +101,7 @@ export function judge(
     for (const [metric, q] of JUDGED) {
       const needed = journeysNeeded(hist, q, spread);
       const error = relativeError(p.latency[metric], m.latency[metric]);
-      const count = m.count - Object.values(m.errors).reduce((a, b) => a + b, 0);
+      const count = successes(m);
       out.push({
         journey,
         metric,
@@ -115,4 +115,26 @@ export function judge(
     }
   }
   return out;
+}
+
+/**
+ * When `measured` has fewer successful journeys than percentile `q` needs for a perfect twin's
+ * spread to stay within `spread` of `predicted`'s (see {@link journeysNeeded}): how many it has and
+ * needs; undefined when it has enough, or the prediction has no histogram to read it on.
+ */
+export function journeysShort(
+  predicted: Pick<JourneyResult, 'hdr' | 'sumSeconds'>,
+  measured: Pick<JourneyResult, 'count' | 'errors'>,
+  q: number,
+  spread = 0.075,
+): { measured: number; needed: number } | undefined {
+  if (!predicted.hdr) return undefined;
+  const needed = journeysNeeded(predictedHistogram(predicted), q, spread);
+  const n = successes(measured);
+  return Number.isFinite(needed) && n < needed ? { measured: n, needed } : undefined;
+}
+
+/** Successful journeys of a result: the ones its latency percentiles are of. */
+function successes(m: Pick<JourneyResult, 'count' | 'errors'>): number {
+  return m.count - Object.values(m.errors).reduce((a, b) => a + b, 0);
 }

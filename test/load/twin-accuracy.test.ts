@@ -6,14 +6,16 @@
  * 429.8 ms against 676.4 ms predicted, with nothing wrong in either the twin or the simulation.
  */
 import { describe, expect, it } from 'vitest';
+import { comparisonTable } from '../../cli/comparison-table.js';
 import {
   journeysNeeded,
+  journeysShort,
   judge,
   percentileSpread,
   predictedHistogram,
 } from '../../loadtests/twin/accuracy.js';
 import { LatencyHistogram } from '../../results/histogram.js';
-import type { JourneyResult } from '../../results/run-result.js';
+import type { JourneyResult, RunResult } from '../../results/run-result.js';
 import { parseScenario } from '../../scenarios/load.js';
 import { sampler } from '../../sim/kernel/distributions.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
@@ -107,5 +109,21 @@ describe('journeys a judged percentile needs', () => {
     expect(percentileSpread(new LatencyHistogram(), 0.99, 1000)).toBe(Number.POSITIVE_INFINITY);
     expect(percentileSpread(hist, 0.99, 0)).toBe(Number.POSITIVE_INFINITY);
     expect(journeysNeeded(new LatencyHistogram(), 0.5, 0.075)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('load --predict says beside an error when the percentile rests on too few journeys', () => {
+    const run = (m: JourneyResult) => ({ journeys: { profile: m } }) as unknown as RunResult;
+    const p = run(predicted.profile);
+    const needed = journeysNeeded(hist, 0.99, 0.075);
+    const few = comparisonTable(p, run(perfectTwin(1, 42, { rejected: 3 })));
+    expect(journeysShort(predicted.profile, perfectTwin(1, 42, { rejected: 3 }), 0.99)).toEqual({
+      measured: 42,
+      needed,
+    });
+    expect(few).toMatch(new RegExp(`p99 ms .*%\\s+\\(of 42, needs ${needed}\\)`));
+    expect(few).toContain('fewer than the N a perfect twin needs');
+    const enough = comparisonTable(p, run(perfectTwin(1, needed)));
+    expect(enough).not.toContain('needs');
+    expect(journeysShort({ hdr: '', sumSeconds: 0 }, perfectTwin(1, 42), 0.99)).toBeUndefined();
   });
 });
