@@ -9,6 +9,7 @@
 import { en, Faker } from '@faker-js/faker';
 import { UsageError } from '../results/errors.js';
 import type { DistSpec } from '../scenarios/distribution.js';
+import { feedPlaceholder, placeholders, type TemplateRef } from '../scenarios/template-syntax.js';
 import { RandomStreams } from '../sim/kernel/random.js';
 import { zipfSampler } from '../sim/kernel/zipf.js';
 
@@ -98,35 +99,34 @@ export interface Template {
   render(ctx?: RenderContext): string;
 }
 
-/** A part reading a virtual user's variable or feed column, or undefined when `name` is neither. */
+/** A part reading a virtual user's variable or feed column, or undefined when `ref` is neither. */
 function scoped(
-  name: string,
+  ref: TemplateRef,
   scope: TemplateScope | undefined,
   encode: (s: string) => string,
 ): Part | undefined {
   if (scope === undefined) return undefined;
-  const feed = /^feed\.([A-Za-z0-9_-]+)\.(.+)$/.exec(name);
-  if (feed) {
-    const columns = scope.feeds.get(feed[1]);
-    if (columns === undefined) throw new UsageError(`unknown feed \`${feed[1]}\` in {{${name}}}`);
-    const col = columns.indexOf(feed[2]);
-    if (col < 0) throw new UsageError(`feed \`${feed[1]}\` has no column \`${feed[2]}\``);
-    const f = feed[1];
+  if (ref.kind === 'feed') {
+    const { feed: f, column } = ref;
+    const shown = feedPlaceholder(f, column);
+    const columns = scope.feeds.get(f);
+    if (columns === undefined) throw new UsageError(`unknown feed \`${f}\` in ${shown}`);
+    const col = columns.indexOf(column);
+    if (col < 0) throw new UsageError(`feed \`${f}\` has no column ${JSON.stringify(column)} (${shown})`);
     return (ctx) => {
       const row = ctx?.rows.get(f);
       if (row === undefined) throw new RenderError('feed_exhausted', `no row of feed ${f} for this user`);
       return encode(row[col]);
     };
   }
-  if (!scope.vars.has(name)) return undefined;
+  if (ref.kind !== 'name' || !scope.vars.has(ref.name)) return undefined;
+  const name = ref.name;
   return (ctx) => {
     const v = ctx?.vars.get(name);
     if (v === undefined) throw new RenderError(`capture:${name}`, `variable ${name} was never captured`);
     return encode(v);
   };
 }
-
-const TOKEN = /\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}|\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** Resolves `faker.music.songName` to a bound function, or explains which part does not exist. */
 function fakerCall(faker: Faker, path: string[]): () => string {
@@ -160,24 +160,24 @@ export function compileTemplate(
 ): Template {
   const parts: Part[] = [];
   let last = 0;
-  for (const m of source.matchAll(TOKEN)) {
-    if (m.index > last) parts.push(source.slice(last, m.index));
-    last = m.index + m[0].length;
-    if (m[2]) {
-      parts.push(secrets.get(m[2]));
+  for (const { index, text, ref } of placeholders(source)) {
+    if (index > last) parts.push(source.slice(last, index));
+    last = index + text.length;
+    if (ref.kind === 'env') {
+      parts.push(secrets.get(ref.name));
       continue;
     }
-    const name = m[1];
-    const own = scoped(name, scope, encode);
+    const own = scoped(ref, scope, encode);
+    const name = ref.kind === 'name' ? ref.name : undefined;
     if (own !== undefined) parts.push(own);
     else if (name === 'user.id') parts.push(() => String(sources.userId()));
     else if (name === 'catalog.item') parts.push(() => String(sources.catalogItem()));
-    else if (name.startsWith('faker.')) {
+    else if (name?.startsWith('faker.')) {
       const call = fakerCall(sources.faker, name.split('.').slice(1));
       parts.push(() => encode(call()));
     } else {
       throw new UsageError(
-        `unknown template \`{{${name}}}\`; use {{user.id}}, {{catalog.item}}, {{faker.<module>.<call>}}, {{feed.<name>.<column>}}, a captured {{variable}} or \${env.NAME}`,
+        `unknown template \`${text}\`; use {{user.id}}, {{catalog.item}}, {{faker.<module>.<call>}}, {{feed.<name>.<column>}}, a captured {{variable}} or \${env.NAME}`,
       );
     }
   }
@@ -211,16 +211,16 @@ export function compileTemplate(
 export function mapLiterals(source: string, encode: (s: string) => string): string {
   let out = '';
   let last = 0;
-  for (const m of source.matchAll(TOKEN)) {
-    out += encode(source.slice(last, m.index)) + m[0];
-    last = m.index + m[0].length;
+  for (const { index, text } of placeholders(source)) {
+    out += encode(source.slice(last, index)) + text;
+    last = index + text.length;
   }
   return out + encode(source.slice(last));
 }
 
 /** The names of `${env.NAME}` secrets used in `source`. */
 export function envNames(source: string): string[] {
-  return [...source.matchAll(TOKEN)].filter((m) => m[2]).map((m) => m[2]);
+  return placeholders(source).flatMap(({ ref }) => (ref.kind === 'env' ? [ref.name] : []));
 }
 
 /** `text` with every `${env.NAME}` replaced by its value (recorded in `secrets` for redaction). */

@@ -59,7 +59,7 @@ function checkRate(c: CheckCount | undefined, steps: readonly StepResult[], what
 
 /** `play[get /v1/tracks]`: a step of a load flow. */
 function step(r: RunResult, subject: string, metric: string): Measured {
-  const m = /^([^[]+)\[(.+)\]$/.exec(subject);
+  const m = /^([^[]+)\[([\s\S]+)\]$/.exec(subject);
   const j = m ? r.journeys[m[1]] : undefined;
   const s = j?.steps?.find((x) => x.name === m?.[2]);
   if (!m || !s) return missing(`no flow step \`${subject}\` in the result`);

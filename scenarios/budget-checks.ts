@@ -12,7 +12,7 @@ export function subjectKinds(subject: string, value: Rec): SubjectKind[] {
   const kinds: SubjectKind[] = [];
   const journeys = recordOf(recordOf(value.users).journeys);
   if (Object.hasOwn(journeys, subject)) kinds.push('journey');
-  const step = /^([^[]+)\[.+\]$/.exec(subject);
+  const step = /^([^[]+)\[[\s\S]+\]$/.exec(subject);
   if (step && Object.hasOwn(journeys, step[1])) kinds.push('step');
   if (Object.hasOwn(recordOf(value.services), subject)) kinds.push('service');
   if (Object.hasOwn(recordOf(value.stores), subject)) kinds.push('store');

@@ -71,8 +71,9 @@ export interface Budget {
 export function splitBudgetKey(key: string): { subject: string; metric: string } | undefined {
   const k = key.trim();
   if (k === 'cost') return { subject: 'cost', metric: 'cost' };
-  // A flow step: `play[get /v1/tracks].p99` (the step name may hold dots).
-  const step = /^([^.[\]]+\[[^\]]+\])\.(.+)$/.exec(k);
+  // A flow step: `play[get /v1/tracks].p99`; the step name may hold dots and brackets (the metric
+  // is after the last `].`).
+  const step = /^([^.[\]]+\[[\s\S]+\])\.([A-Za-z0-9_]+)$/.exec(k);
   if (step) return { subject: step[1], metric: step[2] };
   const dot = k.indexOf('.');
   if (dot <= 0 || dot === k.length - 1) return undefined;

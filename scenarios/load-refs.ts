@@ -8,10 +8,21 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { PathIssue } from './issues.js';
 import { type FeedData, FeedError, readFeed } from './load-feeds.js';
 import type { FlowStep, Load } from './load-section.js';
-import { didYouMean, listOf } from './suggest.js';
+import { closest, didYouMean, listOf } from './suggest.js';
+import { DOTTED_COLUMN, feedPlaceholder, placeholders, strayFeedPlaceholder } from './template-syntax.js';
 
-const TEMPLATE = /\{\{\s*([a-zA-Z0-9_.-]+)\s*\}\}/g;
 const BUILTIN = /^(user\.id|catalog\.item|faker\..+)$/;
+
+/** `; did you mean …?` naming the closest column as a placeholder when it needs the bracket form, else the columns. */
+function suggestColumn(feed: string, column: string, cols: readonly string[]): string {
+  const c = closest(column, cols);
+  if (c !== undefined)
+    return `; did you mean ${DOTTED_COLUMN.test(c) ? `\`${c}\`` : feedPlaceholder(feed, c)}?`;
+  return `; its columns are ${cols.map(quoted).join(', ')}`;
+}
+
+/** A column name in a message: as written when plain, else a JSON string (one line, quotes escaped). */
+const quoted = (column: string) => (DOTTED_COLUMN.test(column) ? `\`${column}\`` : JSON.stringify(column));
 
 /** Every template text of a request step: path, header values, body, JSON string leaves. */
 function texts(step: FlowStep): string[] {
@@ -67,33 +78,39 @@ export function resolveLoadRefs(
   ) => {
     steps.forEach((step, i) => {
       const path = listed(flow) ? [...where, i] : where;
-      for (const text of texts(step))
-        for (const m of text.matchAll(TEMPLATE)) {
-          const name = m[1];
-          if (BUILTIN.test(name)) continue;
-          const feed = /^feed\.([^.]+)\.(.+)$/.exec(name);
-          if (feed) {
-            const cols = columns.get(feed[1]);
-            if (!(feed[1] in load.feeds)) {
+      for (const text of texts(step)) {
+        const stray = strayFeedPlaceholder(text);
+        if (stray !== undefined)
+          issues.push({
+            path,
+            message: `\`${stray}\` is not a feed placeholder: write {{feed.<name>.<column>}}, or {{feed.<name>["<column>"]}} for a column with other characters than letters, digits, \`_\`, \`.\` and \`-\``,
+          });
+        for (const { text: written, ref } of placeholders(text)) {
+          if (ref.kind === 'env') continue;
+          if (ref.kind === 'feed') {
+            const cols = columns.get(ref.feed);
+            if (!Object.hasOwn(load.feeds, ref.feed)) {
               const all = Object.keys(load.feeds);
               issues.push({
                 path,
-                message: `unknown feed \`${feed[1]}\` in {{${name}}}${didYouMean(feed[1], all) || (all.length ? `; feeds are ${listOf(all)}` : '; declare it under `load.feeds`')}`,
+                message: `unknown feed \`${ref.feed}\` in ${written}${didYouMean(ref.feed, all) || (all.length ? `; feeds are ${listOf(all)}` : '; declare it under `load.feeds`')}`,
               });
-            } else if (cols && !cols.includes(feed[2]))
+            } else if (cols && !cols.includes(ref.column))
               issues.push({
                 path,
-                message: `feed \`${feed[1]}\` has no column \`${feed[2]}\`${didYouMean(feed[2], cols) || `; its columns are ${listOf(cols)}`}`,
+                message: `feed \`${ref.feed}\` has no column ${quoted(ref.column)}${suggestColumn(ref.feed, ref.column, cols)}`,
               });
             continue;
           }
-          if (known.has(name)) continue;
+          const name = ref.name;
+          if (BUILTIN.test(name) || known.has(name)) continue;
           const vars = [...known];
           issues.push({
             path,
             message: `unknown variable {{${name}}}${didYouMean(name, vars) || (vars.length ? `; captured before this step: ${listOf(vars)}` : ': capture it in an earlier step or the session')}`,
           });
         }
+      }
       if (step.kind === 'request') for (const c of step.capture) known.add(c.name);
     });
   };

@@ -52,6 +52,10 @@ export type FlowStep = RequestStep | ThinkStep;
 
 type Issue = (message: string, path?: (string | number)[]) => void;
 
+/** C0 and C1 control characters, DEL and the Unicode line and paragraph separators. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters refused
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 const checkValue = z.union([
   z.string(),
   z.number(),
@@ -61,7 +65,15 @@ const checkValue = z.union([
 ]);
 
 const requestFields = {
-  name: z.string({ error: 'expected a step name' }).min(1).max(200).optional(),
+  name: z
+    .string({ error: 'expected a step name' })
+    .min(1)
+    .max(200)
+    // A step name is a budget key (`play[<name>].p99`), a k6 tag and a report row: one line.
+    .refine((n) => !CONTROL.test(n), {
+      error: 'a step name is one line: no CR, LF, tab, NUL or other control characters',
+    })
+    .optional(),
   headers: z
     .record(z.string(), z.string({ error: 'expected a header value as text' }), {
       error: 'expected a mapping of headers',
@@ -233,13 +245,15 @@ export function defaultStepName(method: string, path: string): string {
 
 /** Names unnamed request steps and makes names unique within a flow (`get /v1/x #2`). */
 export function nameSteps(steps: FlowStep[]): FlowStep[] {
-  const seen = new Map<string, number>();
+  // Unique even when a name written as `get /x #2` meets a generated one: results key steps by name.
+  const used = new Set<string>();
   return steps.map((s) => {
     if (s.kind !== 'request') return s;
     const base = s.name || defaultStepName(s.method, s.path);
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return { ...s, name: n === 1 ? base : `${base} #${n}` };
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base} #${n}`;
+    used.add(name);
+    return { ...s, name };
   });
 }
 

@@ -7,10 +7,9 @@
  * and a captured `{{token}}` reads the user's variable (`v("token")`, which fails the journey with
  * `capture:token` when it was never captured, so the text `{{token}}` is never sent).
  */
+import { placeholders, type TemplateRef } from '../../scenarios/template-syntax.js';
 import { compileTemplate, Secrets, templateSources } from '../template.js';
 import { lit } from './literal.js';
-
-const TOKEN = /\{\{\s*([a-zA-Z0-9_.]+)\s*\}\}|\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /** What flow templates may name: captured variables and each feed's columns, in feed order. */
 export interface TemplateJsScope {
@@ -42,39 +41,39 @@ export class TemplateJs {
     let last = 0;
     let constant = true;
     const wrap = (e: string) => (encode ? `encodeURIComponent(${e})` : e);
-    for (const m of source.matchAll(TOKEN)) {
-      if (m.index > last) parts.push(lit(source.slice(last, m.index)));
-      last = m.index + m[0].length;
-      const own = m[1] === undefined ? undefined : this.scoped(m[1]);
-      if (m[2]) parts.push(`(__ENV[${lit(m[2])}] ?? '')`);
+    for (const { index, text, ref } of placeholders(source)) {
+      if (index > last) parts.push(lit(source.slice(last, index)));
+      last = index + text.length;
+      const own = this.scoped(ref);
+      const name = ref.kind === 'name' ? ref.name : undefined;
+      if (ref.kind === 'env') parts.push(`(__ENV[${lit(ref.name)}] ?? '')`);
       else if (own !== undefined) {
         constant = false;
         parts.push(wrap(own));
-      } else if (m[1] === 'user.id') {
+      } else if (name === 'user.id') {
         constant = false;
         parts.push('String(userId())');
-      } else if (m[1] === 'catalog.item') {
+      } else if (name === 'catalog.item') {
         constant = false;
         parts.push('String(catalogItem())');
-      } else if (m[1].startsWith('faker.')) {
+      } else if (name?.startsWith('faker.')) {
         constant = false;
-        this.pools.set(m[1], []);
-        parts.push(wrap(`pick(POOLS[${lit(m[1])}])`));
-      } else parts.push(lit(m[0]));
+        this.pools.set(name, []);
+        parts.push(wrap(`pick(POOLS[${lit(name)}])`));
+      } else parts.push(lit(text));
     }
     if (last < source.length) parts.push(lit(source.slice(last)));
     return { code: parts.length ? parts.join(' + ') : "''", constant };
   }
 
   /** `feed.accounts.user` → `col(0, 1)`, a captured `token` → `v("token")`, else undefined. */
-  private scoped(name: string): string | undefined {
-    const feed = /^feed\.([A-Za-z0-9_-]+)\.(.+)$/.exec(name);
-    if (feed) {
-      const f = this.scope.feeds.findIndex((x) => x.name === feed[1]);
-      const c = f < 0 ? -1 : this.scope.feeds[f].columns.indexOf(feed[2]);
+  private scoped(ref: TemplateRef): string | undefined {
+    if (ref.kind === 'feed') {
+      const f = this.scope.feeds.findIndex((x) => x.name === ref.feed);
+      const c = f < 0 ? -1 : this.scope.feeds[f].columns.indexOf(ref.column);
       return c < 0 ? undefined : `col(${f}, ${c})`;
     }
-    return this.scope.vars.has(name) ? `v(${lit(name)})` : undefined;
+    return ref.kind === 'name' && this.scope.vars.has(ref.name) ? `v(${lit(ref.name)})` : undefined;
   }
 
   /** Fills every pool with `size` values from the faker seeded with `seed`. */

@@ -27,6 +27,17 @@ function union(a: StepResult, b: StepResult): LatencyHistogram {
   return h;
 }
 
+/** Two maps of counts (or of check counts) added key by key. */
+function sumMaps(a: object | undefined, b: object | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of [...Object.entries(a ?? {}), ...Object.entries(b ?? {})]) {
+    const have = out[k];
+    if (typeof v === 'number') out[k] = ((have as number | undefined) ?? 0) + v;
+    else out[k] = sumMaps(have as object | undefined, v as object);
+  }
+  return out;
+}
+
 const sumCodes = (r: RunResult) =>
   Object.values(r.statusTimeline?.codes ?? {}).reduce((a, s) => a + s.reduce((x, y) => x + y, 0), 0);
 
@@ -64,14 +75,17 @@ describe('backline merge of RunResults from several runners keeps flows', () => 
       const r: RunResult = JSON.parse(m.stdout);
       const [pa, pb, play] = [ra.journeys.play, rb.journeys.play, r.journeys.play];
       expect(play.count).toBe(pa.count + pb.count);
-      expect(play.errors).toEqual({ 'check:body': pb.count });
-      // 5 checks per journey in a (all pass), 4 in b (body fails): the rate is recomputed from counts.
-      expect(play.checks).toEqual({ pass: 5 * pa.count + 3 * pb.count, fail: pb.count });
+      // b's plays fail their body check (on a machine at load 20 a few may fail otherwise too).
+      expect(pb.errors['check:body']).toBeGreaterThan(0);
+      expect(play.errors).toEqual(sumMaps(pa.errors, pb.errors));
+      // The pass rate is recomputed from the summed counts.
+      expect(play.checks).toEqual(sumMaps(pa.checks!, pb.checks!));
       expect(play.steps?.map((x) => x.name)).toEqual(['get /v1/search', 'get /v1/tracks']);
       play.steps?.forEach((step, i) => {
         const [sa, sb] = [pa.steps![i], pb.steps![i]];
         expect(step.count).toBe(sa.count + sb.count);
-        expect(step.statuses).toEqual({ '200': sa.count + sb.count });
+        expect(step.statuses).toEqual(sumMaps(sa.statuses, sb.statuses));
+        expect(step.errors).toEqual(sumMaps(sa.errors, sb.errors));
         const h = union(sa, sb);
         expect(LatencyHistogram.decode(step.hdr).count).toBe(h.count);
         expect(step.latency.p99).toBe(h.summary().p99);
@@ -79,27 +93,26 @@ describe('backline merge of RunResults from several runners keeps flows', () => 
         expect(step.latency.max).toBe(Math.max(sa.latency.max, sb.latency.max));
         expect(step.sumSeconds).toBeCloseTo(sa.sumSeconds! + sb.sumSeconds!, 9);
       });
+      const [ca, cb] = [pa.steps![1].checks!, pb.steps![1].checks!];
       expect(play.steps?.[1].checks).toEqual({
-        status: { pass: pa.count + pb.count, fail: 0 },
-        body: { pass: pa.count, fail: pb.count },
-        latency: { pass: pa.count, fail: 0 },
+        status: sumMaps(ca.status, cb.status),
+        body: sumMaps(ca.body, cb.body),
+        latency: ca.latency,
       });
       expect(r.session?.steps[0].count).toBe(ra.session!.steps[0].count + rb.session!.steps[0].count);
-      expect(r.session?.checks).toEqual({
-        pass: ra.session!.checks!.pass + rb.session!.checks!.pass,
-        fail: 0,
-      });
+      expect(r.session?.checks).toEqual(sumMaps(ra.session!.checks!, rb.session!.checks!));
       expect(sumCodes(r)).toBe(sumCodes(ra) + sumCodes(rb));
       // Budgets naming checks and steps are judged on the merged result.
       const total = play.checks!.pass + play.checks!.fail;
+      const body = play.steps![1].checks!.body;
       expect(r.budgets).toMatchObject([
         {
-          expr: `play.checks > 99.9% (check body of get /v1/tracks failed ${pb.count} of ${pa.count + pb.count})`,
+          expr: `play.checks > 99.9% (check body of get /v1/tracks failed ${body.fail} of ${body.pass + body.fail})`,
           value: play.checks!.pass / total,
           pass: false,
         },
         { expr: 'play[get /v1/tracks].p99 < 10s', value: play.steps![1].latency.p99, pass: true },
-        { expr: 'play[get /v1/search].checks > 99%', value: 1, pass: true },
+        { expr: 'play[get /v1/search].checks > 99%', pass: true },
       ]);
     } finally {
       await s.close();

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ScenarioError } from '../../results/errors.js';
 import { loadScenario } from '../../scenarios/load.js';
+import { problemsOf } from './problems.js';
 import { flowScenario } from './server.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'backline-flow-validate-'));
@@ -11,17 +11,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 writeFileSync(join(tmp, 'accounts.csv'), 'user,password\nann,"p,w ""x"""\r\nbob,pw2\n');
 
 /** The located messages of loading `text` as a scenario file in the temp folder. */
-function problems(text: string, name = 's.yaml'): string[] {
-  const f = join(tmp, name);
-  writeFileSync(f, text);
-  try {
-    loadScenario(f);
-    return [];
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    return e.issues.map((i) => `${i.line}:${i.col} ${i.message}`);
-  }
-}
+const problems = (text: string, name = 's.yaml') => problemsOf(join(tmp, name), text);
 
 describe('flow validation', () => {
   it('accepts the issue flow: steps, feed resolved beside the scenario, session, captures and checks', () => {
