@@ -38,6 +38,17 @@ describe('LatencyHistogram', () => {
     expect(sum.p50).toBeCloseTo(2, 2);
   });
 
+  it('a decoded histogram grows when one with longer latencies is merged into it', () => {
+    const short = new LatencyHistogram();
+    short.record(0.002);
+    const long = new LatencyHistogram();
+    long.record(30);
+    const h = LatencyHistogram.decode(short.encode(), short.sum);
+    h.merge(LatencyHistogram.decode(long.encode(), long.sum));
+    expect(h.count).toBe(2);
+    expect(h.percentileMs(100)).toBeCloseTo(30_000, -2);
+  });
+
   it('merges and survives an encode/decode round trip', () => {
     const a = new LatencyHistogram();
     const b = new LatencyHistogram();

@@ -135,6 +135,8 @@ export class LatencyHistogram {
   /** Decodes {@link LatencyHistogram.encode} output; `sumSeconds` restores the exact mean. */
   static decode(encoded: string, sumSeconds?: number): LatencyHistogram {
     const h = hdr.decodeFromCompressedBase64(encoded, 32, false);
+    // A decoded histogram covers only its own values; merging a longer one into it must grow it.
+    h.autoResize = true;
     return new LatencyHistogram(h, sumSeconds);
   }
 }
