@@ -17,6 +17,8 @@ export interface CalibrateLine {
   spans: number;
   fileMB: number;
   seconds: number;
+  /** CPU seconds (user + system) of the calibrating process: steadier than wall time on a busy machine. */
+  cpuSeconds: number;
   spansPerSec: number;
   peakRssMB: number;
 }
@@ -24,7 +26,7 @@ export interface CalibrateLine {
 const SERVICES = ['gateway', 'auth', 'metadata', 'license'];
 
 /** Writes `spans` Zipkin spans to `path` (streamed, never one big string). */
-function writeSpans(path: string, spans: number): void {
+export function writeSpans(path: string, spans: number): void {
   const fd = openSync(path, 'w');
   let seed = 1;
   const u = () => ((seed = (seed * 48271) % 2147483647) + 0.5) / 2147483647;
@@ -100,11 +102,14 @@ function writeSpans(path: string, spans: number): void {
 /** Calibrates the file in this process and prints one JSON object (the child's side). */
 function child(path: string): void {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const c = calibrate(readTraces(path), path, SERVICES);
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   process.stdout.write(
     JSON.stringify({
       seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       spans: c.spans,
       services: c.services.length,
       maxRssKB: process.resourceUsage().maxRSS,
@@ -121,12 +126,18 @@ export function benchCalibrate(spans = 1_000_000): CalibrateLine {
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(`calibrate child failed: ${r.stderr}`);
-    const out = JSON.parse(r.stdout) as { seconds: number; spans: number; maxRssKB: number };
+    const out = JSON.parse(r.stdout) as {
+      seconds: number;
+      cpuSeconds: number;
+      spans: number;
+      maxRssKB: number;
+    };
     return {
       bench: 'calibrate',
       spans: out.spans,
       fileMB: Math.round(statSync(path).size / 1e5) / 10,
       seconds: Math.round(out.seconds * 100) / 100,
+      cpuSeconds: Math.round(out.cpuSeconds * 100) / 100,
       spansPerSec: Math.round(out.spans / out.seconds),
       peakRssMB: Math.round(out.maxRssKB / 1024),
     };

@@ -1,7 +1,8 @@
 /**
  * An incremental JSON reader for files too large to parse at once: it walks the outer containers
- * byte by byte (checking their grammar) and hands each value below them, once complete, to
- * `JSON.parse` on its own. The caller says which containers to walk into; memory is then one value
+ * (checking their grammar) and hands each value below them, once complete, to `JSON.parse` on its
+ * own. Inside a value only brackets and quotes matter: string contents are skipped with `indexOf`
+ * (native, not byte by byte), and lines are counted per chunk the same way, only to locate errors. The caller says which containers to walk into; memory is then one value
  * (a span, a trace) rather than the whole document. Errors are located as 1-based line and column
  * (columns count bytes).
  */
@@ -44,6 +45,17 @@ for (const c of [0x20, 0x09, 0x0a, 0x0d]) WS[c] = 1;
 const ENDS_PRIMITIVE = new Uint8Array(256);
 for (const c of [0x20, 0x09, 0x0a, 0x0d, 0x2c, 0x5d, 0x7d, 0x3a]) ENDS_PRIMITIVE[c] = 1;
 
+/** Bytes that matter inside a captured value: quotes and brackets. */
+const STRUCTURE = new Uint8Array(256);
+for (const c of [0x22, 0x7b, 0x7d, 0x5b, 0x5d]) STRUCTURE[c] = 1;
+
+/** How many backslashes run back from just before `end`, not past `from`. */
+function backslashesBefore(buf: Buffer, end: number, from: number): number {
+  let k = end - 1;
+  while (k >= from && buf[k] === 0x5c) k--;
+  return end - 1 - k;
+}
+
 /** The largest single value parsed: 256 MiB. */
 export const MAX_VALUE_BYTES = 2 ** 28;
 
@@ -60,6 +72,8 @@ export class JsonStreamReader {
   private depth = 0;
   private inStr = false;
   private esc = false;
+  /** Offsets of the newlines in the chunk being read (ascending). */
+  private nl: number[] = [];
   private capLine = 0;
   private capCol = 0;
   private capIsKey = false;
@@ -74,6 +88,8 @@ export class JsonStreamReader {
   /** Reads the next chunk. */
   feed(buf: Buffer): void {
     const n = buf.length;
+    this.nl = [];
+    for (let k = buf.indexOf(0x0a); k >= 0; k = buf.indexOf(0x0a, k + 1)) this.nl.push(k);
     let i = 0;
     while (i < n) {
       if (this.parts) {
@@ -96,7 +112,6 @@ export class JsonStreamReader {
       }
       const c = buf[i];
       if (WS[c]) {
-        if (c === 0x0a) this.newline(i);
         i++;
         continue;
       }
@@ -105,6 +120,11 @@ export class JsonStreamReader {
       if (!this.parts) i++;
     }
     this.base += n;
+    if (this.nl.length > 0) {
+      this.line += this.nl.length;
+      this.lineStart = this.base - n + this.nl[this.nl.length - 1] + 1;
+    }
+    this.nl = [];
   }
 
   /** The input has ended: anything open is an error. */
@@ -116,13 +136,22 @@ export class JsonStreamReader {
     if (this.parts || this.stack.length > 0) this.fail('not JSON: unexpected end of file', 0);
   }
 
-  private newline(i: number): void {
-    this.line++;
-    this.lineStart = this.base + i + 1;
+  /** 1-based line and column of byte `i` of the chunk being read. */
+  private at(i: number): { line: number; col: number } {
+    let lo = 0;
+    let hi = this.nl.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.nl[mid] < i) lo = mid + 1;
+      else hi = mid;
+    }
+    const start = lo > 0 ? this.base + this.nl[lo - 1] + 1 : this.lineStart;
+    return { line: this.line + lo, col: this.base + i - start + 1 };
   }
 
   private fail(message: string, i: number): never {
-    throw new JsonSyntaxError(message, this.line, this.base + i - this.lineStart + 1);
+    const { line, col } = this.at(i);
+    throw new JsonSyntaxError(message, line, col);
   }
 
   private path(): (string | number)[] {
@@ -182,8 +211,9 @@ export class JsonStreamReader {
     this.depth = 0;
     this.inStr = false;
     this.esc = false;
-    this.capLine = this.line;
-    this.capCol = this.base + i - this.lineStart + 1;
+    const { line, col } = this.at(i);
+    this.capLine = line;
+    this.capCol = col;
   }
 
   /** Scans a captured value from `i`: the offset just past its end, or −1 when the chunk ends first. */
@@ -193,28 +223,38 @@ export class JsonStreamReader {
       for (; i < n; i++) if (ENDS_PRIMITIVE[buf[i]]) return i;
       return -1;
     }
-    let { depth, inStr, esc } = this;
+    let { depth, inStr } = this;
     const str = this.capKind === 'string';
-    for (; i < n; i++) {
-      const c = buf[i];
+    while (i < n) {
       if (inStr) {
-        if (esc) esc = false;
-        else if (c === 0x5c) esc = true;
-        else if (c === 0x22) {
-          inStr = false;
-          if (str) return i + 1;
-        } else if (c === 0x0a) this.newline(i);
+        // The chunk before ended on an unpaired backslash: this byte is escaped.
+        if (this.esc) {
+          this.esc = false;
+          i++;
+          continue;
+        }
+        const from = i;
+        const q = buf.indexOf(0x22, from);
+        if (q < 0) {
+          this.esc = backslashesBefore(buf, n, from) % 2 === 1;
+          i = n;
+          break;
+        }
+        i = q + 1;
+        // A quote after an odd run of backslashes is part of the string.
+        if (backslashesBefore(buf, q, from) % 2 === 1) continue;
+        inStr = false;
+        if (str) return i;
         continue;
       }
+      const c = buf[i++];
+      if (!STRUCTURE[c]) continue;
       if (c === 0x22) inStr = true;
       else if (c === 0x7b || c === 0x5b) depth++;
-      else if (c === 0x7d || c === 0x5d) {
-        if (--depth === 0) return i + 1;
-      } else if (c === 0x0a) this.newline(i);
+      else if (--depth === 0) return i;
     }
     this.depth = depth;
     this.inStr = inStr;
-    this.esc = esc;
     return -1;
   }
 

@@ -14,7 +14,7 @@ import { jaegerTraceSpans, type Span, type TraceFormat, zipkinSpan } from './spa
 
 /**
  * The largest input read: 4 GiB, about 17 M spans as backline writes them. Memory grows with the
- * spans of a flat Zipkin array (1 M spans, 235 MB of JSON, peaked at 270 MB resident in
+ * spans of a flat Zipkin array (1 M spans, 235 MB of JSON, peaked at 160 MB resident in
  * `npm run bench calibrate`), so the limit bounds it at a few GB.
  */
 export const MAX_INPUT_BYTES = 2 ** 32;

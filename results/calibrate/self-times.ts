@@ -23,26 +23,22 @@ export interface ServiceSamples {
 export function addSelfTimes(t: SpanTable, out: Map<string, ServiceSamples>): void {
   const servers = t.sStart.length;
   // Children of each server span as one index array (counting sort by parent), not a list each.
-  const parentOf = new Int32Array(t.cParent.length);
+  const parentOf = t.parents();
   const first = new Int32Array(servers + 1);
-  for (let k = 0; k < parentOf.length; k++) {
-    const p = t.serverById.get(t.cParent[k]) ?? -1;
-    parentOf[k] = p;
-    if (p >= 0) first[p + 1]++;
-  }
+  for (let k = 0; k < parentOf.length; k++) if (parentOf[k] >= 0) first[parentOf[k] + 1]++;
   for (let i = 0; i < servers; i++) first[i + 1] += first[i];
   const kids = new Int32Array(first[servers]);
   const fill = first.slice(0, servers);
   for (let k = 0; k < parentOf.length; k++) if (parentOf[k] >= 0) kids[fill[parentOf[k]]++] = k;
   const ivs: [number, number][] = [];
   for (let i = 0; i < servers; i++) {
-    const service = t.names[t.sService[i]];
+    const service = t.names[t.sService.a[i]];
     let svc = out.get(service);
     if (!svc) {
       svc = { self: [], nonPositive: 0, fanout: new Map() };
       out.set(service, svc);
     }
-    const name = t.names[t.sName[i]];
+    const name = t.names[t.sName.a[i]];
     let op = svc.fanout.get(name);
     if (!op) {
       op = { requests: 0, calls: new Map() };
@@ -50,17 +46,17 @@ export function addSelfTimes(t: SpanTable, out: Map<string, ServiceSamples>): vo
     }
     op.requests++;
     ivs.length = 0;
-    const start = t.sStart[i];
-    const end = start + t.sDur[i];
+    const start = t.sStart.a[i];
+    const end = start + t.sDur.a[i];
     for (let j = first[i]; j < first[i + 1]; j++) {
       const k = kids[j];
-      const callee = t.names[t.cName[k]];
+      const callee = t.names[t.cName.a[k]];
       op.calls.set(callee, (op.calls.get(callee) ?? 0) + 1);
-      const a = Math.max(start, t.cStart[k]);
-      const b = Math.min(end, t.cStart[k] + t.cDur[k]);
+      const a = Math.max(start, t.cStart.a[k]);
+      const b = Math.min(end, t.cStart.a[k] + t.cDur.a[k]);
       if (b > a) ivs.push([a, b]);
     }
-    const self = t.sDur[i] - covered(ivs);
+    const self = t.sDur.a[i] - covered(ivs);
     if (self > 0) svc.self.push(self / 1e6);
     else svc.nonPositive++;
   }

@@ -7,6 +7,8 @@ import { ScenarioError } from '../errors.js';
 
 /** One span, in microseconds. */
 export interface Span {
+  /** The trace's id ('' when absent): span ids are unique only within a trace. */
+  trace: string;
   id: string;
   parentId: string | undefined;
   /** The process that recorded it. */
@@ -48,6 +50,7 @@ export function zipkinSpan(s: unknown, i: number, file: string): Span | undefine
   if (local === undefined) return undefined;
   const tags = isObj(s.tags) ? s.tags : {};
   return {
+    trace: str(s.traceId) ?? '',
     id,
     parentId: str(s.parentId),
     service: local,
@@ -86,6 +89,7 @@ export function jaegerTraceSpans(t: unknown, ti: number, file: string): Span[] {
       | Record<string, unknown>
       | undefined;
     out.push({
+      trace: str(s.traceID) ?? str(t.traceID) ?? '',
       id,
       parentId: parent ? str(parent.spanID) : undefined,
       service,

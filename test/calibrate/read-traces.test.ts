@@ -81,6 +81,36 @@ describe('reading traces as a stream', () => {
     }
   });
 
+  it('span ids are matched within their trace: two traces reusing ids keep their own children', () => {
+    // Zipkin ids are unique within a trace only; before the join keyed on (trace, id), both calls
+    // below hung under trace a's server span (self times 4 ms and 10 ms instead of 7 ms and 4 ms).
+    const reuse = ['a', 'b'].flatMap((t, i) => [
+      {
+        traceId: t,
+        id: 'g',
+        kind: 'SERVER',
+        name: 'play',
+        timestamp: 0,
+        duration: 10_000,
+        localEndpoint: { serviceName: 'gateway' },
+      },
+      {
+        traceId: t,
+        id: 'c',
+        parentId: 'g',
+        kind: 'CLIENT',
+        name: 'auth',
+        timestamp: 1000,
+        duration: 3000 * (i + 1),
+        localEndpoint: { serviceName: 'gateway' },
+      },
+    ]);
+    const f = join(dir, 'reuse.json');
+    writeFileSync(f, JSON.stringify(reuse));
+    const self = readTraces(f).perService.get('gateway')?.self ?? [];
+    expect(self.map((x) => Math.round(x * 1e6)).sort((x, y) => x - y)).toEqual([4000, 7000]);
+  });
+
   it('a syntax error deep in a large file is located at its line and column', () => {
     const lines = spans.flat().map((s) => JSON.stringify(s));
     lines[9000] = lines[9000].replace('"kind":', '"kind" ');
@@ -98,7 +128,9 @@ describe('reading traces as a stream', () => {
   });
 
   it('the reader keeps a value split anywhere across chunks, multi-byte characters included', () => {
-    const text = '{"data": [{"a": "é\\"}]", "b": [1, {"c": null}]}, 2e3], "total": -1.5}';
+    // Runs of backslashes before quotes (odd: an escaped quote; even: the string ends), cut anywhere.
+    const text =
+      '{"data": [{"a": "é\\"}]", "b": [1, {"c": null}], "d": "\\\\", "e": "x\\\\\\"y\\\\"}, 2e3], "total": -1.5}';
     const bytes = Buffer.from(text);
     for (let cut = 1; cut < bytes.length; cut++) {
       const seen: unknown[] = [];
@@ -111,7 +143,7 @@ describe('reading traces as a stream', () => {
       r.feed(bytes.subarray(cut));
       r.end();
       expect(seen, `cut at ${cut}`).toEqual([
-        ['data.0', { a: 'é"}]', b: [1, { c: null }] }],
+        ['data.0', { a: 'é"}]', b: [1, { c: null }], d: '\\', e: 'x\\"y\\' }],
         ['data.1', 2000],
         ['total', -1.5],
       ]);
