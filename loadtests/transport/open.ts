@@ -25,7 +25,7 @@ export type TransportKind = keyof typeof TRANSPORTS;
  * The open and closed model's transport unless asked otherwise: the raw-socket pool. Chosen by
  * measurement (`npm run bench load-engine`, README "Load tests"): in closed-loop pairs against
  * nginx it spends about as much CPU per request as raw autocannon, undici about twice as much, and
- * in one bench run at load 9 it kept 1 750/s open-model where undici kept no rate down to 250/s.
+ * at 5 k/s on a crowded machine it kept more requests on time (undici times most out once behind).
  */
 export const DEFAULT_TRANSPORT: TransportKind = 'socket';
 
