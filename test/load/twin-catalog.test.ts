@@ -36,7 +36,10 @@ const TOLERANCE = 0.15;
 const SPREAD = 0.075;
 /** The longest judged run of one scenario (seconds), warm-up included. */
 const MAX_SECONDS = 75;
-/** Seconds of load left out before measuring: connections, JIT, and cdn-zipf's cold LRU. */
+/**
+ * Seconds of load left out before measuring (5 s by default): connection pools growing to the
+ * steady in-flight count, JIT, and cdn-zipf's cold LRU.
+ */
 const WARMUP: Record<string, number> = { 'cdn-zipf': 20 };
 
 /** Catalog scenarios the twin is judged on (every one but the P2P ones). */
@@ -124,7 +127,7 @@ describe('the twin against the simulation, catalog scenarios scaled for it', () 
           return { journey, metric, needed, seconds: needed / p.throughput };
         }),
       );
-      const warmup = WARMUP[name] ?? 2;
+      const warmup = WARMUP[name] ?? 5;
       const affordable = plan.filter((x) => warmup + x.seconds * 1.1 <= MAX_SECONDS);
       const dropped = plan.filter((x) => !affordable.includes(x));
       if (dropped.length > 0)
