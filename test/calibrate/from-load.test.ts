@@ -7,6 +7,7 @@ import type { DistSpec } from '../../math/dist-spec.js';
 import { distQuantile } from '../../math/moments.js';
 import { rank } from '../../results/calibrate/from-load.js';
 import { readMeasurements } from '../../results/calibrate/read-traces.js';
+import { runMeasurements } from '../../results/calibrate/run-measurements.js';
 import { LatencyHistogram } from '../../results/histogram.js';
 import type { RunResult } from '../../results/run-result.js';
 import { loadScenario } from '../../scenarios/load.js';
@@ -154,6 +155,56 @@ describe('backline calibrate --from load.json: service times from journeys', () 
     expect(r.stdout).toContain('journey solo not used: not comparable: p2p is not served by the twin');
     // a is still reached by `pair` (with p = 30 %) and now shares the pair's factor question.
     expect(r.stdout).not.toMatch(/^a .*this service alone/m);
+  });
+});
+
+describe('flows: request steps measure the journey chain', () => {
+  it('merges the steps’ histograms and leaves out a step whose latency mixes in failures', () => {
+    const hist = (from: number, n: number) => {
+      const h = new LatencyHistogram();
+      for (let i = 0; i < n; i++) h.record(from + i * 1e-6);
+      return h;
+    };
+    const step = (name: string, h: LatencyHistogram, statuses: Record<string, number>) => ({
+      name,
+      count: h.count,
+      statuses,
+      errors: {},
+      latency: h.summary(),
+      hdr: h.encode(),
+    });
+    const a = hist(0.01, 100);
+    const b = hist(0.02, 300);
+    const bad = hist(0.5, 100);
+    const m = runMeasurements(
+      {
+        version: 1,
+        kind: 'load',
+        journeys: {
+          chain: {
+            count: 100,
+            hdr: hist(9, 100).encode(),
+            steps: [
+              step('get /a', a, { '200': 100 }),
+              step('post /b', b, { '201': 299, '404': 1 }),
+              step('get /slow', bad, { '200': 95, '503': 5 }),
+            ],
+          },
+        },
+      },
+      'load.json',
+      ['chain', 'solo'],
+    );
+    expect(m.skipped).toEqual([
+      { journey: 'chain', reason: 'step get /slow: 5 of 100 failed (its latency mixes in failures)' },
+    ]);
+    const [chain] = m.measured;
+    expect(chain).toMatchObject({ journey: 'chain', n: 400, source: 'steps get /a, post /b' });
+    // A quarter of the merged requests took ~10 ms, three quarters ~20 ms: never the journey's 9 s.
+    expect(chain.sample[0]).toBeCloseTo(0.01, 4);
+    expect(chain.sample[chain.sample.length - 1]).toBeCloseTo(0.0203, 3);
+    expect(chain.sample[Math.floor(0.2 * chain.sample.length)]).toBeLessThan(0.0111);
+    expect(chain.sample[Math.floor(0.3 * chain.sample.length)]).toBeGreaterThan(0.0199);
   });
 });
 
