@@ -1,7 +1,8 @@
 /**
  * The live dashboard: listens to a run handle's snapshots and re-renders at most every
- * `intervalMs` (default 250 ms) from its own timer, so a fast simulation is never slowed by
- * rendering every slice. It never drives the run, except for the keys: `q` (or Ctrl-C) stops and
+ * `intervalMs` (default 250 ms) from its own timer, and less often when frames are slow (at most
+ * {@link FRAME_SHARE} of the wall time), so a fast simulation is never slowed by rendering every
+ * slice. It never drives the run, except for the keys: `q` (or Ctrl-C) stops and
  * keeps partial results, `p` pauses and resumes.
  */
 import { performance } from 'node:perf_hooks';
@@ -19,6 +20,9 @@ import type { DashboardView } from './view.js';
  * slicing never changes the outcome, and the extra snapshots cost nothing measurable there.
  */
 export const SLICE_EVENTS = 50_000;
+
+/** The largest share of wall time the live frames may take (see `draw` in {@link mountFrames}). */
+export const FRAME_SHARE = 0.02;
 
 /** What the dashboard needs of a run: its snapshots and the controls behind the keys. */
 export interface RunHandle {
@@ -107,7 +111,7 @@ export function mountFrames<S>(
   const handleKey = (input: string, ctrl: boolean) => {
     if (!onKey(input, ctrl)) return;
     dirty = true;
-    draw();
+    draw(true);
   };
 
   // Keep one line spare: Ink clears the whole screen when a frame is as tall as the terminal.
@@ -131,18 +135,25 @@ export function mountFrames<S>(
   });
   renders++;
 
-  const draw = () => {
+  // A frame (React, Ink's layout, measuring every text) costs 5–20 ms: the next one waits until the
+  // last took at most FRAME_SHARE of the wall time since it started, so a crowded machine or a big
+  // terminal lowers the frame rate instead of slowing the run. A key press draws at once.
+  let nextAt = 0;
+  const draw = (now = false) => {
     if (!dirty) return;
+    const t0 = performance.now();
+    if (!now && t0 < nextAt) return;
     dirty = false;
     renders++;
     instance.rerender(element(true));
+    nextAt = t0 + (performance.now() - t0) / FRAME_SHARE;
   };
   const onSnapshot = (s: S) => {
     tracker.update(s);
     dirty = true;
   };
   source.on('snapshot', onSnapshot);
-  const timer = setInterval(draw, opts.intervalMs ?? 250);
+  const timer = setInterval(() => draw(), opts.intervalMs ?? 250);
   const onResize = () => {
     dirty = true;
   };

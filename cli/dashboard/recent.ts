@@ -82,14 +82,21 @@ function countsOf(h: LatencyHistogram | undefined): Float64Array {
 
 const PERCENTILES = [50, 90, 95, 99, 99.9] as const;
 
-/** The latencies (ms) at {@link PERCENTILES} of bucket counts holding `total`, in one pass. */
-function percentiles(counts: Float64Array, total: number): number[] {
+/** Bucket `i` of `now` less the same bucket of `base` (a shorter array holds zeros beyond its end). */
+const diffAt = (now: Float64Array, base: Float64Array, i: number): number =>
+  now[i] - (i < base.length ? base[i] : 0);
+
+/**
+ * The latencies (ms) at {@link PERCENTILES} of the bucket counts `now - base` holding `total`, in one
+ * pass and without building the difference (a snapshot arrives many times a second in a fast run).
+ */
+function percentiles(now: Float64Array, base: Float64Array, total: number): number[] {
   // As HdrHistogram reads a percentile: the highest value of the bucket holding that rank.
   const ranks = PERCENTILES.map((p) => Math.max(1, Math.ceil((p / 100) * total - 1e-9)));
   const out: number[] = [];
   let seen = 0;
-  for (let i = 0; i < counts.length && out.length < ranks.length; i++) {
-    seen += counts[i];
+  for (let i = 0; i < now.length && out.length < ranks.length; i++) {
+    seen += diffAt(now, base, i);
     while (out.length < ranks.length && seen >= ranks[out.length]) out.push(bucketMs(i));
   }
   while (out.length < ranks.length) out.push(Number.NaN);
@@ -146,16 +153,15 @@ function between(a: Point, b: Point): WindowFigures {
     const d = n - (a.causes[cause] ?? 0);
     if (d > 0) causes[cause] = d;
   }
-  const diff = b.latency.slice();
-  for (let i = 0; i < Math.min(diff.length, a.latency.length); i++) diff[i] -= a.latency[i];
   let successes = 0;
   let top = -1;
-  for (let i = 0; i < diff.length; i++) {
-    successes += diff[i];
-    if (diff[i] > 0) top = i;
+  for (let i = 0; i < b.latency.length; i++) {
+    const d = diffAt(b.latency, a.latency, i);
+    successes += d;
+    if (d > 0) top = i;
   }
   const [p50, p90, p95, p99, p999] =
-    successes > 0 ? percentiles(diff, successes) : PERCENTILES.map(() => Number.NaN);
+    successes > 0 ? percentiles(b.latency, a.latency, successes) : PERCENTILES.map(() => Number.NaN);
   const sum = b.sum - a.sum;
   const out: WindowFigures = {
     seconds,
