@@ -6,7 +6,8 @@
  * Secrets are substituted only into the bytes sent; {@link Secrets.redact} removes their values
  * from anything that might be written (error messages, results), so they never reach a report.
  */
-import { en, Faker } from '@faker-js/faker';
+import { createRequire } from 'node:module';
+import type { Faker } from '@faker-js/faker';
 import { UsageError } from '../results/errors.js';
 import type { DistSpec } from '../scenarios/distribution.js';
 import { feedPlaceholder, placeholders, type TemplateRef } from '../scenarios/template-syntax.js';
@@ -17,7 +18,23 @@ import { zipfSampler } from '../sim/kernel/zipf.js';
 export interface TemplateSources {
   userId(): number;
   catalogItem(): number;
-  faker: Faker;
+  /** Loaded on first use: only a run whose templates call `faker.` pays for it. */
+  readonly faker: Faker;
+}
+
+/**
+ * A new faker with the English locale, seeded. faker is an ES module only and cost 1.4–1.6 s to
+ * load in full (every locale) on each run and worker thread, so it is loaded here, on first use,
+ * and only its English entry (~0.3 s). `require` of an ES module is synchronous on every Node that
+ * faker 10 supports (its engines: ^20.19, ^22.13, >=24), so compiling a template stays synchronous.
+ * The instance is new (not the module's shared one), so two plans in one process never share a seed.
+ */
+function loadFaker(seed: number): Faker {
+  const { faker: english } = createRequire(import.meta.url)('@faker-js/faker/locale/en') as { faker: Faker };
+  const FakerClass = english.constructor as new (o: { locale: Faker['rawDefinitions'] }) => Faker;
+  const faker = new FakerClass({ locale: english.rawDefinitions });
+  faker.seed(seed);
+  return faker;
 }
 
 /** Builds the seeded sources: users uniform in 1..population, items Zipf over the catalog. */
@@ -32,9 +49,15 @@ export function templateSources(
   const pop = opts.catalog?.popularity;
   const s = pop?.kind === 'zipf' ? pop.s : 1;
   const zipf = zipfSampler(Math.max(1, Math.floor(items)), s, streams.stream('load:catalog'));
-  const faker = new Faker({ locale: [en] });
-  faker.seed(seed);
-  return { userId: () => 1 + Math.floor(users() * population), catalogItem: zipf, faker };
+  let faker: Faker | undefined;
+  return {
+    userId: () => 1 + Math.floor(users() * population),
+    catalogItem: zipf,
+    get faker() {
+      faker ??= loadFaker(seed);
+      return faker;
+    },
+  };
 }
 
 /** Secret values taken from the environment, for redaction. */
