@@ -24,6 +24,7 @@ load:
 // debug log (NODE_DEBUG=module), so either way of loading it is counted.
 writeFileSync(
   join(tmp, 'hooks.mjs'),
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the hook's own source, a template literal
   "export async function resolve(s, c, next) { if (s.includes('@faker-js')) process.stderr.write(`faker ${s}\\n`); return next(s, c); }\n",
 );
 writeFileSync(
