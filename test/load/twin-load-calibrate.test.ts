@@ -70,15 +70,17 @@ describe('backline calibrate from a twin load run', () => {
     expect(svc.b).toMatchObject({ method: 'direct', from: ['one'] });
     expect(svc.a).toMatchObject({ method: 'scaled', from: ['two'] });
     // Whatever the machine's load, the calibrated chains reproduce what was measured: the factor is
-    // fitted to `two`'s median (weighted far above its p99), `one` is b's own fit.
+    // fitted to `two`'s median (weighted above its p99, which ~150 requests barely pin down), `one`
+    // is b's own fit (its median is the lognormal's, not the data's). A wrong factor (2× here) fails.
     for (const j of cal.journeys as {
       journey: string;
       measured: { p50: number };
       predicted: { p50: number };
     }[])
-      expect(Math.abs(j.predicted.p50 / j.measured.p50 - 1), j.journey).toBeLessThan(
-        j.journey === 'two' ? 0.05 : 0.1,
-      );
+      expect(
+        Math.abs(j.predicted.p50 / j.measured.p50 - 1),
+        `${j.journey}: ${j.predicted.p50} vs ${j.measured.p50}`,
+      ).toBeLessThan(j.journey === 'two' ? 0.1 : 0.15);
     const t = loadScenario(truth).services;
     const c = loadScenario(calibrated).services;
     const median = (name: string, s: typeof t) => distQuantile(s[name].time, 0.5) * 1e3;
