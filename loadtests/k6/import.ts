@@ -36,6 +36,18 @@ interface JourneyAcc {
   failed: LatencyHistogram;
   count: number;
   errors: Record<string, number>;
+  /** `check()` outcomes of a plain k6 script in this journey's group. */
+  checks: { pass: number; fail: number };
+}
+
+/**
+ * The journey a point belongs to: backline's `journey` tag, else the k6 `group` it ran in (a plain
+ * k6 script's `group('play', …)` tags `::play`; nested groups keep their path, `a::b`), else `default`.
+ */
+function journeyOf(tags: Record<string, string>): string {
+  if (typeof tags.journey === 'string') return tags.journey;
+  const group = typeof tags.group === 'string' ? tags.group.replace(/^::/, '') : '';
+  return group || 'default';
 }
 
 /** k6 error codes (javascript-api/error-codes) → our causes. */
@@ -75,7 +87,13 @@ export class K6PointsImport {
   private journey(name: string): JourneyAcc {
     let j = this.journeys.get(name);
     if (!j) {
-      j = { latency: new LatencyHistogram(), failed: new LatencyHistogram(), count: 0, errors: {} };
+      j = {
+        latency: new LatencyHistogram(),
+        failed: new LatencyHistogram(),
+        count: 0,
+        errors: Object.create(null),
+        checks: { pass: 0, fail: 0 },
+      };
       this.journeys.set(name, j);
     }
     return j;
@@ -141,8 +159,16 @@ export class K6PointsImport {
       if (time > this.last) this.last = time;
     }
     if (metric === 'http_req_duration') this.points++;
-    if (this.flows.add(metric, tags, ms) || metric !== 'http_req_duration') return;
-    const j = this.journey(typeof tags.journey === 'string' ? tags.journey : 'default');
+    if (this.flows.add(metric, tags, ms)) return;
+    if (metric === 'checks' && typeof tags.journey !== 'string') {
+      // A plain k6 script's check(): counted for its group's journey (k6's `checks` rate).
+      const c = this.journey(journeyOf(tags)).checks;
+      if (ms >= 0.5) c.pass++;
+      else c.fail++;
+      return;
+    }
+    if (metric !== 'http_req_duration') return;
+    const j = this.journey(journeyOf(tags));
     j.count++;
     const status = Number(tags.status ?? 0);
     const ok =
@@ -167,6 +193,8 @@ export class K6PointsImport {
     const seconds = this.seconds;
     const journeys: Record<string, JourneyResult> = {};
     for (const [name, j] of [...this.journeys].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      // Checks alone (a group that sent no request) are no journey that ran.
+      if (j.count === 0) continue;
       const failed = Object.values(j.errors).reduce((a, b) => a + b, 0);
       setOwn(journeys, name, {
         count: j.count,
@@ -177,6 +205,7 @@ export class K6PointsImport {
         hdr: j.latency.encode(),
         sumSeconds: round(j.latency.sum, 9),
         ...failedField(j.failed),
+        ...(j.checks.pass + j.checks.fail > 0 ? { checks: { ...j.checks } } : {}),
       });
     }
     // Journeys run as flows: the whole flow is the journey, its requests are its steps.

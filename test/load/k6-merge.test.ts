@@ -207,3 +207,48 @@ describe('merge refuses pointless input (exit 2) and absurd points', () => {
     expect(s.stderr).toMatch(/named \.gz but not gzip data/);
   });
 });
+
+describe('merge of a plain k6 script (no backline tags): groups are journeys, check() counts', () => {
+  const line = (metric: string, value: number, tags: Record<string, string>, ms = 0) =>
+    JSON.stringify({
+      type: 'Point',
+      metric,
+      data: { time: `2026-12-02T10:00:00.${String(100 + ms).padStart(3, '0')}Z`, value, tags },
+    });
+  const req = (group: string, ms: number) =>
+    line('http_req_duration', ms, { group, status: '200', expected_response: 'true', name: 'x' }, ms);
+  const check = (group: string, pass: boolean, name = 'is 200') =>
+    line('checks', pass ? 1 : 0, { group, check: name });
+
+  it('a request in group("play") is journey play, its check()s give play.checks; __proto__ stays a name', () => {
+    const text = [
+      req('::play', 10),
+      req('::play', 20),
+      req('::play', 30),
+      req('::play::inner', 40),
+      req('::__proto__', 5),
+      req('', 7),
+      check('::play', true),
+      check('::play', true),
+      check('::play', true, 'body "ok"\r\n'),
+      check('::play', false),
+      check('::__proto__', false),
+      check('::no-requests', true),
+    ].join('\n');
+    const { result } = mergeOutputs([{ file: 'plain.ndjson', text }], {
+      scenario: 's',
+      hash: 'h',
+      budgets: [{ expr: 'play.checks > 99%', subject: 'play', metric: 'checks', op: '>', limit: 0.99 }],
+    });
+    expect(Object.keys(result.journeys)).toEqual(['__proto__', 'default', 'play', 'play::inner']);
+    expect(result.journeys.play).toMatchObject({ count: 3, checks: { pass: 3, fail: 1 } });
+    expect(result.journeys.play.latency.mean).toBeCloseTo(20, 9);
+    expect(result.journeys['play::inner'].count).toBe(1);
+    expect(Object.getOwnPropertyDescriptor(result.journeys, '__proto__')?.value).toMatchObject({
+      count: 1,
+      checks: { pass: 0, fail: 1 },
+    });
+    expect(result.journeys.default.checks).toBeUndefined();
+    expect(result.budgets).toMatchObject([{ value: 0.75, pass: false }]);
+  });
+});
