@@ -20,7 +20,10 @@ export function metricsOptions(cmd: Command): Command {
       '--metrics <[host:]port>',
       'serve Prometheus metrics at http://host:port/metrics (host defaults to 127.0.0.1)',
     )
-    .option('--otlp <url>', 'push the same metrics to an OTLP/HTTP collector (e.g. http://127.0.0.1:4318)');
+    .option(
+      '--otlp <url>',
+      'push the same metrics to an OTLP/HTTP collector (e.g. http://127.0.0.1:4318); from a twin, its spans too',
+    );
 }
 
 /** Starts the exporter the flags ask for (undefined when none) and says where on stderr. */
