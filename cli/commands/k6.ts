@@ -12,6 +12,7 @@ import { UsageError } from '../../results/errors.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { EXIT } from '../exit.js';
 import { collect, intOption } from '../options.js';
+import { checkWritable } from '../write-file.js';
 import { writeAtomic } from '../write-reports.js';
 
 /** Options of `k6`. */
@@ -73,6 +74,8 @@ export async function k6Command(arg: string, opts: K6CommandOptions): Promise<nu
       );
   }
   if (opts.out) {
+    // A missing or unwritable folder is the user's path (exit 2, named), not a failed run.
+    checkWritable(opts.out);
     writeBeside(opts.out, files);
     writeAtomic(opts.out, text);
   }

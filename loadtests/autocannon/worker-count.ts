@@ -2,7 +2,7 @@
  * How many generator threads a run gets when `--workers` is not given: the machine's cores, minus
  * one when the twin runs beside the generator (issue 11's rule, as k6 and wrk use every core), but
  * no more than the load needs. A worker thread
- * costs start-up (it loads the plan's modules: faker, zod, the histograms) — measured 0.5 s on an
+ * costs start-up (it loads the plan's modules: zod, the histograms; faker only when a template uses it) — measured 0.5 s on an
  * idle core and 3–7 s at load average 18 on the 2-core development machine — so a short or light
  * run stays on this thread rather than spend its first seconds starting threads.
  */

@@ -179,6 +179,11 @@ describe('backline k6 with feeds (CLI)', () => {
     const bare = backline(['k6', file]);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toMatch(/feeds: pass --out .*feed\.accounts\.json/);
+    // A folder that does not exist is the user's path: exit 2 naming it, nothing written.
+    const missing = backline(['k6', file, '--out', join(tmp, 'nowhere', 'script.ts')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`folder ${join(tmp, 'nowhere')} does not exist`);
+    expect(missing.stderr).not.toMatch(/\.tmp|\.[0-9a-f]{6,}/);
     mkdirSync(join(tmp, 'k6'));
     const out = join(tmp, 'k6', 'script.ts');
     const r = backline(['k6', file, '--out', out]);
