@@ -7,6 +7,7 @@
  * measured (a journey none of whose requests completed) is not a pass: it carries `noData`, and
  * `results/verdict.ts` makes the run fail (exit 3) unless the budget says `or no data`.
  */
+import { failedCount } from './failed-count.js';
 import type { BudgetResult, CheckCount, Interval, RunResult, StepResult } from './run-result.js';
 
 /**
@@ -65,7 +66,7 @@ function step(r: RunResult, subject: string, metric: string): Measured {
   if (!m || !s) return missing(`no flow step \`${subject}\` in the result`);
   if (s.count === 0) return noData(`no requests completed for step ${subject}`);
   if (LATENCY.has(metric)) return { value: s.latency[metric as keyof typeof s.latency] };
-  if (metric === 'errors') return { value: Object.values(s.errors).reduce((a, b) => a + b, 0) / s.count };
+  if (metric === 'errors') return { value: failedCount(s) / s.count };
   if (metric === 'checks') {
     let pass = 0;
     let fail = 0;
@@ -85,7 +86,7 @@ function journey(r: RunResult, name: string, metric: string): Measured {
   if (metric === 'checks') return checkRate(j.checks, j.steps ?? [], `journey ${name}`);
   if (LATENCY.has(metric)) {
     // Percentiles are of successful journeys; with none, a 0 ms p99 would pass on nothing.
-    const failed = Object.values(j.errors).reduce((a, n) => a + n, 0);
+    const failed = failedCount(j);
     if (!(j.count - failed > 0)) return noData(`no requests of journey ${name} succeeded`);
     const value = j.latency[metric as keyof typeof j.latency];
     const ci =

@@ -5,6 +5,7 @@
  * Lined up by those tags into backline's per-journey and per-step results (flows named
  * `session` are the session's steps).
  */
+import { failedCount } from '../../results/failed-count.js';
 import { LatencyHistogram, round } from '../../results/histogram.js';
 import type { CheckCount, StepResult } from '../../results/run-result.js';
 import { StepAcc, stepResult } from '../flow/stats.js';
@@ -116,7 +117,7 @@ export class FlowPoints {
 
   /** The error share of a flow's journeys. */
   static errorRate(f: FlowAcc): number {
-    const failed = Object.values(f.errors).reduce((a, b) => a + b, 0);
+    const failed = failedCount(f);
     return round(f.count ? failed / f.count : 0);
   }
 }

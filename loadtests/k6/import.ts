@@ -4,6 +4,7 @@
  * file gives the totals and k6's own threshold verdicts when the points are not there. A
  * malformed NDJSON line is reported with its line number and skipped, never fatal.
  */
+import { failedCount } from '../../results/failed-count.js';
 import { failedField } from '../../results/failed-latency.js';
 import { LatencyHistogram, round } from '../../results/histogram.js';
 import type { JourneyResult, RunResult } from '../../results/run-result.js';
@@ -195,7 +196,7 @@ export class K6PointsImport {
     for (const [name, j] of [...this.journeys].sort(([a], [b]) => (a < b ? -1 : 1))) {
       // Checks alone (a group that sent no request) are no journey that ran.
       if (j.count === 0) continue;
-      const failed = Object.values(j.errors).reduce((a, b) => a + b, 0);
+      const failed = failedCount(j);
       setOwn(journeys, name, {
         count: j.count,
         errors: Object.fromEntries(Object.entries(j.errors).sort(([a], [b]) => (a < b ? -1 : 1))),

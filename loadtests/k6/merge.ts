@@ -6,7 +6,9 @@
  * and so is used only alone. Budgets are then checked on the whole, which k6-operator's
  * per-runner thresholds cannot do (k6-operator#115). Pointless input is a {@link UsageError}.
  */
+
 import { UsageError } from '../../results/errors.js';
+import { failedCount } from '../../results/failed-count.js';
 import { failedField, mergeFailed } from '../../results/failed-latency.js';
 import { LatencyHistogram, round } from '../../results/histogram.js';
 import type { JourneyResult, RunResult } from '../../results/run-result.js';
@@ -119,7 +121,7 @@ export function mergeRunResults(results: RunResult[], files: string[] = [], note
   }
   const journeys: Record<string, JourneyResult> = {};
   for (const [name, a] of [...hist].sort(([x], [y]) => (x < y ? -1 : 1))) {
-    const failed = Object.values(a.errors).reduce((s, n) => s + n, 0);
+    const failed = failedCount(a);
     setOwn(journeys, name, {
       count: a.count,
       errors: { ...a.errors },

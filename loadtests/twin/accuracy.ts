@@ -11,6 +11,7 @@
  * of it judged the draw, not the twin; {@link journeysNeeded} says how many journeys make the
  * spread small beside the tolerance.
  */
+import { failedCount } from '../../results/failed-count.js';
 import { LatencyHistogram } from '../../results/histogram.js';
 import { relativeError } from '../../results/relative-error.js';
 import type { JourneyResult } from '../../results/run-result.js';
@@ -136,5 +137,5 @@ export function journeysShort(
 
 /** Successful journeys of a result: the ones its latency percentiles are of. */
 function successes(m: Pick<JourneyResult, 'count' | 'errors'>): number {
-  return m.count - Object.values(m.errors).reduce((a, b) => a + b, 0);
+  return m.count - failedCount(m);
 }
