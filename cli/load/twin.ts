@@ -1,0 +1,64 @@
+/**
+ * `load --twin`: the scenario served on loopback in its own process for the length of the load,
+ * and what the twin adds to the result once it stops (its services, the faults that fired, the
+ * journeys it cannot serve as the real system would).
+ */
+import type { TwinProcess } from '../../loadtests/twin/process.js';
+import type { RunResult } from '../../results/run-result.js';
+import type { Scenario } from '../../scenarios/load.js';
+
+/** Starts the twin and, unless `quiet`, says where it serves and what it does not. */
+export async function startLoadTwin(
+  scenario: Scenario,
+  opts: {
+    port: number | undefined;
+    seed: number | undefined;
+    figures: boolean;
+    otlp?: string;
+    quiet: boolean;
+  },
+): Promise<TwinProcess> {
+  // Its own process: the generator's work must not delay the twin's timers, nor the reverse.
+  const { spawnTwin } = await import('../../loadtests/twin/process.js');
+  const tracing = opts.otlp ? { tracing: { otlp: opts.otlp } } : {}; // the twin's spans, same collector
+  const twin = await spawnTwin(scenario, {
+    port: opts.port,
+    seed: opts.seed,
+    figures: opts.figures,
+    ...tracing,
+  });
+  if (!opts.quiet) {
+    const { describeUnserved } = await import('../../loadtests/twin/unserved.js');
+    process.stderr.write(
+      `twin serving ${scenario.name} at ${twin.endpoints.url} (process ${twin.pid})\n${describeUnserved(twin.unserved)}`,
+    );
+  }
+  return twin;
+}
+
+/** What a stopped twin hands to the result. */
+export interface TwinLeftovers {
+  services: RunResult['services'];
+  faults: RunResult['faults'];
+  notComparable: Record<string, string>;
+}
+
+/** Stops the twin and collects its part of the result; runs also when the load failed. */
+export async function stopLoadTwin(twin: TwinProcess): Promise<TwinLeftovers> {
+  // Only the faults that fired: a run stopped early never saw the later ones. The service
+  // counters are the twin's last snapshot, sent as it stops.
+  const now = twin.now();
+  const faults = twin.faults.filter((f) => f.at <= now);
+  await twin.stop();
+  const notComparable = Object.fromEntries(
+    twin.unserved.flatMap((u) => u.journeys.map((j) => [j, `${u.part} is not served by the twin`])),
+  );
+  return { services: twin.services(), faults, notComparable };
+}
+
+/** Puts the twin's part into the result. */
+export function addTwin(result: RunResult, left: TwinLeftovers): void {
+  result.services = left.services;
+  if (left.faults?.length) result.faults = left.faults;
+  if (Object.keys(left.notComparable).length > 0) result.notComparable = left.notComparable;
+}
