@@ -124,58 +124,62 @@ async function quiet(when: string): Promise<boolean> {
 
 describe('the twin against the simulation, catalog scenarios scaled for it', () => {
   for (const name of CATALOG) {
-    it(`${name}: p50 and p99 of every journey within 15 % below 70 % utilization, on the journeys each needs`, async (ctx) => {
-      const scenario = loadScenario(fixture(name), []);
-      const predicted = simulateSync(scenario, { replications: 1 });
-      for (const s of Object.values(predicted.services ?? {})) expect(s.utilization).toBeLessThan(0.7);
-      // The seconds of load each percentile needs, at its journey's predicted rate; one that needs
-      // more than a run this test can afford is said, not judged on fewer journeys.
-      const plan = Object.entries(predicted.journeys).flatMap(([journey, p]) =>
-        JUDGED.map(([metric, q]) => {
-          const needed = journeysNeeded(predictedHistogram(p), q, SPREAD);
-          return { journey, metric, needed, seconds: needed / p.throughput };
-        }),
-      );
-      const warmup = WARMUP[name] ?? 5;
-      const affordable = plan.filter((x) => warmup + x.seconds * 1.1 <= MAX_SECONDS);
-      const dropped = plan.filter((x) => !affordable.includes(x));
-      if (dropped.length > 0)
-        console.warn(
-          `${name}: not judged: ${dropped.map((x) => `${x.journey} ${x.metric} needs ${x.needed} journeys (${x.seconds.toFixed(0)} s)`).join(', ')}; longer than ${MAX_SECONDS} s`,
+    it(
+      `${name}: p50 and p99 of every journey within 15 % below 70 % utilization, on the journeys each needs`,
+      async (ctx) => {
+        const scenario = loadScenario(fixture(name), []);
+        const predicted = simulateSync(scenario, { replications: 1 });
+        for (const s of Object.values(predicted.services ?? {})) expect(s.utilization).toBeLessThan(0.7);
+        // The seconds of load each percentile needs, at its journey's predicted rate; one that needs
+        // more than a run this test can afford is said, not judged on fewer journeys.
+        const plan = Object.entries(predicted.journeys).flatMap(([journey, p]) =>
+          JUDGED.map(([metric, q]) => {
+            const needed = journeysNeeded(predictedHistogram(p), q, SPREAD);
+            return { journey, metric, needed, seconds: needed / p.throughput };
+          }),
         );
-      if (affordable.length === 0) return ctx.skip();
-      const duration = Math.ceil(warmup + Math.max(...affordable.map((x) => x.seconds)) * 1.1);
-      if (!(await quiet('before'))) return ctx.skip();
-      const { result, services } = await measure(scenario, duration, warmup);
-      if (!(await quiet('after'))) return ctx.skip();
-      const rows = judge(predicted.journeys, result.journeys, TOLERANCE, SPREAD).filter((r) =>
-        affordable.some((x) => x.journey === r.journey && x.metric === r.metric),
-      );
-      console.log(
-        `${name} (load average ${os.loadavg()[0].toFixed(2)}, ${duration} s):\n` +
-          rows
-            .map(
-              (r) =>
-                `| ${name} | ${r.journey} | ${r.metric} | ${r.predicted.toFixed(1)} | ${r.measured.toFixed(1)} | ${(r.error * 100).toFixed(1)} % | ${r.count} / ${r.needed} |`,
-            )
-            .join('\n'),
-      );
-      for (const [j, m] of Object.entries(result.journeys)) expect(m.errorRate, j).toBe(0);
-      for (const r of rows) {
-        expect(r.count, `${r.journey} ${r.metric}: journeys measured / needed`).toBeGreaterThanOrEqual(
-          r.needed,
+        const warmup = WARMUP[name] ?? 5;
+        const affordable = plan.filter((x) => warmup + x.seconds * 1.1 <= MAX_SECONDS);
+        const dropped = plan.filter((x) => !affordable.includes(x));
+        if (dropped.length > 0)
+          console.warn(
+            `${name}: not judged: ${dropped.map((x) => `${x.journey} ${x.metric} needs ${x.needed} journeys (${x.seconds.toFixed(0)} s)`).join(', ')}; longer than ${MAX_SECONDS} s`,
+          );
+        if (affordable.length === 0) return ctx.skip();
+        const duration = Math.ceil(warmup + Math.max(...affordable.map((x) => x.seconds)) * 1.1);
+        if (!(await quiet('before'))) return ctx.skip();
+        const { result, services } = await measure(scenario, duration, warmup);
+        if (!(await quiet('after'))) return ctx.skip();
+        const rows = judge(predicted.journeys, result.journeys, TOLERANCE, SPREAD).filter((r) =>
+          affordable.some((x) => x.journey === r.journey && x.metric === r.metric),
         );
-        expect(
-          Math.abs(r.error),
-          `${r.journey} ${r.metric}: predicted ${r.predicted} measured ${r.measured}`,
-        ).toBeLessThan(TOLERANCE);
-      }
-      // The twin's own counters came back from its process (hot-shard and cdn-zipf call no service).
-      const served = Object.values(services).reduce((a, s) => a + s.served, 0);
-      const callsServices = Object.values(scenario.users.journeys).some((j) =>
-        j.steps.some((s) => s !== 'cdn' && s !== 'stream' && !s.startsWith('stores.')),
-      );
-      if (callsServices) expect(served).toBeGreaterThan(100);
-    }, (MAX_SECONDS + 105) * 1000);
+        console.log(
+          `${name} (load average ${os.loadavg()[0].toFixed(2)}, ${duration} s):\n` +
+            rows
+              .map(
+                (r) =>
+                  `| ${name} | ${r.journey} | ${r.metric} | ${r.predicted.toFixed(1)} | ${r.measured.toFixed(1)} | ${(r.error * 100).toFixed(1)} % | ${r.count} / ${r.needed} |`,
+              )
+              .join('\n'),
+        );
+        for (const [j, m] of Object.entries(result.journeys)) expect(m.errorRate, j).toBe(0);
+        for (const r of rows) {
+          expect(r.count, `${r.journey} ${r.metric}: journeys measured / needed`).toBeGreaterThanOrEqual(
+            r.needed,
+          );
+          expect(
+            Math.abs(r.error),
+            `${r.journey} ${r.metric}: predicted ${r.predicted} measured ${r.measured}`,
+          ).toBeLessThan(TOLERANCE);
+        }
+        // The twin's own counters came back from its process (hot-shard and cdn-zipf call no service).
+        const served = Object.values(services).reduce((a, s) => a + s.served, 0);
+        const callsServices = Object.values(scenario.users.journeys).some((j) =>
+          j.steps.some((s) => s !== 'cdn' && s !== 'stream' && !s.startsWith('stores.')),
+        );
+        if (callsServices) expect(served).toBeGreaterThan(100);
+      },
+      (MAX_SECONDS + 105) * 1000,
+    );
   }
 });
