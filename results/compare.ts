@@ -23,6 +23,7 @@
  */
 import { meanVar, t975 } from './confidence.js';
 import { LatencyHistogram, round } from './histogram.js';
+import { rankBand, Z95 } from './rank-band.js';
 import type { Interval, JourneyResult, RunResult, ServiceResult } from './run-result.js';
 
 /** `▲` significant increase, `▼` significant decrease, `·` within noise, `?` no interval to judge by. */
@@ -91,7 +92,7 @@ export interface CompareOptions {
   tolerance?: number;
 }
 
-const Z = 1.959963984540054;
+const Z = Z95;
 
 /**
  * Compares `a` (the baseline) with `b` (the candidate). Regressions are judged on each journey's
@@ -281,10 +282,9 @@ function decode(j: JourneyResult): LatencyHistogram | undefined {
 export function percentileInterval(h: LatencyHistogram | undefined, p: number): Interval | undefined {
   if (!h || h.count === 0) return undefined;
   const n = h.count;
-  const q = p / 100;
-  const half = Z * Math.sqrt(n * q * (1 - q));
-  const lo = Math.max(0, (n * q - half) / n) * 100;
-  const hi = Math.min(100, (n * q + half + 1) / n) * 100;
+  const band = rankBand(n, p / 100);
+  const lo = Math.max(0, band.low / n) * 100;
+  const hi = Math.min(100, (band.high + 1) / n) * 100;
   return [round(h.percentileMs(lo)), round(h.percentileMs(hi))];
 }
 

@@ -13,6 +13,7 @@
  */
 import { failedCount } from '../../results/failed-count.js';
 import { LatencyHistogram } from '../../results/histogram.js';
+import { rankBand } from '../../results/rank-band.js';
 import { relativeError } from '../../results/relative-error.js';
 import type { JourneyResult } from '../../results/run-result.js';
 
@@ -22,9 +23,6 @@ export const JUDGED = [
   ['p99', 0.99],
 ] as const;
 
-/** z of a two-sided 95 % normal interval. */
-const Z95 = 1.96;
-
 /**
  * How far (relative, either way) the `q`-quantile (0..1) of `n` journeys drawn from `predicted` may
  * fall from `predicted`'s own, with about 95 % confidence; Infinity when n is too small for the
@@ -32,14 +30,17 @@ const Z95 = 1.96;
  */
 export function percentileSpread(predicted: LatencyHistogram, q: number, n: number): number {
   if (n <= 0 || predicted.count === 0) return Number.POSITIVE_INFINITY;
-  const d = Z95 * Math.sqrt((q * (1 - q)) / n);
+  // The band of n journeys' ranks, as quantiles of the predicted distribution.
+  const band = rankBand(n, q);
+  const qLow = band.low / n;
+  const qHigh = band.high / n;
   // Beyond the predicted histogram's own resolution of rank, the spread cannot be read from it.
   const edge = 1 / predicted.count;
-  if (q - d < edge || q + d > 1 - edge) return Number.POSITIVE_INFINITY;
+  if (qLow < edge || qHigh > 1 - edge) return Number.POSITIVE_INFINITY;
   const mid = predicted.percentileMs(q * 100);
   if (mid <= 0) return Number.POSITIVE_INFINITY;
-  const low = predicted.percentileMs((q - d) * 100);
-  const high = predicted.percentileMs((q + d) * 100);
+  const low = predicted.percentileMs(qLow * 100);
+  const high = predicted.percentileMs(qHigh * 100);
   return Math.max(high / mid - 1, 1 - low / mid);
 }
 
