@@ -63,7 +63,7 @@ export async function loadCommand(
       port: s.port,
       seed: s.seed,
       figures: Boolean(opts.metrics || opts.otlp),
-      otlp: opts.otlp,
+      tracing: s.tracing,
       quiet: Boolean(opts.json),
     });
   let profiled: ProfiledTarget | undefined;
@@ -99,10 +99,14 @@ export async function loadCommand(
   } catch (err) {
     profiled?.kill();
     await exporter?.close(0);
+    if (twin) {
+      // The spans traced before the failure are still written; the failure is what is raised.
+      const { traceError } = await stopLoadTwin(twin, opts.traces);
+      if (traceError) process.stderr.write(`backline: ${(traceError as Error).message}\n`);
+    }
     throw err;
-  } finally {
-    if (twin) left = await stopLoadTwin(twin);
   }
+  if (twin) left = await stopLoadTwin(twin, opts.traces);
   if (left) addTwin(result, left);
   // A generator that fell behind distorts every number: its budgets are not judged (exit 3 below)
   // unless --allow-late says to judge them anyway.
@@ -138,6 +142,7 @@ export async function loadCommand(
   if (profileReport) process.stderr.write(`clinic ${profile} report: ${profileReport}\n`);
   await exporter?.close();
   if (error) throw error;
+  if (left?.traceError) throw left.traceError;
   // Said again last, where a CI log's reader looks for why the job failed.
   if (behind && !opts.allowLate) process.stderr.write(`backline: run failed: ${behindMessage(behind)}\n`);
   if (behind && !opts.allowLate) return EXIT.run;

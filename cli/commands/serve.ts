@@ -11,19 +11,15 @@
 import type { Command } from 'commander';
 import { startTwin } from '../../loadtests/twin/twin.js';
 import { describeUnserved } from '../../loadtests/twin/unserved.js';
-import { UsageError } from '../../results/errors.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { firstRequest } from '../../scenarios/load-section.js';
 import { EXIT } from '../exit.js';
 import { type MetricsFlags, metricsOptions, startExporter } from '../metrics-flags.js';
-import { collect, intOption, traceSampleOption } from '../options.js';
-import { checkWritable, writeAtomic } from '../write-file.js';
+import { collect, intOption } from '../options.js';
+import { type TwinTraceFlags, twinTraceOptions, twinTracing, writeTwinTraces } from '../twin-traces.js';
 
 /** Options of `serve`. */
-export interface ServeCommandOptions extends MetricsFlags {
-  /** Write the twin's spans as Zipkin v2 JSON to this file when it stops. */
-  traces?: string;
-  traceSample?: string;
+export interface ServeCommandOptions extends MetricsFlags, TwinTraceFlags {
   port?: string;
   seed?: string;
   set: string[];
@@ -34,18 +30,13 @@ export interface ServeCommandOptions extends MetricsFlags {
 /** Runs `serve` until a signal and returns the exit code. */
 export async function serveCommand(arg: string, opts: ServeCommandOptions): Promise<number> {
   const scenario = loadScenario(arg, opts.set);
-  const tracing = opts.otlp !== undefined || opts.traces !== undefined;
-  if (opts.traceSample !== undefined && !tracing)
-    throw new UsageError('--trace-sample needs --traces <file> or --otlp <url>');
-  const sample = traceSampleOption(opts.traceSample, 1);
-  // The spans are written when the twin stops: a path that cannot be written fails now, not then.
-  if (opts.traces !== undefined) checkWritable(opts.traces);
+  const tracing = twinTracing(opts);
   const exporter = await startExporter(opts, { kind: 'twin', scenario: scenario.name });
   const twin = await startTwin(scenario, {
     port: intOption('port', opts.port, 0),
     seed: intOption('seed', opts.seed),
     faults: opts.faults !== false,
-    ...(tracing ? { tracing: { otlp: opts.otlp, zipkin: opts.traces !== undefined, sample } } : {}),
+    ...(tracing ? { tracing } : {}),
   }).catch(async (err: unknown) => {
     await exporter?.close(0);
     throw err;
@@ -82,32 +73,22 @@ export async function serveCommand(arg: string, opts: ServeCommandOptions): Prom
   });
   await twin.stop();
   await exporter?.close(0);
-  const spans = twin.zipkin();
-  if (opts.traces !== undefined && spans) {
-    writeAtomic(opts.traces, JSON.stringify(spans.spans));
-    const cut = spans.dropped > 0 ? ` (${spans.dropped} more dropped past the cap)` : '';
-    process.stderr.write(`${spans.spans.length} spans${cut} → ${opts.traces}\n`);
-  }
+  writeTwinTraces(opts.traces, twin.zipkin());
   if (!opts.json) process.stdout.write('twin stopped\n');
   return EXIT.pass;
 }
 
 /** Registers `serve`. */
 export function register(program: Command): void {
-  metricsOptions(program.command('serve'))
+  const cmd = metricsOptions(program.command('serve'))
     .description('serve a scenario as real HTTP services on 127.0.0.1 (the twin) until Ctrl-C')
     .argument('<scenario>', 'scenario file or catalog name')
     .option('--port <n>', 'port of the edge (default: any free port)')
     .option('--seed <n>', 'seed of service times (overrides the scenario)')
     .option('--set <key=value>', 'override a scenario value (repeatable)', collect, [])
     .option('--no-faults', 'do not apply the scenario fault timeline')
-    .option('--json', 'print the endpoints as JSON')
-    .option('--traces <file>', 'write the spans as Zipkin v2 JSON to this file when the twin stops')
-    .option(
-      '--trace-sample <share>',
-      'share of new traces kept with --traces/--otlp, e.g. 10% (default 100%; a traceparent decides its own)',
-    )
-    .action(async (scenario: string, opts: ServeCommandOptions) => {
-      process.exitCode = await serveCommand(scenario, opts);
-    });
+    .option('--json', 'print the endpoints as JSON');
+  twinTraceOptions(cmd).action(async (scenario: string, opts: ServeCommandOptions) => {
+    process.exitCode = await serveCommand(scenario, opts);
+  });
 }

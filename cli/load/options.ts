@@ -6,14 +6,16 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { LoadOptions } from '../../loadtests/autocannon/driver.js';
 import { CLINIC_TOOLS, type ClinicTool } from '../../loadtests/profile/clinic.js';
+import type { TracingOptions } from '../../loadtests/twin/tracing.js';
 import { UsageError } from '../../results/errors.js';
 import type { Scenario } from '../../scenarios/load.js';
 import { parseDuration } from '../../scenarios/units.js';
 import type { MetricsFlags } from '../metrics-flags.js';
 import { collect, intOption } from '../options.js';
+import { type TwinTraceFlags, twinTraceOptions, twinTracing } from '../twin-traces.js';
 
 /** Options of `load`. */
-export interface LoadCommandOptions extends MetricsFlags {
+export interface LoadCommandOptions extends MetricsFlags, TwinTraceFlags {
   json?: boolean;
   seed?: string;
   set: string[];
@@ -50,6 +52,8 @@ export interface LoadSettings {
   connections: number | undefined;
   workers: LoadOptions['workers'];
   port: number | undefined;
+  /** The twin's spans (`--twin` with `--otlp` or `--traces`). */
+  tracing: TracingOptions | undefined;
 }
 
 /** A duration option in seconds: `30s`, `2m`, or a bare number of seconds. */
@@ -81,6 +85,20 @@ function profileTool(opts: LoadCommandOptions, command: string[]): ClinicTool | 
   return profile;
 }
 
+/** The twin's tracing; without `--twin` there are no spans to keep (`--otlp` is metrics alone). */
+function tracing(opts: LoadCommandOptions): TracingOptions | undefined {
+  if (opts.twin) return twinTracing(opts);
+  for (const [given, flag] of [
+    [opts.traces, '--traces'],
+    [opts.traceSample, '--trace-sample'],
+  ] as const)
+    if (given !== undefined)
+      throw new UsageError(
+        `${flag} is about the twin's spans and needs --twin (a target of your own exports its own traces)`,
+      );
+  return undefined;
+}
+
 /** Checks `load`'s options against each other and the scenario; throws {@link UsageError}. */
 export function loadSettings(
   scenario: Pick<Scenario, 'load'>,
@@ -106,12 +124,24 @@ export function loadSettings(
       ? { auto: true as const, cores: availableParallelism(), twin: Boolean(opts.twin) }
       : intOption('workers', opts.workers, 1);
   const port = intOption('port', opts.port, 0);
-  return { profile, tool, seed, rate, duration, warmup, timeout, connections, workers, port };
+  return {
+    profile,
+    tool,
+    seed,
+    rate,
+    duration,
+    warmup,
+    timeout,
+    connections,
+    workers,
+    port,
+    tracing: tracing(opts),
+  };
 }
 
 /** Declares `load`'s options on its command. */
 export function loadOptions(cmd: Command): Command {
-  return cmd
+  return twinTraceOptions(cmd)
     .option('--json', 'print the RunResult as JSON on stdout')
     .option('--seed <n>', 'seed of journey choice and templates (overrides the scenario)')
     .option('--set <key=value>', 'override a scenario value (repeatable)', collect, [])

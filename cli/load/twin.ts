@@ -4,8 +4,10 @@
  * journeys it cannot serve as the real system would).
  */
 import type { TwinProcess } from '../../loadtests/twin/process.js';
+import type { TracingOptions } from '../../loadtests/twin/tracing.js';
 import type { RunResult } from '../../results/run-result.js';
 import type { Scenario } from '../../scenarios/load.js';
+import { writeTwinTraces } from '../twin-traces.js';
 
 /** Starts the twin and, unless `quiet`, says where it serves and what it does not. */
 export async function startLoadTwin(
@@ -14,13 +16,14 @@ export async function startLoadTwin(
     port: number | undefined;
     seed: number | undefined;
     figures: boolean;
-    otlp?: string;
+    tracing: TracingOptions | undefined;
     quiet: boolean;
   },
 ): Promise<TwinProcess> {
   // Its own process: the generator's work must not delay the twin's timers, nor the reverse.
   const { spawnTwin } = await import('../../loadtests/twin/process.js');
-  const tracing = opts.otlp ? { tracing: { otlp: opts.otlp } } : {}; // the twin's spans, same collector
+  // The load generator sends no `traceparent`: each journey's trace starts at the twin's edge.
+  const tracing = opts.tracing ? { tracing: opts.tracing } : {};
   const twin = await spawnTwin(scenario, {
     port: opts.port,
     seed: opts.seed,
@@ -41,19 +44,31 @@ export interface TwinLeftovers {
   services: RunResult['services'];
   faults: RunResult['faults'];
   notComparable: Record<string, string>;
+  /** Why the `--traces` file was not written. */
+  traceError?: unknown;
 }
 
-/** Stops the twin and collects its part of the result; runs also when the load failed. */
-export async function stopLoadTwin(twin: TwinProcess): Promise<TwinLeftovers> {
+/**
+ * Stops the twin and collects its part of the result, writing its spans to `traces` when given;
+ * runs also when the load failed or was stopped, so what was traced is kept. A file that cannot be
+ * written is returned as `traceError`, for the caller to raise once the result is out.
+ */
+export async function stopLoadTwin(twin: TwinProcess, traces: string | undefined): Promise<TwinLeftovers> {
   // Only the faults that fired: a run stopped early never saw the later ones. The service
   // counters are the twin's last snapshot, sent as it stops.
   const now = twin.now();
   const faults = twin.faults.filter((f) => f.at <= now);
   await twin.stop();
+  let traceError: unknown;
+  try {
+    writeTwinTraces(traces, twin.zipkin());
+  } catch (err) {
+    traceError = err;
+  }
   const notComparable = Object.fromEntries(
     twin.unserved.flatMap((u) => u.journeys.map((j) => [j, `${u.part} is not served by the twin`])),
   );
-  return { services: twin.services(), faults, notComparable };
+  return { services: twin.services(), faults, notComparable, traceError };
 }
 
 /** Puts the twin's part into the result. */

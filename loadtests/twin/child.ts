@@ -1,8 +1,9 @@
 /**
  * Entry point of the twin's own process (`process.ts` forks it): starts the twin of the scenario it
  * is sent, answers with its endpoints, pushes a snapshot of the services every 250 ms over IPC, and
- * on `stop` sends a last snapshot, closes every server and exits. It exits too when the parent goes
- * away (the IPC channel closes), so a killed load run leaves no twin behind. Ctrl-C in a terminal
+ * on `stop` sends a last snapshot, closes every server, hands over the Zipkin spans it kept (when
+ * asked to keep them) and exits. It exits too when the parent goes away (the IPC channel closes),
+ * so a killed load run leaves no twin behind. Ctrl-C in a terminal
  * reaches the whole process group: the child ignores SIGINT and waits for the parent's `stop`, so
  * the parent still gets the final counters.
  */
@@ -39,6 +40,9 @@ async function shutdown(code: number): Promise<void> {
   if (twin) {
     snapshot();
     await twin.stop();
+    // After stop: the spans still open then are ended (`unfinished`) and kept too.
+    const kept = twin.zipkin();
+    if (kept) post({ type: 'spans', spans: kept.spans, dropped: kept.dropped });
   }
   post({ type: 'stopped' });
   if (process.connected) process.disconnect();

@@ -17,6 +17,7 @@ import type { TwinServiceFigures } from './meter.js';
 import type { TwinEndpoints, TwinOptions } from './twin.js';
 import type { TwinScenario } from './twin-scenario.js';
 import type { UnservedPart } from './unserved.js';
+import type { ZipkinSpans } from './zipkin.js';
 
 /** Messages from the twin's process. */
 export type ParentMessage =
@@ -28,6 +29,8 @@ export type ParentMessage =
       figures?: Record<string, TwinServiceFigures>;
     }
   | { type: 'error'; code?: string; message: string }
+  /** The Zipkin spans kept, sent once the twin has stopped and ended its open spans. */
+  | ({ type: 'spans' } & ZipkinSpans)
   | { type: 'stopped' };
 
 /**
@@ -48,6 +51,7 @@ function childPath(): string {
 export class TwinProcess {
   private latest: Record<string, ServiceResult> = {};
   private latestFigures: Record<string, TwinServiceFigures> | undefined;
+  private kept: ZipkinSpans | undefined;
   private clock = { twin: 0, local: 0 };
   private exited: Promise<void>;
 
@@ -64,6 +68,7 @@ export class TwinProcess {
       else child.once('exit', () => resolve());
     });
     child.on('message', (m: ParentMessage) => {
+      if (m.type === 'spans') this.kept = { spans: m.spans, dropped: m.dropped };
       if (m.type !== 'snapshot') return;
       this.latest = m.services;
       if (m.figures) this.latestFigures = m.figures;
@@ -118,6 +123,14 @@ export class TwinProcess {
   /** Per-service figures as of the last snapshot, when the twin was started with `figures`. */
   figures(): Record<string, TwinServiceFigures> | undefined {
     return this.latestFigures;
+  }
+
+  /**
+   * The Zipkin v2 spans the twin kept when started with `tracing.zipkin`, once it has stopped
+   * (undefined before, or when its process died without handing them over).
+   */
+  zipkin(): ZipkinSpans | undefined {
+    return this.kept;
   }
 
   /** Asks the twin for its final counters and to stop; resolves when its process has exited. */

@@ -34,6 +34,9 @@ export function zipkinSpan(span: ReadableSpan): ZipkinSpan {
   return out;
 }
 
+/** The spans a twin kept for a file, and how many its cap dropped (what crosses the process boundary). */
+export type ZipkinSpans = Pick<ZipkinCollector, 'spans' | 'dropped'>;
+
 /** Keeps ended spans as Zipkin v2 spans, at most `limit` of them (the rest are counted). */
 export class ZipkinCollector implements SpanProcessor {
   readonly spans: ZipkinSpan[] = [];
