@@ -16,7 +16,7 @@ export interface UnservedPart {
 }
 
 /** The sections that say what the twin serves. */
-export type UnservedScope = Pick<Scenario, 'users' | 'services' | 'cdn' | 'p2p' | 'streams'>;
+export type UnservedScope = Pick<Scenario, 'users' | 'services' | 'cdn' | 'p2p' | 'streams' | 'faults'>;
 
 /** The steps a journey reaches, through every route it calls (each target once). */
 export function reachedTargets(s: UnservedScope, steps: readonly string[]): Set<string> {
@@ -52,11 +52,11 @@ export function unservedParts(s: UnservedScope): UnservedPart[] {
       reason: 'the P2P client (peers, tracker, overlay) is simulated only; `stream` steps go to the CDN',
       journeys: touching((t) => t === 'stream'),
     });
-  const edges = Object.keys(s.cdn?.edges ?? {});
-  if (edges.length > 1 || (s.cdn?.origin as { shield?: unknown } | undefined)?.shield)
+  const cdn = cdnDifferences(s);
+  if (cdn.length > 0)
     parts.push({
       part: 'cdn',
-      reason: `one LRU edge (${edges[0]}) serves every region and the origin shield is not modelled`,
+      reason: cdn.join('; '),
       journeys: touching((t) => t === 'cdn' || (t === 'stream' && s.p2p === undefined)),
     });
   for (const name of Object.keys(s.streams ?? {}))
@@ -66,6 +66,30 @@ export function unservedParts(s: UnservedScope): UnservedPart[] {
       journeys: [],
     });
   return parts;
+}
+
+/**
+ * Where the twin's CDN (`cdn.ts`: one in-memory LRU at the first edge, always up) differs from the
+ * scenario's: more edges, a shield, another eviction policy, or an outage that takes an edge down
+ * (the simulation then fails its requests over to another edge or the origin).
+ */
+function cdnDifferences(s: UnservedScope): string[] {
+  if (!s.cdn) return [];
+  const edges = Object.entries(s.cdn.edges);
+  if (edges.length === 0) return [];
+  const [first, edge] = edges[0];
+  const out: string[] = [];
+  if (edges.length > 1) out.push(`one LRU edge (${first}) serves every region`);
+  if (s.cdn.origin.shield) out.push('the origin shield is not modelled');
+  if (edge.policy !== 'lru') out.push(`the edge's \`${edge.policy}\` policy is served as LRU`);
+  const down = [...new Set(s.faults.flatMap((f) => (f.kind === 'outage' ? [f.region] : [])))].filter((r) =>
+    Object.hasOwn(s.cdn?.edges ?? {}, r),
+  );
+  if (down.length > 0)
+    out.push(
+      `an outage of ${down.join(', ')} does not take the twin's edge down (no failover to the origin)`,
+    );
+  return out;
 }
 
 /** One line per part, for `--twin` to print. */
