@@ -1,8 +1,8 @@
 /**
  * Spans kept compactly until their traces can be joined: only what self times need (SERVER spans
- * that did not fail, and CLIENT spans with a parent), as growable typed columns of numbers, with
- * service and operation names interned and span ids hashed with their trace id to a 53-bit number
- * (ids are unique within a trace only). A Zipkin array is not ordered by trace, so a flat file's
+ * that did not fail, CLIENT spans with a parent, the parent links of internal spans), as growable
+ * typed columns of numbers, with service and operation names interned and span ids hashed with their
+ * trace id to a 53-bit number (ids are unique within a trace only). A Zipkin array is not ordered by trace, so a flat file's
  * spans all wait here (about 30 bytes a span); a file that groups spans by trace fills one table per
  * trace and drops it.
  */
@@ -65,6 +65,13 @@ export class SpanTable {
   readonly cName = i32();
   readonly cStart = f64();
   readonly cDur = f64();
+  /**
+   * Other spans with a parent (INTERNAL, or no kind): their key and their parent's. A CLIENT span
+   * under them belongs to the nearest SERVER span above (OpenTelemetry and Sleuth put internal spans
+   * between a request and the calls it makes).
+   */
+  readonly oKey = f64();
+  readonly oParent = f64();
 
   /** Keeps what self times need of `s`. */
   add(s: Span): void {
@@ -80,34 +87,31 @@ export class SpanTable {
       this.cName.push(this.intern(s.name));
       this.cStart.push(s.start);
       this.cDur.push(s.duration);
+    } else if (s.kind === 'other' && s.parentId !== undefined) {
+      this.oKey.push(spanKey(s.trace, s.id));
+      this.oParent.push(spanKey(s.trace, s.parentId));
     }
   }
 
   /**
-   * For every CLIENT span, the index of its parent SERVER span, or −1 (an open-addressing table of
-   * the server keys; a second SERVER span with the same key keeps the first's children).
+   * For every CLIENT span, the index of its SERVER span, or −1: its parent, or the nearest SERVER
+   * span above the internal spans between them (at most {@link MAX_INTERNAL_DEPTH}, so a cycle of
+   * parents ends). A second SERVER span with the same key keeps the first's children.
    */
   parents(): Int32Array {
-    const servers = this.sKey.length;
-    let cap = 16;
-    while (cap < 2 * servers) cap *= 2;
-    const keys = new Float64Array(cap);
-    const slots = new Int32Array(cap).fill(-1);
-    for (let i = 0; i < servers; i++) {
-      const k = this.sKey.a[i];
-      let h = k % cap;
-      while (slots[h] >= 0 && keys[h] !== k) h = (h + 1) & (cap - 1);
-      if (slots[h] < 0) {
-        keys[h] = k;
-        slots[h] = i;
-      }
-    }
+    const server = keyIndex(this.sKey);
+    const internal = keyIndex(this.oKey);
     const out = new Int32Array(this.cParent.length);
     for (let j = 0; j < out.length; j++) {
-      const k = this.cParent.a[j];
-      let h = k % cap;
-      while (slots[h] >= 0 && keys[h] !== k) h = (h + 1) & (cap - 1);
-      out[j] = slots[h];
+      let k = this.cParent.a[j];
+      let found = server(k);
+      for (let depth = 0; found < 0 && depth < MAX_INTERNAL_DEPTH; depth++) {
+        const o = internal(k);
+        if (o < 0) break;
+        k = this.oParent.a[o];
+        found = server(k);
+      }
+      out[j] = found;
     }
     return out;
   }
@@ -121,4 +125,33 @@ export class SpanTable {
     }
     return id;
   }
+}
+
+/** Internal spans walked up from a CLIENT span before it is left without a SERVER span. */
+export const MAX_INTERNAL_DEPTH = 64;
+
+/**
+ * The first index of each key of `keys` (an open-addressing table), as a lookup returning −1 for a
+ * key not there.
+ */
+function keyIndex(keys: Column<Float64Array>): (k: number) => number {
+  const n = keys.length;
+  let cap = 16;
+  while (cap < 2 * n) cap *= 2;
+  const table = new Float64Array(cap);
+  const slots = new Int32Array(cap).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const k = keys.a[i];
+    let h = k % cap;
+    while (slots[h] >= 0 && table[h] !== k) h = (h + 1) & (cap - 1);
+    if (slots[h] < 0) {
+      table[h] = k;
+      slots[h] = i;
+    }
+  }
+  return (k) => {
+    let h = k % cap;
+    while (slots[h] >= 0 && table[h] !== k) h = (h + 1) & (cap - 1);
+    return slots[h];
+  };
 }

@@ -159,3 +159,82 @@ describe('reading traces as a stream', () => {
     expect(({} as Record<string, unknown>).id).toBeUndefined();
   });
 });
+
+describe('calls made under internal spans', () => {
+  // OpenTelemetry and Sleuth put INTERNAL spans (Zipkin: no kind; Jaeger: span.kind internal)
+  // between a SERVER span and the CLIENT calls made inside it; the calls still are the server's.
+  const zipkinSpan = (
+    id: string,
+    parentId: string | undefined,
+    kind: string | undefined,
+    at: number,
+    d: number,
+  ) => ({
+    traceId: 't',
+    id,
+    ...(parentId ? { parentId } : {}),
+    ...(kind ? { kind } : {}),
+    name: id,
+    timestamp: at,
+    duration: d,
+    localEndpoint: { serviceName: 'gateway' },
+  });
+
+  /** gateway's self times (µs) and calls from `g` to `c`, read from `doc` written to `name`. */
+  const gatewayOf = (name: string, doc: unknown) => {
+    const f = join(dir, name);
+    writeFileSync(f, JSON.stringify(doc));
+    const gw = readTraces(f).perService.get('gateway');
+    return { self: gw?.self.map((x) => Math.round(x * 1e6)), calls: gw?.fanout.get('g')?.calls.get('c') };
+  };
+
+  it('a CLIENT span under an internal span under a SERVER span counts against that server (Zipkin)', () => {
+    const spans = [
+      zipkinSpan('g', undefined, 'SERVER', 0, 10_000),
+      zipkinSpan('i1', 'g', undefined, 500, 9000),
+      zipkinSpan('i2', 'i1', undefined, 600, 8000),
+      zipkinSpan('c', 'i2', 'CLIENT', 1000, 6000),
+    ];
+    const gw = gatewayOf('internal.json', spans);
+    expect(gw.self).toEqual([4000]);
+    expect(gw.calls).toBe(1);
+  });
+
+  it('the same through Jaeger’s span.kind internal', () => {
+    const tag = (v: string) => [{ key: 'span.kind', type: 'string', value: v }];
+    const s = (spanID: string, parent: string | undefined, kind: string, at: number, d: number) => ({
+      traceID: 't',
+      spanID,
+      operationName: spanID,
+      references: parent ? [{ refType: 'CHILD_OF', traceID: 't', spanID: parent }] : [],
+      startTime: at,
+      duration: d,
+      processID: 'p1',
+      tags: tag(kind),
+    });
+    const doc = {
+      data: [
+        {
+          traceID: 't',
+          processes: { p1: { serviceName: 'gateway' } },
+          spans: [
+            s('g', undefined, 'server', 0, 10_000),
+            s('i', 'g', 'internal', 500, 9000),
+            s('c', 'i', 'client', 1000, 6000),
+          ],
+        },
+      ],
+    };
+    expect(gatewayOf('internal-jaeger.json', doc).self).toEqual([4000]);
+  });
+
+  it('internal spans whose parents form a cycle end the walk: the call is nobody’s, nothing hangs', () => {
+    const spans = [
+      zipkinSpan('g', undefined, 'SERVER', 0, 10_000),
+      zipkinSpan('x', 'y', undefined, 500, 9000),
+      zipkinSpan('y', 'x', undefined, 600, 8000),
+      zipkinSpan('c', 'x', 'CLIENT', 1000, 6000),
+    ];
+    expect(gatewayOf('cycle.json', spans).self).toEqual([10_000]);
+  });
+});
