@@ -1,22 +1,21 @@
 /**
  * Journey rows shared by the simulation's and the load run's trackers: each journey keeps a
- * {@link RecentWindow} and the sparkline histories of its windowed throughput, p99 and error rate;
- * a row is built from the window while running and from the result in the final frame.
+ * {@link RecentWindow} and the sparkline histories of its windowed throughput, p99 and error rate
+ * over the whole run ({@link RunSeries}); a row is built from the window while running and from the
+ * result in the final frame.
  */
 import type { JourneyResult } from '../../results/run-result.js';
 import { journeyVerdict } from './budget-views.js';
 import { type JourneyReading, RecentWindow, type WindowFigures } from './recent.js';
+import { RunSeries } from './series.js';
 import type { BudgetView, JourneyView } from './view.js';
-
-/** History points kept per sparkline series (the widest sparkline shows fewer). */
-const HISTORY = 240;
 
 interface Track {
   window: RecentWindow;
   figures: WindowFigures | undefined;
-  throughput: number[];
-  p99: number[];
-  errors: number[];
+  throughput: RunSeries;
+  p99: RunSeries;
+  errors: RunSeries;
 }
 
 /** The windows and histories of a run's journeys. */
@@ -27,15 +26,21 @@ export class JourneyTracks {
   add(name: string, t: number, r: JourneyReading): void {
     let k = this.tracks.get(name);
     if (!k) {
-      k = { window: new RecentWindow(), figures: undefined, throughput: [], p99: [], errors: [] };
+      k = {
+        window: new RecentWindow(),
+        figures: undefined,
+        throughput: new RunSeries('mean'),
+        p99: new RunSeries('max'),
+        errors: new RunSeries('max'),
+      };
       this.tracks.set(name, k);
     }
     k.window.add(t, r);
     k.figures = k.window.figures();
     if (!k.figures) return;
-    push(k.throughput, k.figures.throughput);
-    push(k.p99, k.figures.latency.p99);
-    push(k.errors, k.figures.errorRate);
+    k.throughput.push(k.figures.throughput);
+    k.p99.push(k.figures.latency.p99);
+    k.errors.push(k.figures.errorRate);
   }
 
   /** The window's figures of `name`, once it has two readings. */
@@ -62,7 +67,7 @@ export class JourneyTracks {
       errorRate: f?.errorRate ?? Number.NaN,
       count: f?.count ?? 0,
       ...journeyVerdict(budgets, name),
-      history: { throughput: k?.throughput ?? [], p99: k?.p99 ?? [], errors: k?.errors ?? [] },
+      history: historyOf(k),
     };
     if (f && Object.keys(f.causes).length > 0) row.causes = f.causes;
     if (f?.checks) row.checks = checkRate(f.checks);
@@ -82,7 +87,7 @@ export class JourneyTracks {
       errorRate: j.count > 0 ? j.errorRate : Number.NaN,
       count: j.count,
       ...journeyVerdict(budgets, name),
-      history: { throughput: k?.throughput ?? [], p99: k?.p99 ?? [], errors: k?.errors ?? [] },
+      history: historyOf(k),
     };
     if (Object.keys(j.errors).length > 0) row.causes = j.errors;
     if (j.checks) row.checks = checkRate(j.checks);
@@ -117,7 +122,10 @@ function sum(o: Record<string, number>): number {
   return s;
 }
 
-function push(xs: number[], x: number): void {
-  xs.push(x);
-  if (xs.length > HISTORY) xs.splice(0, xs.length - HISTORY);
+function historyOf(k: Track | undefined): JourneyView['history'] {
+  return {
+    throughput: k?.throughput.points() ?? [],
+    p99: k?.p99.points() ?? [],
+    errors: k?.errors.points() ?? [],
+  };
 }

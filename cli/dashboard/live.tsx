@@ -135,10 +135,14 @@ export function mountFrames<S>(
   });
   renders++;
 
-  // A frame (React, Ink's layout, measuring every text) costs 5–20 ms: the next one waits until the
-  // last took at most FRAME_SHARE of the wall time since it started, so a crowded machine or a big
-  // terminal lowers the frame rate instead of slowing the run. A key press draws at once.
+  // A frame (React, Ink's layout, measuring every text) costs 5–20 ms on a quiet machine, 20–150 ms
+  // at load average 5: the next one waits until the last took at most FRAME_SHARE of the wall time
+  // since it started, so a crowded machine or a big terminal lowers the frame rate instead of
+  // slowing the run. The wait follows the cheaper of the last two frames: the first drawn frame is
+  // cold (193 ms measured, then 19–55 ms) and alone it blanked a load run's display for 10 s.
+  // A key press draws at once.
   let nextAt = 0;
+  let lastCost = 0;
   const draw = (now = false) => {
     if (!dirty) return;
     const t0 = performance.now();
@@ -146,7 +150,9 @@ export function mountFrames<S>(
     dirty = false;
     renders++;
     instance.rerender(element(true));
-    nextAt = t0 + (performance.now() - t0) / FRAME_SHARE;
+    const cost = performance.now() - t0;
+    nextAt = t0 + Math.min(cost, lastCost) / FRAME_SHARE;
+    lastCost = cost;
   };
   const onSnapshot = (s: S) => {
     tracker.update(s);

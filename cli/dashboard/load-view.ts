@@ -168,7 +168,9 @@ export class LoadTracker {
       // A closed loop on autocannon has no intended schedule: its latency is from the send.
       corrected: this.mode.kind !== 'max',
     };
-    if (this.mode.kind === 'open' && s) load.offered = s.offeredRate;
+    // The last frame offers the schedule's mean rate: a snapshot at its end reads the profile past it (0).
+    const offered = r?.target?.offeredRate ?? s?.offeredRate;
+    if (this.mode.kind === 'open' && offered !== undefined) load.offered = offered;
     if (r?.generator) load.generator = generatorRow(generatorFacts(r.generator));
     else if (s?.generator) load.generator = generatorRow(s.generator);
     if (r) {

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { FRAME_SHARE, mountFrames } from '../../cli/dashboard/live.js';
+import { FRAME_SHARE, type FrameTracker, mountFrames } from '../../cli/dashboard/live.js';
 import type { RunResult } from '../../results/run-result.js';
 import { smallView } from './fixtures.js';
 import { FakeStdin, fakeStdout } from './terminal.js';
@@ -17,6 +17,31 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function busy(ms: number): void {
   const end = performance.now() + ms;
   while (performance.now() < end);
+}
+
+/** The frames of `tracker` on a fake 100×30 terminal without keys, on a 50 ms timer. */
+function mount(source: EventEmitter, tracker: FrameTracker<unknown>) {
+  const stdin = new FakeStdin();
+  stdin.isTTY = false;
+  return mountFrames(source, tracker, () => false, {
+    stdout: fakeStdout(100, 30) as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    intervalMs: 50,
+  });
+}
+
+/** Sends snapshots every 5 ms for `ms` of wall time, then finishes: the frames drawn meanwhile. */
+async function feed(source: EventEmitter, board: ReturnType<typeof mount>, ms: number) {
+  const first = board.renders;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    source.emit('snapshot', {});
+    await sleep(5);
+  }
+  const drawn = board.renders - first;
+  const seconds = (performance.now() - t0) / 1000;
+  await board.finish({} as RunResult);
+  return { drawn, seconds };
 }
 
 describe('frame budget of the live dashboard', () => {
@@ -32,27 +57,34 @@ describe('frame budget of the live dashboard', () => {
         return smallView();
       },
     };
-    const stdout = fakeStdout(100, 30);
-    const stdin = new FakeStdin();
-    stdin.isTTY = false;
-    const board = mountFrames(source, tracker, () => false, {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      intervalMs: 50,
-    });
-    const first = board.renders;
+    const board = mount(source, tracker);
     slow = true;
-    const t0 = performance.now();
-    while (performance.now() - t0 < 1200) {
-      source.emit('snapshot', {});
-      await sleep(5);
-    }
-    const drawn = board.renders - first;
-    const seconds = (performance.now() - t0) / 1000;
-    await board.finish({} as RunResult);
+    const { drawn, seconds } = await feed(source, board, 1200);
     // Without the budget the 50 ms timer draws ~24 frames here (fewer only if the machine delays it).
     // With it: the first frame at once, then one per second of wall time at most.
     expect(drawn).toBeGreaterThanOrEqual(1);
     expect(drawn).toBeLessThanOrEqual(1 + Math.ceil(seconds));
+  });
+
+  it('lets a cold first frame (200 ms) hold the next one back for under a second, not 200 ms / 2 % = 10 s', async () => {
+    // Measured on `load spotify --twin` at load average 4.8: the first drawn frame took 193 ms (Ink
+    // and React compiling their render path), the next 19–55 ms; the display stood at 0.0 s for 10 s.
+    const source = new EventEmitter();
+    let views = 0;
+    const tracker = {
+      update() {},
+      finish() {},
+      view() {
+        views++;
+        // The first view is Ink's mount, not timed; the first timed frame is the cold one.
+        busy(views === 2 ? 200 : 10);
+        return smallView();
+      },
+    };
+    const board = mount(source, tracker);
+    const { drawn, seconds } = await feed(source, board, 2500);
+    // The cold frame, then warm ones 10 ms / 2 % = 0.5 s apart: about 5 in 2.5 s (1 before the fix).
+    expect(drawn).toBeGreaterThanOrEqual(3);
+    expect(drawn).toBeLessThanOrEqual(2 + Math.ceil(seconds / 0.5));
   });
 });

@@ -242,6 +242,28 @@ describe('load view', () => {
     expect(colourOf(frame, '▲ 1s')).toBe('gray');
   });
 
+  it("offers the schedule's mean rate in the last frame of a finished run, not the rate after its end (0.00)", () => {
+    const t = tracked();
+    // The last snapshot comes as the schedule ends: the profile offers nothing beyond its end.
+    t.update({ ...snapshots[1], elapsed: 10, sent: 500, completed: 500, inFlight: 0, offeredRate: 0 });
+    const latency = { p50: 3.3, p90: 9, p95: 20, p99: 88.1, p999: 120, max: 150, mean: 5 };
+    const journey = { count: 490, errors: {}, errorRate: 0, throughput: 49, latency, hdr: '', sumSeconds: 2 };
+    t.finish({
+      version: 1,
+      kind: 'load',
+      scenario: { name: 'shop', hash: 'x' },
+      tool: 'autocannon',
+      window: { start: 0, end: 10 },
+      target: { url: 'http://127.0.0.1:9', offeredRate: 50, connections: 10 },
+      journeys: { play: journey },
+      budgets: [],
+    });
+    const f = stripAnsi(
+      render(<Dashboard view={t.view()} width={100} height={24} keys={false} />).lastFrame() ?? '',
+    );
+    expect(f).toMatch(/100% {2}10\.0s\/10\.0s {2}49\.0\/50\.0 req\/s {2}490 measured/);
+  });
+
   it('shows the check pass rate of flows over the window and judges checks budgets on it', () => {
     const flows = parseScenario(
       `

@@ -52,6 +52,12 @@ describe.skipIf(!hasTmux)('backline run on a real terminal (tmux)', () => {
       expect(end).toMatch(/^play\s+\S+\s+\S+ms\s+\S+ms\s+0\.\d% {2}✓ pass {6}error×\d+/m);
       expect(end).toContain('✓ plays.lag.p99 < 10s (');
       expect(end).toContain('✓ p2p.server_share < 15% (');
+      // Play's error-rate sparkline spans the run: the license errors (210–240 s of 300) stand out in
+      // cells 5–6 of 8, where it read ▁▁▁▁▁▁▁▁ when it showed only the last snapshots.
+      const err = end.match(/^play .* err ([▁▂▃▄▅▆▇█]+) /m)?.[1] ?? '';
+      expect(err).toHaveLength(8);
+      expect(err.slice(0, 4)).toMatch(/^[▁▂]+$/);
+      expect(err.slice(5, 7)).toContain('█');
       expect(end).toContain(join(out, 'summary.md'));
       expect(end).toContain('EXIT=0');
     } finally {
