@@ -5,6 +5,7 @@
  * them as the journey says.
  */
 import type http from 'node:http';
+import { placeholders } from '../../scenarios/template-syntax.js';
 import { sampler } from '../../sim/kernel/distributions.js';
 import type { RandomStreams } from '../../sim/kernel/random.js';
 import { send, sleep } from './http.js';
@@ -98,11 +99,22 @@ export class TwinEdge {
   }
 }
 
-/** A regex for a request path template: each `{{…}}`/`${env.…}` matches one path segment. */
+/**
+ * A regex for a request path template: each placeholder (`{{…}}`, `${env.…}`) matches one path
+ * segment, and the query (from the first `?` outside a placeholder) is left out. The placeholders
+ * are found by the scenario's own template reader, so a bracket column holding `}` or `?`
+ * (`{{feed.accounts["a}b"]}}`) is one placeholder here too.
+ */
 export function pathPattern(template: string | undefined): RegExp | undefined {
   if (!template) return undefined;
-  const path = template.split('?')[0];
-  const parts = path.split(/(\{\{[^}]*\}\}|\$\{env\.[A-Za-z0-9_]+\})/);
-  const re = parts.map((p, i) => (i % 2 === 1 ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${re}$`);
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  let re = '';
+  let last = 0;
+  for (const p of placeholders(template)) {
+    const text = template.slice(last, p.index);
+    if (text.includes('?')) break;
+    re += `${literal(text)}[^/]+`;
+    last = p.index + p.text.length;
+  }
+  return new RegExp(`^${re}${literal(template.slice(last).split('?')[0])}$`);
 }
