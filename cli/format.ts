@@ -102,6 +102,8 @@ export function formatSummary(r: RunResult): string {
       ]);
     }
     parts.push('', table(srows));
+    const stale = staleRows(r.services);
+    if (stale.length > 1) parts.push('', table(stale));
     if (r.cost !== undefined) parts.push(`cost over the window: ${r.cost.toFixed(2)}`);
   }
   if (r.budgets.length > 0) {
@@ -113,4 +115,22 @@ export function formatSummary(r: RunResult): string {
     parts.push('', table(brows));
   }
   return `${parts.join('\n')}\n`;
+}
+
+/**
+ * One row per burst of calls to a crashed replica still listed by discovery (`stale_endpoint`): when
+ * it began and ended and how long it lasted, to set beside the service's check interval + TTL.
+ */
+function staleRows(services: NonNullable<RunResult['services']>): string[][] {
+  const rows = [['stale endpoints', 'from s', 'to s', 'length s', 'calls refused']];
+  for (const [name, s] of Object.entries(services))
+    for (const b of s.staleBursts ?? [])
+      rows.push([
+        name,
+        b.from.toFixed(1),
+        b.to.toFixed(1),
+        (b.to - b.from).toFixed(1),
+        b.errors.toLocaleString('en-US'),
+      ]);
+  return rows;
 }

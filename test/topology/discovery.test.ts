@@ -14,6 +14,7 @@ import { advance, build } from '../../sim/build.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 import { Registry, unlistedAt } from '../../sim/resilience/discovery.js';
 import { runReplication, simulateSync } from '../../sim/run.js';
+import { backline } from '../cli.js';
 
 const CRASH = 60;
 /** Calls per second reaching one catalog replica (100 journeys/s over 4 replicas, round-robin). */
@@ -127,5 +128,16 @@ describe('service discovery (simulation)', () => {
     expect(() => loadScenario('discovery-lag', ['services.catalog.discovery.interval=0s'])).toThrow(
       /interval.*positive/,
     );
+  });
+});
+
+describe('service discovery in the summary', () => {
+  it('`backline sim discovery-lag` prints the stale-endpoint burst: when, how long, how many calls', () => {
+    const r = backline(['sim', 'discovery-lag', '--no-history']);
+    expect(r.code).toBe(0);
+    // Seed 11: the crash at 60 s is noticed by the check and the refresh after it 6.4 s later (of
+    // at most interval + ttl = 20 s); every 4th call in between was refused.
+    expect(r.stdout).toMatch(/^stale endpoints\s+from s\s+to s\s+length s\s+calls refused$/m);
+    expect(r.stdout).toMatch(/^catalog\s+60\.0\s+66\.4\s+6\.4\s+624$/m);
   });
 });
