@@ -135,6 +135,34 @@ export function loadSpecOf(
   return base;
 }
 
+/** A load longer than `load.maxDuration`, which ends it early: how long was asked, and by what. */
+export interface DurationCut {
+  asked: number;
+  max: number;
+  /** `--duration`, the scenario's `load.profile`, or the scenario's `duration` (closed model, arrivals). */
+  by: 'duration' | 'profile' | 'scenario';
+}
+
+/**
+ * Whether `load.maxDuration` cuts the load asked for (the plan and k6's script clamp to it, so a
+ * longer run would otherwise stop early in silence); undefined when it fits.
+ */
+export function durationCut(
+  s: Pick<Scenario, 'users' | 'duration' | 'load'>,
+  opts: PlanOptions = {},
+): DurationCut | undefined {
+  const load = loadSpecOf(s, opts);
+  const asked = load.closed ? (opts.duration ?? s.duration) : profileLength(load.profile);
+  if (!(asked > load.maxDuration)) return undefined;
+  const by =
+    opts.duration !== undefined
+      ? 'duration'
+      : !load.closed && s.load?.profile?.length
+        ? 'profile'
+        : 'scenario';
+  return { asked, max: load.maxDuration, by };
+}
+
 function closedFromArrivals(s: Pick<Scenario, 'users'>): LoadSpec['closed'] {
   const a = s.users.arrivals;
   return a.kind === 'closed' && a.users

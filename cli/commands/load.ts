@@ -31,7 +31,7 @@ import type { LoadDashboard } from '../dashboard/load-live.js';
 import { EXIT, verdictExit } from '../exit.js';
 import { runInProcess } from '../load/in-process.js';
 import { runK6Tool } from '../load/k6.js';
-import { type LoadCommandOptions, loadOptions, loadSettings } from '../load/options.js';
+import { durationNotice, type LoadCommandOptions, loadOptions, loadSettings } from '../load/options.js';
 import { linesAfterBoard, printLoadResult, writeLoadReports } from '../load/output.js';
 import { resolveLoadTarget, startProfiledTarget } from '../load/target.js';
 import { addTwin, startLoadTwin, stopLoadTwin, type TwinLeftovers } from '../load/twin.js';
@@ -46,6 +46,8 @@ export async function loadCommand(
 ): Promise<number> {
   const scenario = loadScenario(arg, opts.set);
   const s = loadSettings(scenario, opts, command);
+  const cut = durationNotice(scenario, s);
+  if (cut) process.stderr.write(`backline: ${cut}\n`);
   const { profile } = s;
   // k6 reports only at its end; the dashboard follows the in-process driver's snapshots.
   const dashboard =
