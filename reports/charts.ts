@@ -75,6 +75,19 @@ export function fmt(x: number): string {
   return format('.2~r')(x);
 }
 
+/**
+ * A y tick label that fits the left margin beside the axis title: `fmt`, but values under 0.01 in
+ * e-notation (`5e-5`, not `0.00005`, whose seven characters ran into the title).
+ */
+export function tickFmt(x: number): string {
+  const s = fmt(x);
+  const a = Math.abs(x);
+  return s.length > 5 && a > 0 && a < 0.01 ? format('.2~e')(x) : s;
+}
+
+/** Average width (px) of a tick label's character at the charts' 11 px font. */
+const TICK_CHAR_PX = 6.5;
+
 function finite(p: readonly number[]): boolean {
   return p.every(Number.isFinite);
 }
@@ -207,16 +220,21 @@ function axes(x: Scale, y: Scale, spec: LineChartSpec, top: number, h: number): 
     );
   }
   const yTicks = spec.yLog ? logTicks(y) : y.ticks(5);
+  let widest = 0;
   for (const t of yTicks) {
     const py = y(t);
+    const label = tickFmt(t);
+    widest = Math.max(widest, label.length);
     out.push(
       `<line class="grid" x1="${M.left}" x2="${W - M.right}" y1="${py.toFixed(1)}" y2="${py.toFixed(1)}"/>`,
-      `<text class="tick-label" x="${M.left - 6}" y="${(py + 4).toFixed(1)}" text-anchor="end">${esc(fmt(t))}</text>`,
+      `<text class="tick-label" x="${M.left - 6}" y="${(py + 4).toFixed(1)}" text-anchor="end">${esc(label)}</text>`,
     );
   }
+  // The rotated title's centre: 14 px in, further left when the widest tick label needs the room.
+  const titleX = Math.max(7, Math.min(14, M.left - 6 - widest * TICK_CHAR_PX - 7));
   out.push(
     `<text class="axis-label" x="${(M.left + W - M.right) / 2}" y="${h - 6}" text-anchor="middle">${esc(spec.xLabel)}</text>`,
-    `<text class="axis-label" transform="translate(14,${(top + xb) / 2}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}</text>`,
+    `<text class="axis-label" transform="translate(${titleX},${(top + xb) / 2}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}</text>`,
   );
   return out.join('');
 }

@@ -9,7 +9,12 @@ import { barChart, fmt, lineChart, type Marker, type Series } from '../charts.js
 import { contentTimelineCharts } from './content-timeline.js';
 
 function markersOf(r: RunResult): Marker[] {
-  const out = (r.faults ?? []).map((f) => ({ from: f.at, to: f.at + f.for, label: f.label }));
+  // A fault is shaded as far as the run saw it: one that fired as a load ended would otherwise
+  // stretch the time axis to its planned end (80 s for a 40 s run) and squeeze the data into half.
+  const end = r.window?.end ?? Number.POSITIVE_INFINITY;
+  const out = (r.faults ?? [])
+    .filter((f) => f.at <= end)
+    .map((f) => ({ from: f.at, to: Math.min(f.at + f.for, end), label: f.label }));
   // The warm-up is outside the statistics; shading it explains the ramp at the start of a timeline.
   const t0 = r.timeline?.t?.[0];
   const start = r.window?.start ?? 0;

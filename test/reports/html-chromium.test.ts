@@ -33,6 +33,9 @@ interface ChartInfo {
   /** Where the browser put the marker labels, and the chart's own box. */
   labels: (Box & { text: string })[];
   svg: Box;
+  /** The y axis's tick labels and its (rotated) title. */
+  yTicks: (Box & { text: string })[];
+  yTitle?: Box & { text: string };
 }
 
 /** The little of the DOM these checks touch (the project compiles without the DOM lib). */
@@ -110,6 +113,14 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
             const b = t.getBoundingClientRect();
             return { left: b.left, top: b.top, right: b.right, bottom: b.bottom, text: t.textContent ?? '' };
           }),
+          yTicks: [...f.querySelectorAll('svg text.tick-label[text-anchor="end"]')].map((t) => {
+            const b = t.getBoundingClientRect();
+            return { left: b.left, top: b.top, right: b.right, bottom: b.bottom, text: t.textContent ?? '' };
+          }),
+          yTitle: [...f.querySelectorAll('svg text.axis-label[transform]')].map((t) => {
+            const b = t.getBoundingClientRect();
+            return { left: b.left, top: b.top, right: b.right, bottom: b.bottom, text: t.textContent ?? '' };
+          })[0],
           svg: (() => {
             const b = (f.querySelector('svg') as PathNode).getBoundingClientRect();
             return { left: b.left, top: b.top, right: b.right, bottom: b.bottom };
@@ -205,6 +216,24 @@ describe.skipIf(!hasChromium)('report.html in headless Chromium', () => {
       }
       // They needed more than one lane.
       expect(new Set(c.labels.map((l) => Math.round(l.top))).size).toBeGreaterThan(1);
+    }
+  });
+
+  it("keeps the y axis's title clear of its tick labels when the values are tiny (mean queue 1e-4)", async () => {
+    // spotify's queue chart read `requests waiting` over `0.00008`: seven-character ticks ran into it.
+    const r = fullResult(1, 1);
+    for (const svc of Object.values(r.timeline?.services ?? {})) svc.queue = svc.queue.map((q) => q * 1e-4);
+    const page = await open(renderHtml(r), 'tiny-axis');
+    const queue = page.charts.find((c) => c.title === 'Queue per service');
+    expect(queue?.yTicks.length).toBeGreaterThan(2);
+    const apart = (a: Box, b: Box) =>
+      a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+    for (const c of page.charts) {
+      if (!c.yTitle) continue;
+      for (const t of c.yTicks) {
+        expect(apart(t, c.yTitle), `${c.title}: tick ${t.text} / ${c.yTitle.text}`).toBe(true);
+        expect(t.left, `${c.title}: tick ${t.text}`).toBeGreaterThanOrEqual(c.svg.left);
+      }
     }
   });
 

@@ -128,6 +128,35 @@ describe('report charts say what they plot', () => {
     expect(html).toContain('>+25 %<');
   });
 
+  it('ends the time axis with the run: a fault that fired as a 40 s load ended does not stretch it to 80 s', () => {
+    const t = Array.from({ length: 40 }, (_, i) => i);
+    const flat = (v: number) => t.map(() => v);
+    const r: RunResult = {
+      ...fullResult(),
+      kind: 'load',
+      window: { start: 1, end: 40.24 },
+      timeline: {
+        interval: 1,
+        t,
+        journeys: {
+          play: { throughput: flat(90), p50: flat(150), p99: flat(400), errors: flat(0), failed: flat(0) },
+        },
+        services: {},
+      },
+      faults: [{ at: 40, for: 40, label: 'crash search' }],
+    };
+    const fig = renderHtml(r)
+      .split('<figure')
+      .find((f) => f.includes('Throughput over time'));
+    const xTicks = [...(fig ?? '').matchAll(/class="tick-label"[^>]*text-anchor="middle">([\d.]+)</g)].map(
+      (m) => Number(m[1]),
+    );
+    expect(xTicks.length).toBeGreaterThan(3);
+    expect(Math.max(...xTicks)).toBeLessThanOrEqual(45);
+    // The fault still shows, as the sliver of it that the run saw.
+    expect(fig).toContain('crash search');
+  });
+
   it('shows p95 beside p90 and p99 in the journey table', () => {
     const html = renderHtml(fullResult());
     expect(html).toContain('<th>p90 ms</th><th>p95 ms</th><th>p99 ms</th>');
