@@ -65,6 +65,12 @@ export class P2p {
   /** Plays that needed a network lookup (neither cached nor prefetched), and those that found no peer. */
   lookups = 0;
   lookupsWithoutPeers = 0;
+  /**
+   * Plays of the track prefetched for them. Below `predictable` × plays when the next play can come
+   * before the current track's prefetch point (a listener's gap between plays shorter than the track
+   * minus `prefetch`): the prefetch has not happened, so the play is looked up like any other.
+   */
+  prefetchedPlays = 0;
   cacheBytes = 0;
   peerBytes = 0;
   serverBytes = 0;
@@ -147,6 +153,7 @@ export class P2p {
     this.predItem[c] = -1;
     if (pred >= 0 && this.rng() < this.o.predictable) {
       // The track the client prefetched: its bytes count where they were fetched from.
+      this.prefetchedPlays++;
       this.play[s * PLAY_FIELDS + ITEM] = pred;
       this.cacheBytes += this.predCache[c];
       this.peerBytes += this.predPeer[c];
@@ -234,6 +241,7 @@ export class P2p {
     this.stutters = 0;
     this.lookups = 0;
     this.lookupsWithoutPeers = 0;
+    this.prefetchedPlays = 0;
     this.cacheBytes = 0;
     this.peerBytes = 0;
     this.serverBytes = 0;
