@@ -43,14 +43,14 @@ export function twinTracing(flags: TwinTraceFlags): TracingOptions | undefined {
   return tracing ? { otlp: flags.otlp, zipkin: flags.traces !== undefined, sample } : undefined;
 }
 
-/** Writes the spans a stopped twin kept to `path` (nothing without `path`) and says how many. */
-export function writeTwinTraces(path: string | undefined, spans: ZipkinSpans | undefined): void {
-  if (path === undefined) return;
-  if (!spans) {
-    process.stderr.write(`no spans for ${path}: the twin's process ended before handing them over\n`);
-    return;
-  }
+/**
+ * Writes the spans a stopped twin kept to `path` (nothing without `path`) and returns the line that
+ * says how many, for the caller to print where it does not tear a live dashboard.
+ */
+export function writeTwinTraces(path: string | undefined, spans: ZipkinSpans | undefined): string {
+  if (path === undefined) return '';
+  if (!spans) return `no spans for ${path}: the twin's process ended before handing them over\n`;
   writeAtomic(path, JSON.stringify(spans.spans));
   const cut = spans.dropped > 0 ? ` (${spans.dropped} more dropped past the cap)` : '';
-  process.stderr.write(`${spans.spans.length} spans${cut} → ${path}\n`);
+  return `${spans.spans.length} spans${cut} → ${path}\n`;
 }

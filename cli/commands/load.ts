@@ -103,8 +103,8 @@ export async function loadCommand(
     await exporter?.close(0);
     if (twin) {
       // The spans traced before the failure are still written; the failure is what is raised.
-      const { traceError } = await stopLoadTwin(twin, opts.traces);
-      if (traceError) process.stderr.write(`backline: ${(traceError as Error).message}\n`);
+      const { said, error } = (await stopLoadTwin(twin, opts.traces)).traces;
+      process.stderr.write(error ? `backline: ${(error as Error).message}\n` : said);
     }
     throw err;
   }
@@ -117,6 +117,7 @@ export async function loadCommand(
   exporter?.finish(result);
   if (board) await board.finish(result, linesAfterBoard(result, opts));
   else finishProgress?.(result);
+  if (left) process.stderr.write(left.traces.said);
   if (behind)
     process.stderr.write(`backline: ${opts.allowLate ? 'warning: ' : ''}${behindMessage(behind)}\n`);
   // After the dashboard's last frame: clinic's analysis takes seconds and says so on stderr.
@@ -144,7 +145,7 @@ export async function loadCommand(
   if (profileReport) process.stderr.write(`clinic ${profile} report: ${profileReport}\n`);
   await exporter?.close();
   if (error) throw error;
-  if (left?.traceError) throw left.traceError;
+  if (left?.traces.error) throw left.traces.error;
   // Said again last, where a CI log's reader looks for why the job failed.
   if (behind && !opts.allowLate) process.stderr.write(`backline: run failed: ${behindMessage(behind)}\n`);
   if (behind && !opts.allowLate) return EXIT.run;

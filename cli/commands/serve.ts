@@ -73,7 +73,7 @@ export async function serveCommand(arg: string, opts: ServeCommandOptions): Prom
   });
   await twin.stop();
   await exporter?.close(0);
-  writeTwinTraces(opts.traces, twin.zipkin());
+  process.stderr.write(writeTwinTraces(opts.traces, twin.zipkin()));
   if (!opts.json) process.stdout.write('twin stopped\n');
   return EXIT.pass;
 }

@@ -14,6 +14,7 @@ export interface OutputFlags {
   max?: boolean;
   predict?: boolean;
   out?: string;
+  traces?: string;
 }
 
 /** Prints the result on stdout; `board` says the dashboard's last frame already shows the journeys. */
@@ -78,5 +79,6 @@ export function linesAfterBoard(r: RunResult, opts: OutputFlags): number {
   const uncorrected = opts.max ? 0 : 3 + journeys;
   const predicted = opts.predict ? 4 + journeys : 0;
   const reports = opts.out || opts.predict ? 5 : 0;
-  return failed + uncorrected + predicted + 1 + reports;
+  const traces = opts.traces === undefined ? 0 : 1;
+  return failed + uncorrected + predicted + 1 + reports + traces;
 }

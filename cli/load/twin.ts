@@ -44,14 +44,14 @@ export interface TwinLeftovers {
   services: RunResult['services'];
   faults: RunResult['faults'];
   notComparable: Record<string, string>;
-  /** Why the `--traces` file was not written. */
-  traceError?: unknown;
+  /** What became of the `--traces` file: the line saying so, or why it was not written. */
+  traces: { said: string; error?: unknown };
 }
 
 /**
  * Stops the twin and collects its part of the result, writing its spans to `traces` when given;
- * runs also when the load failed or was stopped, so what was traced is kept. A file that cannot be
- * written is returned as `traceError`, for the caller to raise once the result is out.
+ * runs also when the load failed or was stopped, so what was traced is kept. What to say about the
+ * file, or why it could not be written, is returned for the caller to say once the dashboard is done.
  */
 export async function stopLoadTwin(twin: TwinProcess, traces: string | undefined): Promise<TwinLeftovers> {
   // Only the faults that fired: a run stopped early never saw the later ones. The service
@@ -59,16 +59,16 @@ export async function stopLoadTwin(twin: TwinProcess, traces: string | undefined
   const now = twin.now();
   const faults = twin.faults.filter((f) => f.at <= now);
   await twin.stop();
-  let traceError: unknown;
+  let written: TwinLeftovers['traces'];
   try {
-    writeTwinTraces(traces, twin.zipkin());
-  } catch (err) {
-    traceError = err;
+    written = { said: writeTwinTraces(traces, twin.zipkin()) };
+  } catch (error) {
+    written = { said: '', error };
   }
   const notComparable = Object.fromEntries(
     twin.unserved.flatMap((u) => u.journeys.map((j) => [j, `${u.part} is not served by the twin`])),
   );
-  return { services: twin.services(), faults, notComparable, traceError };
+  return { services: twin.services(), faults, notComparable, traces: written };
 }
 
 /** Puts the twin's part into the result. */

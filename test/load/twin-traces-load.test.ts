@@ -7,7 +7,7 @@
  * what was traced; a path that cannot be written exits 2 before any load; a FIFO is written through.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -151,6 +151,26 @@ describe('load --twin --traces <file>', () => {
     const result = JSON.parse(run.stdout) as RunResult;
     expect(tracesByJourney(spans).get('browse')?.length).toBe(requests(result).browse);
   }, 60_000);
+
+  it('still writes the file when the run fails after the twin started (the failure is what exits)', () => {
+    // An `${env.…}` that is not set is found when the generator builds its plan, after the twin is up.
+    const file = join(dir, 'failed.json');
+    const yaml = join(dir, 'env.yaml');
+    writeFileSync(
+      yaml,
+      readFileSync(join(ROOT, FIXTURE), 'utf8').replace(
+        /^duration: .*$/m,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the scenario's own ${env.…} reference
+        'duration: 2s\nload:\n  target: http://127.0.0.1:9\n  requests:\n    browse: { get: { url: /x, headers: { x-key: "${env.BACKLINE_TEST_NEVER_SET}" } } }',
+      ),
+    );
+    const run = backline(['load', yaml, '--twin', '--traces', file]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain('twin serving');
+    expect(run.stderr).toContain(`0 spans → ${file}\n`);
+    expect(run.stderr).toContain('BACKLINE_TEST_NEVER_SET is not set');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([]);
+  });
 
   it('refuses an unwritable --traces path with exit 2 before the twin starts or any load', () => {
     const folder = join(dir, 'a-folder');
