@@ -238,13 +238,20 @@ export class HistoryStore {
 
 /**
  * The p99 trend of each journey of `runs[i]` against the latest earlier run in `runs` (oldest first)
- * of the same scenario with the same hash and seed: another seed or another `--set` measures
- * something else, so such a run is never the baseline. Within 1 % counts as flat.
+ * of the same scenario with the same hash, seed, replications and kind: another seed, `--set` or
+ * `--replications` (3 replications pool a different p99 than 1), or a load run beside a simulation,
+ * measures something else, so such a run is never the baseline. Within 1 % counts as flat.
  */
 export function trends(runs: readonly HistoryRun[], i: number): Record<string, Trend> {
   const run = runs[i];
   const earlier = runs.slice(0, i).filter((r) => r.scenario === run.scenario);
-  const prev = earlier.findLast((r) => r.hash === run.hash && r.seed === run.seed);
+  const prev = earlier.findLast(
+    (r) =>
+      r.hash === run.hash &&
+      r.seed === run.seed &&
+      r.replications === run.replications &&
+      r.kind === run.kind,
+  );
   const out: Record<string, Trend> = {};
   for (const j of run.journeys) {
     const before = prev?.journeys.find((p) => p.name === j.name);

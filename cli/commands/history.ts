@@ -149,7 +149,7 @@ export async function formatHistory(runs: readonly HistoryRun[]): Promise<string
       }),
     ]);
   });
-  return `${table(rows)}\n\n↑ p99 rose more than 1 % since the previous run with the same scenario hash (after --set) and seed · ↓ fell · → flat · · first run · ≠ earlier runs differ in hash or seed: not compared`;
+  return `${table(rows)}\n\n↑ p99 rose more than 1 % since the previous run with the same scenario hash (after --set), seed and replications · ↓ fell · → flat · · first run · ≠ earlier runs differ in hash, seed or replications: not compared`;
 }
 
 /** Registers `history`. */

@@ -61,9 +61,18 @@ describe('history trends', () => {
     expect(trends([...runs, run(5, 'h2', 1, 20)], 4)).toEqual({ j: '↑' });
   });
 
+  it('do not compare runs with another number of replications (a --replications override) or another kind', () => {
+    const one = run(1, 'h1', 1, 100);
+    const three = { ...run(2, 'h1', 1, 98), replications: 3 };
+    // Measured: `sim mmc` p99 6799.4 ms with 1 replication, 6709.2 ms with 3; the trend said ↓.
+    expect(trends([one, three], 1)).toEqual({ j: '≠' });
+    expect(trends([one, three, { ...run(3, 'h1', 1, 97.5), replications: 3 }], 2)).toEqual({ j: '→' });
+    expect(trends([one, { ...run(2, 'h1', 1, 50), kind: 'load' }], 1)).toEqual({ j: '≠' });
+  });
+
   it('say in the legend what ≠ means', async () => {
     const text = await formatHistory([run(1, 'h1', 1, 100), run(2, 'h1', 2, 100)]);
     expect(text).toMatch(/100\.0 ≠/);
-    expect(text).toContain('≠ earlier runs differ in hash or seed: not compared');
+    expect(text).toContain('≠ earlier runs differ in hash, seed or replications: not compared');
   });
 });
