@@ -2,22 +2,26 @@
 /**
  * The `backline` command line. Each command lives in `commands/<name>.ts` and registers itself;
  * heavy modules (Ink, d3, autocannon) are imported inside actions so start-up stays fast.
+ * `--version` answers before anything loads, and the commands that only read a scenario run from
+ * a code-cached bundle when the build made one (`code-cache.ts`, `bundle.ts`).
  */
-import { Command, CommanderError } from 'commander';
-import { registerCommands } from './commands/index.js';
-import { EXIT, reportError } from './exit.js';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { requireCached } from './code-cache.js';
+import { QUICK_COMMANDS } from './quick-names.js';
+import { VERSION } from './version.js';
 
-const program = new Command()
-  .name('backline')
-  .description('Rehearse a distributed backend before the show: simulate, load-test and gate a scenario.')
-  .version('0.1.0')
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+const args = process.argv.slice(2);
+const quick = QUICK_COMMANDS.includes(args[0])
+  ? requireCached(join(fileURLToPath(new URL('.', import.meta.url)), 'quick-commands.cjs'))
+  : undefined;
 
-try {
-  await registerCommands(program, process.argv.slice(2));
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? EXIT.pass : EXIT.input;
-  else process.exitCode = reportError(err);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) process.stdout.write(`${VERSION}\n`);
+else if (quick) await (quick.run as (argv: readonly string[]) => Promise<void>)(process.argv);
+else {
+  const [{ runProgram }, { registerCommands }] = await Promise.all([
+    import('./program.js'),
+    import('./commands/index.js'),
+  ]);
+  await runProgram(process.argv, (program) => registerCommands(program, args));
 }

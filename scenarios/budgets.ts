@@ -3,7 +3,7 @@
  * `play.errors: < 0.5%`, `cost: < 50`). Limits are converted to the metric's unit: milliseconds
  * for latencies, seconds for stream lag, 0..1 for shares, per second for throughput.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { didYouMean, listOf } from './suggest.js';
 import { parseCount, parseDuration, parseRate, parseShare } from './units.js';
 import { ValueError } from './value-error.js';

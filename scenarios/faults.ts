@@ -3,7 +3,7 @@
  * a service down, make it fail, or cut two regions apart. Written as one mapping per fault whose kind
  * is its key: `{ at: 4m, for: 2m, crash: stores.playlists, shards: 2 }`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { count, duration, section, share } from './fields.js';
 import { splitPair } from './regions.js';
 import { listOf } from './suggest.js';

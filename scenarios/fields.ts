@@ -3,7 +3,7 @@
  * `2k`, `exp(1ms)`) and outputs plain numbers, and every failure carries a message meant for people:
  * the loader shows these messages verbatim next to `file:line:col`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { quoteName } from '../results/escape.js';
 import { type Arrivals, parseArrivals } from './arrivals.js';
 import { type DistSpec, type DistUnit, parseDist } from './distribution.js';

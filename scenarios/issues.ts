@@ -3,7 +3,7 @@
  * `fields.ts`); this adds what only the whole picture knows: which key is missing, which keys are
  * valid where an unknown one appears, and plain wording for anything zod phrased itself.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Path } from './positions.js';
 import { didYouMean, listOf } from './suggest.js';
 

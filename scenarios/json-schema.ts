@@ -3,7 +3,7 @@
  * editor completion: `backline schema > scenario.schema.json`, then point the YAML language server
  * at it. Derived from the zod schema, so it never drifts from what the loader accepts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ScenarioShape } from './schema.js';
 
 /** JSON Schema formats every validator knows; zod also emits its own (`starts_with`) beside a pattern. */

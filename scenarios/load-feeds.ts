@@ -5,7 +5,7 @@
  * uses; the rows themselves are read by {@link readFeed}.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { choice, section } from './fields.js';
 import { ValueError } from './value-error.js';
 

@@ -3,7 +3,7 @@
  * here; request templates (`{{catalog.item}}`, `{{token}}`, `${env.TOKEN}`) stay as text for the
  * load drivers. Journeys are flows of steps (`load-steps.ts`) drawing rows from feeds (`load-feeds.ts`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseRateRange } from './arrivals.js';
 import { choice, count, dist, duration, named, names, section } from './fields.js';
 import { FeedSchema } from './load-feeds.js';

@@ -109,7 +109,7 @@ function parseUnsafe(text: string, file: string, overrideArgs: readonly string[]
     issues.push({ file, ...at, message: `cannot read YAML: ${(e as Error).message}` });
     throw new ScenarioError(issues);
   }
-  const result = ScenarioSchema.safeParse(data);
+  const result = ScenarioSchema.safeParse(data, { jitless: true });
   if (!result.success) {
     for (const zi of result.error.issues) {
       for (const p of describeIssue(zi, ScenarioSchema, data))

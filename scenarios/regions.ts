@@ -2,7 +2,7 @@
  * Regions and the network between them: the share of users in each region, and one-way latencies
  * (`intra` inside a region, `eu-west<->us-east: 38ms` between two, symmetric).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { named, parsed, section, share } from './fields.js';
 import { didYouMean } from './suggest.js';
 import { parseDuration, parseShare } from './units.js';

@@ -3,7 +3,7 @@
  * route `check` of service `auth`; `{ call: x, p: 30%, timeout: 50ms }` calls it with a
  * probability and a per-call timeout; `{ parallel: [a, b] }` fans out and waits for all.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration, section, share } from './fields.js';
 
 /** One call of a route, or a parallel fan-out of calls. */

@@ -4,7 +4,7 @@
  * bytes, shares in 0..1). Each section lives in its own file; cross-section checks are in
  * `references.ts`; `CONTRACT.md` describes the resulting shape for the modules that read it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { budgetKind } from './budget-checks.js';
 import { type Budget, BudgetsSchema } from './budgets.js';
 import { CatalogSchema, CdnSchema, P2pSchema } from './content.js';

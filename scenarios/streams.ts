@@ -2,7 +2,7 @@
  * Event streams (Kafka): `produce` names the route whose calls each publish one message, spread over
  * `partitions` by key; a consumer group of `instances` reads them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { choice, count, dist, duration, section } from './fields.js';
 import { MAX_SHARDS } from './stores.js';
 

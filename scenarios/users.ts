@@ -1,7 +1,7 @@
 /**
  * Users: how many there are, how they arrive and what they do (weighted journeys of steps).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { arrivals, count, dist, named, section, share } from './fields.js';
 
 /** People beyond this are refused: per-user columns would not fit in memory. */
