@@ -192,25 +192,28 @@ export function prometheusRegistry(state: MetricsState, run: RunLabels): Registr
       for (const b of state.budgets) this.set({ budget: b.expr }, b.value);
     },
   });
-  new Gauge({
-    name: 'backline_generator_lag_seconds',
-    help: 'Load generator scheduler lag, intended start to hand-over (stat: p50, p99, max; set when the run ends).',
-    labelNames: ['stat'],
-    registers,
-    collect() {
-      this.reset();
-      const lag = state.generator?.lag;
-      if (lag) for (const stat of ['p50', 'p99', 'max'] as const) this.set({ stat }, lag[stat] / 1000);
-    },
-  });
-  new Gauge({
-    name: 'backline_generator_late_ratio',
-    help: 'Share of requests the generator handed over more than 10 ms late (set when the run ends).',
-    registers,
-    collect() {
-      this.reset();
-      if (state.generator) this.set(state.generator.lateShare);
-    },
-  });
+  // A simulation has no generator: a late ratio of 0 there would be a figure nothing measured.
+  if (run.kind === 'load') {
+    new Gauge({
+      name: 'backline_generator_lag_seconds',
+      help: 'Load generator scheduler lag, intended start to hand-over (stat: p50, p99, max; set when the run ends).',
+      labelNames: ['stat'],
+      registers,
+      collect() {
+        this.reset();
+        const lag = state.generator?.lag;
+        if (lag) for (const stat of ['p50', 'p99', 'max'] as const) this.set({ stat }, lag[stat] / 1000);
+      },
+    });
+    new Gauge({
+      name: 'backline_generator_late_ratio',
+      help: 'Share of requests the generator handed over more than 10 ms late (set when the run ends).',
+      registers,
+      collect() {
+        this.reset();
+        if (state.generator) this.set(state.generator.lateShare);
+      },
+    });
+  }
   return registry;
 }
