@@ -13,9 +13,19 @@ import { startTwin, type Twin, type TwinOptions } from './twin.js';
 import type { TwinScenario } from './twin-scenario.js';
 
 const SNAPSHOT_MS = 250;
+/** Spans per IPC message when the twin hands its Zipkin spans over. */
+const SPANS_PER_MESSAGE = 5000;
 
 function post(message: ParentMessage): void {
   if (process.connected) process.send?.(message);
+}
+
+/** Posts `message` and resolves once it is written to the channel (or the parent is gone). */
+function sent(message: ParentMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.connected && process.send) process.send(message, undefined, {}, () => resolve());
+    else resolve();
+  });
 }
 
 let twin: Twin | undefined;
@@ -40,11 +50,18 @@ async function shutdown(code: number): Promise<void> {
   if (twin) {
     snapshot();
     await twin.stop();
-    // After stop: the spans still open then are ended (`unfinished`) and kept too.
+    // After stop: the spans still open then are ended (`unfinished`) and kept too. In chunks, each
+    // sent before the next: one message of 100 000 spans is tens of MB to serialize at once.
     const kept = twin.zipkin();
-    if (kept) post({ type: 'spans', spans: kept.spans, dropped: kept.dropped });
+    for (let i = 0; kept && (i === 0 || i < kept.spans.length); i += SPANS_PER_MESSAGE)
+      await sent({
+        type: 'spans',
+        spans: kept.spans.slice(i, i + SPANS_PER_MESSAGE),
+        dropped: i === 0 ? kept.dropped : 0,
+      });
   }
-  post({ type: 'stopped' });
+  // Disconnecting with a write still queued would drop it: wait until `stopped` is out.
+  await sent({ type: 'stopped' });
   if (process.connected) process.disconnect();
   process.exitCode = code;
 }

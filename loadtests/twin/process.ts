@@ -29,7 +29,7 @@ export type ParentMessage =
       figures?: Record<string, TwinServiceFigures>;
     }
   | { type: 'error'; code?: string; message: string }
-  /** The Zipkin spans kept, sent once the twin has stopped and ended its open spans. */
+  /** Zipkin spans kept, in chunks, once the twin has stopped and ended its open spans. */
   | ({ type: 'spans' } & ZipkinSpans)
   | { type: 'stopped' };
 
@@ -68,7 +68,11 @@ export class TwinProcess {
       else child.once('exit', () => resolve());
     });
     child.on('message', (m: ParentMessage) => {
-      if (m.type === 'spans') this.kept = { spans: m.spans, dropped: m.dropped };
+      if (m.type === 'spans') {
+        this.kept ??= { spans: [], dropped: 0 };
+        for (const span of m.spans) this.kept.spans.push(span);
+        this.kept.dropped += m.dropped;
+      }
       if (m.type !== 'snapshot') return;
       this.latest = m.services;
       if (m.figures) this.latestFigures = m.figures;
@@ -135,15 +139,17 @@ export class TwinProcess {
 
   /** Asks the twin for its final counters and to stop; resolves when its process has exited. */
   async stop(): Promise<void> {
-    // Messages arrive in order: `stopped` comes after the final snapshot.
+    // Killed after 5 s without a word; each chunk of spans handed over is a word (there may be
+    // many). Messages arrive in order: `stopped` comes after the final snapshot and the spans.
+    const kill = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     const stopped = new Promise<void>((resolve) => {
       this.child.on('message', (m: ParentMessage) => {
+        if (m.type === 'spans') kill.refresh();
         if (m.type === 'stopped') resolve();
       });
       void this.exited.then(resolve);
     });
     if (this.child.connected) this.child.send({ type: 'stop' });
-    const kill = setTimeout(() => this.child.kill('SIGKILL'), 5000);
     await stopped;
     await this.exited;
     clearTimeout(kill);
