@@ -5,21 +5,25 @@
  * the top level. V8 checks the cache against its own version and flags and silently compiles from
  * source when it does not fit (another Node, `--inspect`): slower, never wrong.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { constants, Script } from 'node:vm';
 
 /** What `BACKLINE_CODE_CACHE` asks: `write` the cache at exit (the build does), `report` its use. */
 const MODE = process.env.BACKLINE_CODE_CACHE;
 
 /**
- * Loads `file` (a CommonJS module) with its code cache, if any; returns its exports, or undefined
- * when the file is missing (an unbundled build: the caller takes the ES module path).
+ * Loads the CommonJS module at `url` with its code cache, if any; returns its exports, or undefined
+ * when the file is missing or older than `builtWith` (an unbundled build, or `tsc` alone rewrote the
+ * entry after the last bundle: the caller takes the ES module path rather than run stale code).
  */
-export function requireCached(file: string): Record<string, unknown> | undefined {
+export function requireCached(url: URL, builtWith: URL): Record<string, unknown> | undefined {
+  const file = fileURLToPath(url);
   let source: string;
   try {
+    if (statSync(file).mtimeMs < statSync(fileURLToPath(builtWith)).mtimeMs) return undefined;
     source = readFileSync(file, 'utf8');
   } catch {
     return undefined;

@@ -5,15 +5,16 @@
  * `--version` answers before anything loads, and the commands that only read a scenario run from
  * a code-cached bundle when the build made one (`code-cache.ts`, `bundle.ts`).
  */
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { requireCached } from './code-cache.js';
 import { QUICK_COMMANDS } from './quick-names.js';
 import { VERSION } from './version.js';
 
 const args = process.argv.slice(2);
+// Imported here, not at the top: `--version` then loads neither node:vm nor the cache.
 const quick = QUICK_COMMANDS.includes(args[0])
-  ? requireCached(join(fileURLToPath(new URL('.', import.meta.url)), 'quick-commands.cjs'))
+  ? (await import('./code-cache.js')).requireCached(
+      new URL('quick-commands.cjs', import.meta.url),
+      new URL(import.meta.url),
+    )
   : undefined;
 
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) process.stdout.write(`${VERSION}\n`);

@@ -6,7 +6,7 @@
  * `require`, and `process.moduleLoadList` every built-in the run loaded.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -119,5 +119,25 @@ describe('start-up import graph of the built CLI', () => {
   it('the quick bundle registers exactly the commands the entry sends it', async () => {
     const { quickCommands } = await import('../../cli/quick-commands.js');
     expect(Object.keys(quickCommands).sort()).toEqual([...QUICK_COMMANDS].sort());
+  });
+
+  it('a quick bundle older than the entry (tsc rewrote main.js alone) is not run: validate takes the module path', () => {
+    const copy = join(dir, 'cli');
+    cpSync(join(ROOT, 'dist/cli'), copy, { recursive: true });
+    const mmc = join(ROOT, 'scenarios/catalog/mmc.yaml');
+    const run = () =>
+      spawnSync(process.execPath, [join(copy, 'main.js'), 'validate', mmc], {
+        encoding: 'utf8',
+        env: { ...process.env, BACKLINE_CODE_CACHE: 'report' },
+      });
+    const now = Date.now() / 1000;
+    utimesSync(join(copy, 'main.js'), now - 60, now - 60);
+    const fresh = run();
+    expect(fresh.stderr).toBe('code cache: accepted\n');
+    utimesSync(join(copy, 'main.js'), now + 60, now + 60);
+    const stale = run();
+    expect([stale.status, stale.stderr]).toEqual([0, '']);
+    expect(stale.stdout).toBe(fresh.stdout);
+    expect(stale.stdout).toMatch(/^ok: mmc \(1 service, 1 journey\)/);
   });
 });
