@@ -83,8 +83,9 @@ describe('frame budget of the live dashboard', () => {
     };
     const board = mount(source, tracker);
     const { drawn, seconds } = await feed(source, board, 2500);
-    // The cold frame, then warm ones 10 ms / 2 % = 0.5 s apart: about 5 in 2.5 s (1 before the fix).
-    expect(drawn).toBeGreaterThanOrEqual(3);
+    // The cold frame, the next at the next tick, then warm ones 10 ms / 2 % = 0.5 s apart: about 5
+    // in 2.5 s on a quiet machine, at least 2 on a crowded one (1 before the fix: the next at 10 s).
+    expect(drawn).toBeGreaterThanOrEqual(2);
     expect(drawn).toBeLessThanOrEqual(2 + Math.ceil(seconds / 0.5));
   });
 });
