@@ -4,6 +4,8 @@
  * compile cache for ES modules, and compiling zod, yaml and the schema code at every start was
  * about a sixth of `validate`'s time.
  */
+// First: zod's setting must precede the schemas that validate.js builds.
+import './zod-jitless.js';
 import type { Command } from 'commander';
 import { register as validate } from './commands/validate.js';
 import { runProgram } from './program.js';
