@@ -95,7 +95,7 @@ function readLimit(text: string, unit: MetricUnit): number {
     case 'count':
       return parseCount(text);
     case 'money':
-      return parseCount(text.replace(/^[$€£]\s*/, ''));
+      return parseCount(text.replace(/^[$\u20AC\u00A3]\s*/, ''));
   }
 }
 
