@@ -33,6 +33,7 @@ import { runInProcess } from '../load/in-process.js';
 import { runK6Tool } from '../load/k6.js';
 import { durationNotice, type LoadCommandOptions, loadOptions, loadSettings } from '../load/options.js';
 import { linesAfterBoard, printLoadResult, writeLoadReports } from '../load/output.js';
+import { predictWindowMismatch } from '../load/predict-window.js';
 import { resolveLoadTarget, startProfiledTarget } from '../load/target.js';
 import { addTwin, startLoadTwin, stopLoadTwin, type TwinLeftovers } from '../load/twin.js';
 import { metricsOptions, startExporter } from '../metrics-flags.js';
@@ -133,6 +134,12 @@ export async function loadCommand(
   if (opts.predict) {
     const { simulate } = await import('../../sim/run.js');
     predicted = await simulate(scenario, { seed: s.seed }).result;
+    const mismatch = predictWindowMismatch(scenario, s);
+    if (mismatch)
+      result.notComparable = {
+        ...Object.fromEntries(Object.keys(result.journeys).map((j) => [j, mismatch])),
+        ...result.notComparable,
+      };
   }
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   // What was measured goes out before anything touches the disk, which may be full.

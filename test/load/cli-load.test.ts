@@ -69,6 +69,23 @@ describe('backline load', () => {
     expect(result.services.gateway.served).toBeGreaterThan(50);
     expect(readFileSync(join(out, 'report.html'), 'utf8').length).toBeGreaterThan(1000);
   });
+
+  it('marks every journey not comparable when --rate replaced the arrivals the simulation predicts', async () => {
+    const r = await backlineAsync([
+      'load',
+      scenario,
+      '--twin',
+      '--predict',
+      '--rate',
+      '20',
+      '--duration',
+      '1',
+      '--allow-late',
+    ]);
+    expect(r.stdout).toContain('predicted (simulation) vs measured:');
+    expect(r.stdout).toMatch(/not comparable/);
+    expect(r.stdout).toContain("--rate 20/s replaced the scenario's arrivals");
+  });
 });
 
 describe('backline k6 and merge', () => {
