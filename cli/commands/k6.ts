@@ -11,6 +11,7 @@ import { envNames } from '../../loadtests/template.js';
 import { UsageError } from '../../results/errors.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { EXIT } from '../exit.js';
+import { durationNotice } from '../load/duration-notice.js';
 import { collect, intOption } from '../options.js';
 import { checkWritable } from '../write-file.js';
 import { writeAtomic } from '../write-reports.js';
@@ -35,6 +36,8 @@ function writeBeside(out: string, files: Record<string, string>): void {
 /** Runs `k6` and returns the exit code. */
 export async function k6Command(arg: string, opts: K6CommandOptions): Promise<number> {
   const scenario = loadScenario(arg, opts.set);
+  const cut = durationNotice(scenario);
+  if (cut) process.stderr.write(`backline: ${cut}\n`);
   let text: string;
   let files: Record<string, string> = {};
   let skipped: string[];

@@ -5,7 +5,6 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { LoadOptions } from '../../loadtests/autocannon/driver.js';
-import { durationCut } from '../../loadtests/plan.js';
 import { CLINIC_TOOLS, type ClinicTool } from '../../loadtests/profile/clinic.js';
 import type { TracingOptions } from '../../loadtests/twin/tracing.js';
 import { UsageError } from '../../results/errors.js';
@@ -138,23 +137,6 @@ export function loadSettings(
     port,
     tracing: tracing(opts),
   };
-}
-
-/**
- * What to tell the user when `load.maxDuration` ends the load before the asked duration (undefined
- * when it does not): the engine clamps to it, which alone would look like a run of the full length.
- */
-export function durationNotice(
-  scenario: Pick<Scenario, 'users' | 'duration' | 'load'>,
-  s: Pick<LoadSettings, 'rate' | 'duration'>,
-): string | undefined {
-  const cut = durationCut(scenario, { rate: s.rate, duration: s.duration });
-  if (!cut) return undefined;
-  const secs = (x: number) => `${Number(x.toFixed(3))} s`;
-  const what = { duration: '--duration', profile: 'the load profile', scenario: "the scenario's duration" }[
-    cut.by
-  ];
-  return `${what} ${cut.by === 'duration' ? secs(cut.asked) : `(${secs(cut.asked)})`} is longer than load.maxDuration (${secs(cut.max)}): the run stops at ${secs(cut.max)}; raise load.maxDuration in the scenario to run longer`;
 }
 
 /** Declares `load`'s options on its command. */

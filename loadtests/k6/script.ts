@@ -12,7 +12,8 @@
  */
 
 import type { Scenario } from '../../scenarios/schema.js';
-import { loadSpecOf, type PlanOptions, phaseLength } from '../plan.js';
+import { loadSpecOf, type PlanOptions } from '../plan.js';
+import { profileLength, truncate } from '../profile.js';
 import { executorFor, thresholdsFrom } from './executor.js';
 import { k6Feeds } from './feeds.js';
 import { FlowJs } from './flow.js';
@@ -69,12 +70,14 @@ export function k6Bundle(s: K6Scenario, opts: K6ScriptOptions = {}): K6Bundle {
   const load = loadSpecOf(s, opts);
   const duration = Math.min(
     load.maxDuration,
-    load.closed ? (opts.duration ?? s.duration) : load.profile.reduce((a, p) => a + phaseLength(p), 0),
+    load.closed ? (opts.duration ?? s.duration) : profileLength(load.profile),
   );
+  // load.maxDuration bounds k6's run as it bounds the in-process driver's: the phases end there.
+  const phases = truncate(load.profile, load.maxDuration);
   const { thresholds, skipped } = thresholdsFrom(s.budgets ?? [], Object.keys(s.users.journeys));
   const options = {
     scenarios: {
-      [s.name.replace(/[^a-zA-Z0-9_]/g, '_')]: executorFor(load.profile, load.closed, duration),
+      [s.name.replace(/[^a-zA-Z0-9_]/g, '_')]: executorFor(phases, load.closed, duration),
     },
     thresholds,
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)'],

@@ -2,16 +2,18 @@
  * `load.maxDuration` (default 600 s) bounds every load run: the plan and the scheduler clamp to it.
  * Asking for longer used to run the shorter time in silence (`--duration 826s` ran 600 s); now the
  * built CLI says so on stderr before the load starts, for `--duration`, a `load.profile` and the
- * scenario's own duration alike, and the run still stops at the bound.
+ * scenario's own duration alike, and the run still stops at the bound. `backline k6` writes a script
+ * that stops at the bound too (its phases used to run the whole profile) and says so the same way.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { k6Bundle } from '../../loadtests/k6/script.js';
 import { durationCut } from '../../loadtests/plan.js';
 import type { RunResult } from '../../results/run-result.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { backlineAsync } from '../cli.js';
+import { backline, backlineAsync } from '../cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backline-max-duration-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,5 +75,34 @@ describe('load.maxDuration shorter than the load asked for', () => {
     const open = loadScenario(scenario('open'));
     expect(durationCut(open, { rate: 10, duration: 2.5 })).toEqual({ asked: 2.5, max: 2, by: 'duration' });
     expect(durationCut(open, { rate: 10, duration: 2 })).toBeUndefined();
+  });
+
+  it('backline k6 says the profile stops at 2 s, and the script it writes stops there', () => {
+    const file = scenario('k6', '  profile: [{ hold: 20/s, for: 3s }]\n');
+    const out = join(dir, 'k6.ts');
+    const run = backline(['k6', file, '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      `backline: the load profile (3 s) is longer than load.maxDuration (2 s): the run stops at 2 s; ${RAISE}\n`,
+    );
+    expect(readFileSync(out, 'utf8')).toMatch(/"executor": "constant-arrival-rate",[^}]*"duration": "2s"/);
+    // A load that fits says nothing.
+    const fits = backline(['k6', scenario('k6fits', '  profile: [{ hold: 20/s, for: 1s }]\n'), '--out', out]);
+    expect(fits.stderr).not.toContain('maxDuration');
+  });
+
+  it("cuts k6's stages at the bound for --duration and a ramp (load --tool k6 writes this script)", () => {
+    const open = loadScenario(scenario('k6open'));
+    const stages = (script: string) =>
+      JSON.parse(/"stages": (\[[^\]]*\])/.exec(script)?.[1] ?? '[]') as {
+        target: number;
+        duration: string;
+      }[];
+    expect(k6Bundle(open, { rate: 10, duration: 3 }).script).toMatch(/"duration": "2s"/);
+    const ramp = loadScenario(
+      scenario('k6ramp', '  profile: [{ ramp: 0 -> 40/s, over: 4s }, { hold: 40/s, for: 2s }]\n'),
+    );
+    // Cut at 2 s of a 0→40/s ramp over 4 s: 20/s reached, the hold never starts.
+    expect(stages(k6Bundle(ramp).script)).toEqual([{ target: 20, duration: '2s' }]);
   });
 });
