@@ -87,12 +87,13 @@ module.exports = {
       name: 'loadtests-only-kernel-resilience-of-sim',
       severity: 'error',
       from: { path: '^loadtests/' },
-      // The twin sleeps the simulator's own latency matrix between regions (a pure model) and
-      // writes its spans in the simulator's Zipkin span shape.
+      // The twin sleeps the simulator's own latency matrix between regions (a pure model), writes
+      // its spans in the simulator's Zipkin span shape and places store keys by the simulator's
+      // own pure rule (ring, regions, consistency).
       to: {
         path: ours,
         pathNot:
-          '^((math|results|scenarios|loadtests|sim/kernel|sim/resilience)/|sim/topology/(network|traces)\\.ts$)',
+          '^((math|results|scenarios|loadtests|sim/kernel|sim/resilience)/|sim/topology/(network|traces)\\.ts$|sim/content/store-placement\\.ts$)',
       },
     },
     {

@@ -12,7 +12,14 @@ import { formatDuration } from './units.js';
 /** How many units a crash can take down: replicas, shards or consumer instances. */
 function sizeOf(target: string, value: Rec): number | undefined {
   const [head, name] = target.split('.');
-  if (head === 'stores' && name) return num(recordOf(recordOf(value.stores)[name]).shards);
+  if (head === 'stores' && name) {
+    // A store with regions has a ring of `shards` nodes in each.
+    const store = recordOf(recordOf(value.stores)[name]);
+    const shards = num(store.shards);
+    return shards === undefined
+      ? undefined
+      : shards * Math.max(1, Array.isArray(store.regions) ? store.regions.length : 1);
+  }
   if (head === 'streams' && name)
     return num(recordOf(recordOf(recordOf(value.streams)[name]).consume).instances);
   const svc = recordOf(recordOf(value.services)[target]);

@@ -70,7 +70,7 @@ function resolve(s: Parsed): Scenario {
     const [head, name] = f.target.split('.');
     const size =
       head === 'stores'
-        ? s.stores[name].shards
+        ? s.stores[name].shards * Math.max(1, s.stores[name].regions?.length ?? 1)
         : head === 'streams'
           ? s.streams[name].consume.instances
           : Math.max(s.services[f.target].replicas, s.services[f.target].autoscale?.max ?? 0);

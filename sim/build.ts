@@ -99,7 +99,15 @@ function buildTopology(scenario: Scenario, seed: number, replication: number, tr
   // Content answers through the topology, which exists by the time any content request completes.
   let link: Topology | undefined;
   const content = hasContent(scenario)
-    ? buildContent(kernel, scenario, streams, { done: (ref, ok) => link?.contentDone(ref, ok) })
+    ? buildContent(kernel, scenario, streams, {
+        done: (ref, ok) => link?.contentDone(ref, ok),
+        // Stores with regions read the engine's network, built with the topology below.
+        network: {
+          delay: (a, b) => (link as Topology).network.delay(a, b),
+          oneWay: (a, b) => (link as Topology).network.oneWay(a, b),
+          reachable: (a, b) => (link as Topology).network.reachable(a, b),
+        },
+      })
     : undefined;
   const topo = new Topology(kernel, streams, scenario, content, tracer);
   link = topo;

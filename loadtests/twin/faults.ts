@@ -53,6 +53,7 @@ export function scheduleFaults(
         }
         const ri = regions.indexOf(f.region);
         for (const r of t.placement.replicas) if (r.region === ri) t.setDown(r, sign);
+        if (ri >= 0) for (const s of t.stores.values()) s.outage(ri, sign);
         return;
       }
       const [head, name] = f.target.split('.', 2);

@@ -39,7 +39,7 @@ export class Steps {
     if (head === 'stores') {
       const store = this.side.stores.get(rest ?? '');
       return traced(ctx, target, target, () =>
-        store ? store.read(ctx.user) : Promise.resolve({ ok: true, status: 200 }),
+        store ? store.read(ctx.user, from) : Promise.resolve({ ok: true, status: 200 }),
       );
     }
     const s = this.serviceIndex.get(head);

@@ -1,65 +1,78 @@
 /**
  * A twin store: every node is its own HTTP server on 127.0.0.1 that answers a read after a time
- * drawn from the store's `time` (no worker limit, as in the simulator's store), and a read goes to
- * the key's `replication` nodes at once and finishes at the `consistency`-th answer (one, quorum =
- * ⌊RF/2⌋+1, all). The coordinator knows which nodes are down (gossip): with fewer live replicas
- * than needed the read fails at once as `unavailable`, as in the simulator.
+ * drawn from the store's `time` (no worker limit, as in the simulator's store). Which nodes hold a
+ * key, where the read is coordinated and how many answers it needs is the simulator's own rule
+ * (`sim/content/store-placement.ts`: the same ring with `vnodes`, the same regions and consistency
+ * levels). The read goes to the asked nodes at once and finishes at the needed answer. The
+ * coordinator knows which nodes are down (gossip): with fewer live replicas than needed the read
+ * fails at once as `unavailable`, as in the simulator.
  *
- * Key placement: `replication` consecutive nodes from a hash of the key, a ring with one point per
- * node. The simulator's ring has `vnodes` points per node; the two spread keys alike on average, so
- * latencies agree, but which keys share a node differs (hot-key pile-ups land on other nodes).
+ * With `regions`, the network is slept as the simulator charges it: one-way latency from the
+ * caller's region to the coordinator's and back, and to each replica in another region and back.
  */
-import http from 'node:http';
+import type http from 'node:http';
+import { createServer } from 'node:http';
 import type { Store } from '../../scenarios/schema.js';
+import { StorePlacement } from '../../sim/content/store-placement.js';
 import { sampler } from '../../sim/kernel/distributions.js';
 import type { RandomStreams } from '../../sim/kernel/random.js';
 import { zipfSampler } from '../../sim/kernel/zipf.js';
-import { mix32 } from '../../sim/resilience/balancer.js';
+import type { Network } from '../../sim/topology/network.js';
 import { type CallOutcome, callOnce } from './calls.js';
 import { closeServer, listen, send, sleep } from './http.js';
 
-/** Answers needed at each consistency level for replication factor `rf`. */
-function needed(consistency: Store['consistency'], rf: number): number {
-  if (consistency === 'one') return 1;
-  if (consistency === 'all') return rf;
-  return Math.floor(rf / 2) + 1;
-}
+/** The store fields the twin reads. */
+export type TwinStoreDef = Pick<
+  Store,
+  'shards' | 'vnodes' | 'replication' | 'consistency' | 'key' | 'skew' | 'time' | 'regions'
+>;
+
+const UNAVAILABLE: CallOutcome = { ok: false, status: 503, cause: 'unavailable' };
 
 /** One running store. */
 export class TwinStore {
   readonly servers: http.Server[] = [];
   readonly ports: number[] = [];
   readonly up: boolean[];
+  readonly placement: StorePlacement;
   reads = 0;
   unavailable = 0;
-  private readonly rf: number;
-  private readonly need: number;
+  /** Per store region: outages holding it down. */
+  private readonly regionDown: number[];
   private readonly keyDraw: (() => number) | undefined;
+  private readonly hasLive = (dc: number) =>
+    this.regionDown[dc] === 0 && this.up.some((u, n) => u && this.placement.dcOf(n) === dc);
 
   private constructor(
     readonly name: string,
-    private readonly def: Pick<Store, 'shards' | 'replication' | 'consistency' | 'key' | 'skew' | 'time'>,
+    def: TwinStoreDef,
     private readonly agent: http.Agent,
+    private readonly network: Network,
     streams: RandomStreams,
   ) {
-    this.rf = Math.min(def.replication, def.shards);
-    this.need = needed(def.consistency, this.rf);
-    this.up = Array.from({ length: def.shards }, () => true);
+    this.placement = new StorePlacement(def, network.regions);
+    this.up = Array.from({ length: this.placement.nodes }, () => true);
+    this.regionDown = Array.from(this.placement.dcs, () => 0);
     if (def.skew?.kind === 'zipf')
-      this.keyDraw = zipfSampler(1_000_000, def.skew.s, streams.stream(`twin:store:${name}:keys`));
+      this.keyDraw = zipfSampler(
+        def.skew.n || 1_000_000,
+        def.skew.s,
+        streams.stream(`twin:store:${name}:keys`),
+      );
   }
 
-  /** Starts one server per node. */
+  /** Starts one server per node (per region, when the store lists regions). */
   static async start(
     name: string,
-    def: Pick<Store, 'shards' | 'replication' | 'consistency' | 'key' | 'skew' | 'time'>,
+    def: TwinStoreDef,
     agent: http.Agent,
+    network: Network,
     streams: RandomStreams,
   ): Promise<TwinStore> {
-    const store = new TwinStore(name, def, agent, streams);
+    const store = new TwinStore(name, def, agent, network, streams);
     const time = sampler(def.time, streams.stream(`twin:store:${name}:time`));
-    for (let i = 0; i < def.shards; i++) {
-      const server = http.createServer((req, res) => {
+    for (let i = 0; i < store.placement.nodes; i++) {
+      const server = createServer((req, res) => {
         req.resume();
         void sleep(time()).then(() => send(res, 200, '{"ok":true}'));
       });
@@ -70,38 +83,70 @@ export class TwinStore {
     return store;
   }
 
-  /** Reads the key of `user` (or a hot key drawn from the store's skew). */
-  read(user: number): Promise<CallOutcome> {
+  /** Reads the key of `user` (or a hot key drawn from the store's skew) for a caller in region `from`. */
+  async read(user: number, from = 0): Promise<CallOutcome> {
     this.reads++;
-    const key = this.keyDraw ? this.keyDraw() : user;
-    const first = mix32(key + 0x2545f491) % this.def.shards;
-    const live: number[] = [];
-    for (let k = 0; k < this.rf; k++) {
-      const node = (first + k) % this.def.shards;
-      if (this.up[node]) live.push(node);
-    }
-    if (live.length < this.need) {
-      this.unavailable++;
-      return Promise.resolve({ ok: false, status: 503, cause: 'unavailable' });
-    }
+    const p = this.placement;
+    const net = this.network;
+    const key = this.keyDraw ? this.keyDraw() - 1 : user;
+    const dc = p.coordinator(from, net, this.hasLive);
+    if (dc < 0) return this.fail();
+    const at = p.dcs[dc];
+    const asked = new Int32Array(p.maxAsked);
+    const live = Array.from(asked.subarray(0, p.replicas(key, dc, asked))).filter((node) => {
+      const d = p.dcOf(node);
+      return this.up[node] && this.regionDown[d] === 0 && (d === dc || net.reachable(at, p.dcs[d]));
+    });
+    if (live.length < p.need) return this.fail();
+    if (p.regional) await sleep(net.delay(from, at));
+    const out = await this.gather(live, dc);
+    if (p.regional) await sleep(net.delay(at, from));
+    return out;
+  }
+
+  /** Asks every node of `live` (from the coordinator's store region `dc`); settles at the needed answer. */
+  private gather(live: readonly number[], dc: number): Promise<CallOutcome> {
+    const p = this.placement;
+    const net = this.network;
+    const at = p.dcs[dc];
     return new Promise((resolve) => {
       let ok = 0;
       let answered = 0;
       let settled = false;
+      const ask = async (node: number): Promise<CallOutcome> => {
+        const there = p.dcs[p.dcOf(node)];
+        const remote = p.regional && p.dcOf(node) !== dc;
+        if (remote) await sleep(net.delay(at, there));
+        const o = await callOnce(this.agent, this.ports[node], '/keys');
+        if (remote) await sleep(net.delay(there, at));
+        return o;
+      };
       for (const node of live) {
-        void callOnce(this.agent, this.ports[node], `/keys/${key}`).then((o) => {
+        void ask(node).then((o) => {
           answered++;
           if (o.ok) ok++;
           if (settled) return;
-          if (ok >= this.need) {
+          if (ok >= p.need) {
             settled = true;
             resolve({ ok: true, status: 200 });
-          } else if (live.length - answered + ok < this.need) {
+          } else if (live.length - answered + ok < p.need) {
             settled = true;
-            resolve({ ok: false, status: 503, cause: 'unavailable' });
+            resolve(UNAVAILABLE);
           }
         });
       }
+    });
+  }
+
+  private fail(): Promise<CallOutcome> {
+    this.unavailable++;
+    return Promise.resolve(UNAVAILABLE);
+  }
+
+  /** An outage of scenario region `region` starts (+1) or ends (-1): its nodes stop answering. */
+  outage(region: number, delta: number): void {
+    this.placement.dcs.forEach((r, d) => {
+      if (r === region) this.regionDown[d] += delta;
     });
   }
 

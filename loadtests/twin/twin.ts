@@ -7,7 +7,7 @@
  *   region failover) and apply the callee's breaker, timeout, hedge and retries (`calls.ts`);
  *   one-way latency between regions is slept on each way; autoscaled services get new replica
  *   slots after the provisioning delay (`autoscale.ts`); stores are node servers read at their
- *   consistency level (`store.ts`); `stream`/`cdn` steps go through an in-memory LRU CDN (`cdn.ts`);
+ *   consistency level, per region with the simulator's placement rule (`store.ts`); `stream`/`cdn` steps go through an in-memory LRU CDN (`cdn.ts`);
  * - each service also has a front port (`endpoints.services`) that balances like a caller in the
  *   first region, for trying one service by hand; it closes while no replica is up;
  * - the edge (the `--port`, `edge.ts`) maps a request to its journey, draws the user's region and
@@ -169,7 +169,7 @@ export class Twin {
   private async open(edgePort: number): Promise<void> {
     const s = this.scenario;
     for (const [name, def] of Object.entries(s.stores ?? {}))
-      this.stores.set(name, await TwinStore.start(name, def, this.agent, this.streams));
+      this.stores.set(name, await TwinStore.start(name, def, this.agent, this.network, this.streams));
     this.steps = new Steps(
       this.caller,
       this.serviceIndex,

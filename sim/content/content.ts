@@ -24,7 +24,7 @@ import { Catalog } from './catalog.js';
 import { Cdn } from './cdn.js';
 import type { ContentRaw, ContentResults } from './content-results.js';
 import { lognormal, P2p } from './p2p.js';
-import { Store } from './store.js';
+import { Store, type StoreNetwork } from './store.js';
 import { EventStream } from './stream.js';
 
 /** How content answers its caller. */
@@ -33,6 +33,8 @@ export interface ContentHooks {
   done(token: number, ok: boolean, cause?: string): void;
   /** One-way latency between two regions in seconds, charged when a CDN request fails over. */
   latency?(a: string, b: string): number;
+  /** The engine's network (region numbers as `regions`), read by stores that list regions. */
+  network?: StoreNetwork;
 }
 
 /** The scenario sections content reads (a structural subset of {@link Scenario}). */
@@ -131,8 +133,14 @@ export class Content {
       this.storeKeyItem[i] = def.key === 'item' ? 1 : 0;
       const keys = def.skew?.kind === 'zipf' ? def.skew.n || undefined : undefined;
       this.stores.push(
-        new Store(kernel, name, { ...def, keys }, rng, (token, ok) =>
-          hooks.done(token, ok, ok ? undefined : 'unavailable'),
+        new Store(
+          kernel,
+          name,
+          { ...def, keys },
+          rng,
+          (token, ok) => hooks.done(token, ok, ok ? undefined : 'unavailable'),
+          this.regionNames,
+          def.regions?.length ? hooks.network : undefined,
         ),
       );
     });
@@ -211,7 +219,7 @@ export class Content {
       case STORE: {
         const store = this.stores[index];
         const key = this.storeKeyItem[index] === 1 && this.catalog ? this.catalog.next(r) : user;
-        store.request(token, store.skewed ? -1 : key);
+        store.request(token, store.skewed ? -1 : key, r);
         return;
       }
       case STREAM:
@@ -300,7 +308,7 @@ export class Content {
 
   private ownsFault(f: Fault): boolean {
     if (f.kind === 'crash') return f.target.startsWith('stores.') || f.target.startsWith('streams.');
-    if (f.kind === 'outage') return this.cdn !== undefined;
+    if (f.kind === 'outage') return this.cdn !== undefined || this.stores.some((s) => s.placement.regional);
     return false;
   }
 
@@ -311,9 +319,11 @@ export class Content {
       const [head, name] = f.target.split('.');
       if (head === 'stores') this.stores[this.storeNames.indexOf(name)]?.crash(f.count, start);
       else this.streams[this.streamNames.indexOf(name)]?.crash(f.count, start);
-    } else if (f.kind === 'outage' && this.cdn) {
-      const e = this.cdn.edgeNames.indexOf(f.region);
-      if (e >= 0) this.cdn.setDown(e, start);
+    } else if (f.kind === 'outage') {
+      const e = this.cdn ? this.cdn.edgeNames.indexOf(f.region) : -1;
+      if (e >= 0) this.cdn?.setDown(e, start);
+      const r = this.regionNames.indexOf(f.region);
+      if (r >= 0) for (const s of this.stores) s.outage(r, start ? 1 : -1);
     }
   }
 }

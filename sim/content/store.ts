@@ -1,12 +1,15 @@
 /**
  * A sharded, replicated store in the manner of Cassandra: a consistent-hash ring with virtual nodes,
- * a replication factor, and per-request consistency.
+ * a replication factor, per-request consistency and, with `regions`, a datacenter per region.
  *
- * A key's replicas are the first `replication` distinct nodes met walking the ring clockwise from the
- * key's hash. A read at consistency `one`/`quorum`/`all` needs k = 1 / ⌊RF/2⌋+1 / RF answers; each
- * live replica answers after its own sampled time, so the request's latency is the k-th fastest
- * (the k-th order statistic). Crashed nodes do not answer: with fewer than k live replicas the request
- * fails at once (`unavailable`). Hot keys come from a Zipf skew over the key space.
+ * Which nodes hold a key and how many answers a read needs is `store-placement.ts` (shared with the
+ * twin). Each asked live replica answers after its own sampled time, so the read's latency is the
+ * k-th fastest answer (the k-th order statistic). With regions, a replica in another region than
+ * the coordinator adds a sampled one-way latency each way, and the caller pays one each way to the
+ * coordinator's region (the scenario's `latency`, as service calls do); replicas in the coordinator's
+ * region add none (the store's `time` is read inside its datacenter). Crashed nodes, nodes in a
+ * region under an `outage` and regions partitioned from the coordinator do not answer: with fewer
+ * than k the read fails at once (`unavailable`). Hot keys come from a Zipf skew over the key space.
  */
 import type { LatencySummary } from '../../results/histogram.js';
 import { LatencyHistogram } from '../../results/histogram.js';
@@ -16,10 +19,15 @@ import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random.js';
 import { zipfSampler } from '../kernel/zipf.js';
-import { hashUnit, mix32 } from './catalog.js';
+import { type Consistency, type StoreGeo, StorePlacement } from './store-placement.js';
 
-/** Consistency levels. */
-export type Consistency = 'one' | 'quorum' | 'all';
+export { type Consistency, needed, Ring } from './store-placement.js';
+
+/** The network a store with regions reads through (the engine's latency matrix and partitions). */
+export interface StoreNetwork extends StoreGeo {
+  /** One sampled one-way delay from region `a` to `b`, in seconds. */
+  delay(a: number, b: number): number;
+}
 
 /** The scenario's `stores.<name>` section (CONTRACT.md). */
 export interface StoreOptions {
@@ -36,86 +44,12 @@ export interface StoreOptions {
   keys?: number;
   /** Salt of the ring positions (a "ring seed"); default 0. */
   ringSeed?: number;
+  /** The regions it runs in (a datacenter each); absent → one datacenter reached at no cost. */
+  regions?: readonly string[];
 }
 
 /** Called when a request completes; `ok` false = unavailable (too few live replicas). */
 export type StoreDone = (token: number, ok: boolean) => void;
-
-/** Answers needed at each consistency level for replication factor `rf`. */
-export function needed(consistency: Consistency, rf: number): number {
-  if (consistency === 'one') return 1;
-  if (consistency === 'all') return rf;
-  return Math.floor(rf / 2) + 1;
-}
-
-/** A consistent-hash ring: `nodes × vnodes` points on [0, 1). */
-export class Ring {
-  readonly nodes: number;
-  private readonly pos: Float64Array;
-  private readonly owner: Int32Array;
-
-  constructor(nodes: number, vnodes: number, seed = 0) {
-    if (!(nodes >= 1 && vnodes >= 1)) throw new RangeError('ring: nodes and vnodes must be >= 1');
-    this.nodes = nodes;
-    const n = nodes * vnodes;
-    const points: [number, number][] = [];
-    for (let node = 0; node < nodes; node++) {
-      for (let v = 0; v < vnodes; v++) {
-        // Two hashes give 53-bit positions, so ties between points practically never happen.
-        const id = node * 1_000_003 + v;
-        const hi = mix32(id, seed ^ 0x5bd1e995);
-        const lo = mix32(id, seed ^ 0x1b873593) >>> 11;
-        points.push([(hi * 2097152 + lo) / 2 ** 53, node]);
-      }
-    }
-    points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    this.pos = new Float64Array(n);
-    this.owner = new Int32Array(n);
-    points.forEach(([p, o], i) => {
-      this.pos[i] = p;
-      this.owner[i] = o;
-    });
-  }
-
-  /** Index of the first point at or after `x` (wrapping to 0). */
-  point(x: number): number {
-    const pos = this.pos;
-    let lo = 0;
-    let hi = pos.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (pos[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === pos.length ? 0 : lo;
-  }
-
-  /** Writes the first `rf` distinct nodes clockwise from `x` into `out`; returns how many. */
-  replicas(x: number, rf: number, out: Int32Array): number {
-    const n = this.pos.length;
-    let i = this.point(x);
-    let found = 0;
-    const want = Math.min(rf, this.nodes);
-    for (let step = 0; step < n && found < want; step++, i = (i + 1) % n) {
-      const node = this.owner[i];
-      let dup = false;
-      for (let j = 0; j < found; j++) if (out[j] === node) dup = true;
-      if (!dup) out[found++] = node;
-    }
-    return found;
-  }
-
-  /** Share of the ring each node owns as primary (the arcs ending at its points). */
-  ownership(): Float64Array {
-    const share = new Float64Array(this.nodes);
-    const n = this.pos.length;
-    for (let i = 0; i < n; i++) {
-      const prev = i === 0 ? this.pos[n - 1] - 1 : this.pos[i - 1];
-      share[this.owner[i]] += this.pos[i] - prev;
-    }
-    return share;
-  }
-}
 
 /** Coefficient of variation (population standard deviation / mean). */
 export function coefficientOfVariation(xs: ArrayLike<number>): number {
@@ -128,56 +62,75 @@ export function coefficientOfVariation(xs: ArrayLike<number>): number {
   return Math.sqrt(ss / xs.length) / mean;
 }
 
-/** A store: ring, replicas, consistency, crashes, per-shard load and latency. */
+/** A store: ring, replicas, consistency, regions, crashes, per-node load and latency. */
 export class Store {
   readonly name: string;
-  readonly ring: Ring;
-  readonly rf: number;
-  readonly need: number;
-  /** Requests each node served (every live replica contacted counts). */
+  readonly placement: StorePlacement;
+  /** Requests each node served (every live replica asked counts), region by region. */
   readonly load: Float64Array;
   latency = new LatencyHistogram();
   unavailable = 0;
   requests = 0;
   private readonly up: Uint8Array;
+  /** Per store region: outages holding it down (they may overlap). */
+  private readonly regionDown: Int32Array;
+  /** Per store region: nodes up (crashes counted; outages not). */
+  private readonly upIn: Int32Array;
   private readonly time: () => number;
   private readonly keyDraw: (() => number) | undefined;
   private readonly uniform: Rng;
   private readonly keySpace: number;
-  private readonly salt: number;
   private readonly reps: Int32Array;
   private readonly lat: Float64Array;
   private readonly hDone: number;
+  private readonly hasLive = (dc: number) => this.regionDown[dc] === 0 && this.upIn[dc] > 0;
   private tokens: Float64Array;
   private starts: Float64Array;
   private free: Int32Array;
   private top = 0;
   private used = 0;
 
+  /**
+   * `regionNames` and `network` place a store with `regions` (scenario region numbers, the engine's
+   * network); a store without them needs neither.
+   */
   constructor(
     private readonly kernel: Kernel,
     name: string,
     opts: StoreOptions,
     rng: (stream: string) => Rng,
     private readonly done: StoreDone,
+    regionNames: readonly string[] = [],
+    private readonly network?: StoreNetwork,
   ) {
     this.name = name;
-    this.ring = new Ring(opts.shards, opts.vnodes, opts.ringSeed ?? 0);
-    this.rf = Math.min(opts.replication, opts.shards);
-    this.need = needed(opts.consistency, this.rf);
-    this.load = new Float64Array(opts.shards);
-    this.up = new Uint8Array(opts.shards).fill(1);
+    this.placement = new StorePlacement(opts, regionNames);
+    if (this.placement.regional && !network) throw new RangeError(`store ${name}: regions need the network`);
+    const p = this.placement;
+    this.load = new Float64Array(p.nodes);
+    this.up = new Uint8Array(p.nodes).fill(1);
+    this.regionDown = new Int32Array(p.dcs.length);
+    this.upIn = new Int32Array(p.dcs.length).fill(opts.shards);
     this.time = sampler(opts.time, rng(`store:${name}:time`));
     this.keySpace = opts.keys ?? 1_000_000;
     this.uniform = rng(`store:${name}:keys`);
     if (opts.skew?.kind === 'zipf') this.keyDraw = zipfSampler(this.keySpace, opts.skew.s, this.uniform);
-    this.salt = mix32(opts.ringSeed ?? 0, 0x2545f491);
-    this.reps = new Int32Array(this.rf);
-    this.lat = new Float64Array(this.rf);
+    this.reps = new Int32Array(p.maxAsked);
+    this.lat = new Float64Array(p.maxAsked);
     this.tokens = new Float64Array(64);
     this.starts = new Float64Array(64);
     this.free = new Int32Array(64);
     this.hDone = kernel.on((slot) => this.finish(slot));
+  }
+
+  /** Copies of a key per region. */
+  get rf(): number {
+    return this.placement.rf;
+  }
+
+  /** Answers a read needs. */
+  get need(): number {
+    return this.placement.need;
   }
 
   /** Whether keys are drawn here from the store's Zipf skew (hot keys) rather than given. */
@@ -185,9 +138,20 @@ export class Store {
     return this.keyDraw !== undefined;
   }
 
-  /** Crashes nodes `0..count-1` (or brings them back with `isDown` false). */
+  /** Crashes nodes `0..count-1`, region by region (or brings them back with `isDown` false). */
   crash(count: number, isDown = true): void {
-    for (let i = 0; i < Math.min(count, this.up.length); i++) this.up[i] = isDown ? 0 : 1;
+    for (let i = 0; i < Math.min(count, this.up.length); i++) {
+      const next = isDown ? 0 : 1;
+      if (this.up[i] === next) continue;
+      this.up[i] = next;
+      this.upIn[this.placement.dcOf(i)] += isDown ? -1 : 1;
+    }
+  }
+
+  /** An outage of scenario region `region` starts (+1) or ends (-1): its nodes stop answering. */
+  outage(region: number, delta: number): void {
+    const dcs = this.placement.dcs;
+    for (let d = 0; d < dcs.length; d++) if (dcs[d] === region) this.regionDown[d] += delta;
   }
 
   /** Draws a key: Zipf-hot when the store has a skew, else uniform over the key space. */
@@ -196,26 +160,45 @@ export class Store {
   }
 
   /**
-   * Reads `key` (a user or item id; negative → drawn here) for caller `token`. Completes through
-   * `done` after the k-th fastest live replica, or at once with ok=false when too few are live.
+   * Reads `key` (a user or item id; negative → drawn here) for caller `token` in scenario region
+   * `from`. Completes through `done` after the k-th fastest live replica (plus the network to and
+   * from the coordinator's region), or at once with ok=false when too few can answer.
    */
-  request(token: number, key = -1): void {
+  request(token: number, key = -1, from = 0): void {
     const k = key >= 0 ? key : this.drawKey();
     this.requests++;
-    const n = this.ring.replicas(hashUnit(k, this.salt), this.rf, this.reps);
-    let live = 0;
-    for (let i = 0; i < n; i++) {
-      const node = this.reps[i];
-      if (this.up[node] === 0) continue;
-      this.load[node]++;
-      this.lat[live++] = this.time();
-    }
-    if (live < this.need) {
+    const p = this.placement;
+    const net = this.network;
+    const dc = net ? p.coordinator(from, net, this.hasLive) : 0;
+    if (dc < 0) {
       this.unavailable++;
       this.done(token, false);
       return;
     }
-    const t = kthSmallest(this.lat, live, this.need);
+    const n = p.replicas(k, dc, this.reps);
+    const at = p.dcs[dc];
+    let live = 0;
+    for (let i = 0; i < n; i++) {
+      const node = this.reps[i];
+      if (this.up[node] === 0) continue;
+      if (net === undefined) {
+        this.load[node]++;
+        this.lat[live++] = this.time();
+        continue;
+      }
+      const d = p.dcOf(node);
+      if (this.regionDown[d] > 0 || (d !== dc && !net.reachable(at, p.dcs[d]))) continue;
+      this.load[node]++;
+      const t = this.time();
+      this.lat[live++] = d === dc ? t : t + net.delay(at, p.dcs[d]) + net.delay(p.dcs[d], at);
+    }
+    if (live < p.need) {
+      this.unavailable++;
+      this.done(token, false);
+      return;
+    }
+    let t = kthSmallest(this.lat, live, p.need);
+    if (net) t += net.delay(from, at) + net.delay(at, from);
     const slot = this.alloc(token);
     this.kernel.schedule(t, this.hDone, slot);
   }

@@ -38,6 +38,11 @@ export class Network {
     this.zero = this.base.every((x) => x === 0);
   }
 
+  /** The one-way base latency from `a` to `b`, without jitter. */
+  oneWay(a: number, b: number): number {
+    return this.base[a * this.regions.length + b];
+  }
+
   /** One sampled one-way delay from region `a` to `b`. */
   delay(a: number, b: number): number {
     const d = this.base[a * this.regions.length + b];

@@ -52,7 +52,7 @@ describe('consistent-hash ring', () => {
   it('per-shard request load of uniform keys follows the ownership', () => {
     const { s } = store({ vnodes: 100, replication: 1, consistency: 'one', ringSeed: 5 });
     for (let i = 0; i < 200_000; i++) s.request(i, -1);
-    const own = s.ring.ownership();
+    const own = s.placement.ring.ownership();
     for (let n = 0; n < 10; n++) expect(s.load[n] / 200_000).toBeCloseTo(own[n], 2);
   });
 

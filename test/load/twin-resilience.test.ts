@@ -3,11 +3,11 @@
  * consistency level, regions with one-way latency and failover, autoscaling after the provisioning
  * delay, hedging; and says what it does not serve.
  */
-import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTwin, type Twin } from '../../loadtests/twin/twin.js';
 import { unservedParts } from '../../loadtests/twin/unserved.js';
 import { loadScenario, parseScenario } from '../../scenarios/load.js';
+import { type Answer, get } from './timed-get.js';
 
 let twins: Twin[] = [];
 afterEach(async () => {
@@ -24,31 +24,6 @@ async function twinOf(yaml: string): Promise<Twin> {
   const t = await startTwin(parseScenario(`name: t\nseed: 1\nduration: 60s\n${yaml}`, 't.yaml'));
   twins.push(t);
   return t;
-}
-
-interface Answer {
-  status: number;
-  cause?: string;
-  ms: number;
-  at: number;
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
-function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    http.get(url, { agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          cause: res.headers['x-backline-cause'] as string | undefined,
-          ms: performance.now() - t0,
-          at: t0,
-        }),
-      );
-    });
-  });
 }
 
 /** `count` requests at `rate`/s, all answered. */
