@@ -12,10 +12,12 @@ import {
   duration,
   flag,
   named,
+  parsed,
   section,
   share,
   size,
 } from './fields.js';
+import { NO_SKIPS, parseSkipCurve } from './skip-curve.js';
 
 /** Catalog items beyond this are refused: per-item state would not fit in memory. */
 export const MAX_ITEMS = 1e9;
@@ -116,6 +118,17 @@ export const P2pSchema = section('p2p', {
   hops: count('hops', { integer: true, min: 1, max: 4 }).default(2),
   /** Peers per track the tracker remembers (its most recent players); 0 = no tracker. */
   trackerMemory: count('trackerMemory', { integer: true, min: 0, max: 10_000 }).default(0),
+  /**
+   * What a closed-loop listener does after playback starts: `none`, the play is over (the arrivals'
+   * think time alone sets the gap to the next); `track`, they listen to the track (to its end, or to
+   * where they skip it) and only then think and play the next.
+   */
+  listen: choice('listen', ['none', 'track']).default('none'),
+  /** Share of plays abandoned by each point of playback (`'5s: 24%, 30s: 35%, end: 49%'`); `none`. */
+  skip: parsed(
+    "expected a skip curve like `'5s: 24%, 30s: 35%, end: 49%'` or `none`",
+    parseSkipCurve,
+  ).default(NO_SKIPS),
 });
 
 /** The catalog of a scenario. */

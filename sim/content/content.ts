@@ -231,6 +231,14 @@ export class Content {
     }
   }
 
+  /**
+   * When `user` stops listening to the track they play (`p2p.listen: track`); 0 when content keeps
+   * no user busy after their request.
+   */
+  listeningUntil(user: number): number {
+    return this.p2p ? this.p2p.listeningUntil(user) : 0;
+  }
+
   /** Publishes one message to stream `index`, keyed as the stream says. */
   produce(index: number, user = -1): void {
     const mode = this.streamKey[index];

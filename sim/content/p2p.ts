@@ -30,6 +30,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random.js';
 import { LruCache } from './cache.js';
 import type { Catalog } from './catalog.js';
+import { Listening } from './p2p-listen.js';
 import type { P2pOptions } from './p2p-options.js';
 import { PeerFinder } from './p2p-peers.js';
 import { Taste } from './p2p-taste.js';
@@ -54,6 +55,7 @@ const START = 3;
 const PEERS = 4;
 const RATE = 5;
 const SEARCH = 6;
+const LISTEN = 7;
 const PLAY_FIELDS = 8;
 
 /** The hybrid streaming model. */
@@ -66,11 +68,13 @@ export class P2p {
   lookups = 0;
   lookupsWithoutPeers = 0;
   /**
-   * Plays of the track prefetched for them. Below `predictable` × plays when the next play can come
-   * before the current track's prefetch point (a listener's gap between plays shorter than the track
-   * minus `prefetch`): the prefetch has not happened, so the play is looked up like any other.
+   * Plays of the track prefetched for them: `predictable` × plays when every play follows a track
+   * that reached its prefetch point. Fewer when the previous track was skipped before it, or (with
+   * `listen: none`) when the next play can come before it: no prefetch, so the play is looked up.
    */
   prefetchedPlays = 0;
+  /** Plays the listener abandoned before the track's end (`skip`). */
+  skips = 0;
   cacheBytes = 0;
   peerBytes = 0;
   serverBytes = 0;
@@ -89,6 +93,9 @@ export class P2p {
   private readonly serverTime: () => number;
   private readonly localTime: () => number;
   private readonly startTime: () => number;
+  private readonly listening: Listening | undefined;
+  /** Per client, when its current track stops playing (`listen: track`). */
+  private readonly heardUntil: Float64Array | undefined;
   // Per client: the prefetched next track and where its bytes came from.
   private readonly predItem: Float64Array;
   private readonly predPeer: Float64Array;
@@ -121,6 +128,8 @@ export class P2p {
     this.serverTime = sampler(o.server, rng('p2p:server'));
     this.localTime = sampler(o.local, rng('p2p:local'));
     this.startTime = sampler(o.start, rng('p2p:start'));
+    if (o.skip.end > 0) this.listening = new Listening(o.skip, rng('p2p:skip'));
+    if (o.listen === 'track') this.heardUntil = new Float64Array(clients);
     // Warm caches start near their steady-state count: presizing avoids regrowing (and rehashing)
     // the columns several times while they fill.
     const cacheItems = o.cache / catalog.meanSize();
@@ -155,17 +164,19 @@ export class P2p {
       // The track the client prefetched: its bytes count where they were fetched from.
       this.prefetchedPlays++;
       this.play[s * PLAY_FIELDS + ITEM] = pred;
-      this.cacheBytes += this.predCache[c];
-      this.peerBytes += this.predPeer[c];
-      this.serverBytes += this.predServer[c];
+      const heard = this.heard(s, pred);
+      this.cacheBytes += this.predCache[c] * heard;
+      this.peerBytes += this.predPeer[c] * heard;
+      this.serverBytes += this.predServer[c] * heard;
       this.kernel.schedule(this.localTime() + this.startTime(), this.hStart, s);
       return;
     }
     const item = this.taste.next(c);
     this.play[s * PLAY_FIELDS + ITEM] = item;
     const size = this.catalog.size(item);
+    const heard = this.heard(s, item);
     if (this.cache.lookup(c * this.items + item, this.kernel.now)) {
-      this.cacheBytes += size;
+      this.cacheBytes += size * heard;
       this.kernel.schedule(this.localTime() + this.startTime(), this.hStart, s);
       return;
     }
@@ -196,6 +207,10 @@ export class P2p {
     const peers = play[row + PEERS];
     const rate = play[row + RATE];
     const ts = play[row + SEARCH];
+    const duration = size / b;
+    // Only what is heard is data played: all of it unless the listener skips at `listened`.
+    const listened = play[row + LISTEN];
+    const played = size * (listened / duration);
     if (!ok) {
       if (peers === 0) {
         this.failures++;
@@ -205,7 +220,7 @@ export class P2p {
         return;
       }
       // Peers only: playback waits for the search and the first chunk from them.
-      this.peerBytes += size;
+      this.peerBytes += played;
       if (rate < b) this.stutters++;
       const at = Math.max(elapsed, ts) + this.o.startBytes / rate;
       this.cache.admit(c * this.items + item, size, this.kernel.now, c);
@@ -214,9 +229,8 @@ export class P2p {
     }
     const latency = elapsed + this.o.startBytes / this.o.serverRate;
     if (this.o.serverRate < b) this.stutters++;
-    const duration = size / b;
     if (peers === 0) {
-      this.serverBytes += size;
+      this.serverBytes += played;
     } else {
       // Position at the moment peers are known; the server is then throttled serverHead seconds ahead.
       const pos = Math.max(0, ts - latency);
@@ -227,8 +241,10 @@ export class P2p {
         const drainUntil = Math.max(0, (head - pos - this.o.urgent) / (1 - rate / b));
         fromPeers = Math.min(rest, rate * drainUntil);
       }
-      this.peerBytes += fromPeers;
-      this.serverBytes += size - fromPeers;
+      // Peers' bytes come first after the head, the server's urgent ones after them.
+      const heardFromPeers = Math.min(fromPeers, (listened - head) * b);
+      this.peerBytes += Math.max(0, heardFromPeers);
+      this.serverBytes += played - Math.max(0, heardFromPeers);
     }
     this.cache.admit(c * this.items + item, size, this.kernel.now, c);
     this.kernel.schedule(latency - elapsed + this.startTime(), this.hStart, slot);
@@ -242,6 +258,7 @@ export class P2p {
     this.lookups = 0;
     this.lookupsWithoutPeers = 0;
     this.prefetchedPlays = 0;
+    this.skips = 0;
     this.cacheBytes = 0;
     this.peerBytes = 0;
     this.serverBytes = 0;
@@ -271,11 +288,35 @@ export class P2p {
     this.plays++;
     this.playbackStart.record(this.kernel.now - this.play[row + START]);
     const duration = this.catalog.size(this.play[row + ITEM]) / this.o.bitrate;
+    const listened = this.play[row + LISTEN];
+    if (listened < duration) this.skips++;
+    if (this.heardUntil) this.heardUntil[c] = this.kernel.now + listened;
     // The prefetch needs only the client, so the slot is free from here: slots then cover plays
     // being started (well under a second) rather than whole tracks, and stay few and cache-hot.
     this.release(slot);
-    this.kernel.schedule(Math.max(0, duration - this.o.prefetch), this.hPrefetch, c);
+    // A track skipped before its prefetch point never fetches the next one.
+    if (listened >= duration - this.o.prefetch)
+      this.kernel.schedule(Math.max(0, duration - this.o.prefetch), this.hPrefetch, c);
     this.done(token, true);
+  }
+
+  /**
+   * When `user`'s current track stops playing (to its end, or where they skip it); 0 unless the
+   * scenario says `listen: track`. The closed loop starts their next play from here.
+   */
+  listeningUntil(user: number): number {
+    return this.heardUntil ? this.heardUntil[user % this.clients] : 0;
+  }
+
+  /**
+   * Draws how long play `slot` of `item` is heard, keeps it in the slot and returns the share of
+   * the track heard (1 when it plays to its end).
+   */
+  private heard(slot: number, item: number): number {
+    const duration = this.catalog.size(item) / this.o.bitrate;
+    const listened = this.listening ? this.listening.time(duration) : duration;
+    this.play[slot * PLAY_FIELDS + LISTEN] = listened;
+    return listened / duration;
   }
 
   /** Near the end of client `c`'s track: fetch the next one (peers if found, else the server). */

@@ -27,6 +27,7 @@ export class Workload {
   /** Per journey: think time between steps, when it has one. */
   readonly think: ((() => number) | undefined)[];
   private readonly kernel: Kernel;
+  private readonly content: Content | undefined;
   private readonly duration: number;
   private readonly cumWeight: Float64Array;
   private readonly journeyRng: Rng;
@@ -48,6 +49,7 @@ export class Workload {
   ) {
     const { kernel, streams, routes, content, scenario } = ctx;
     this.kernel = kernel;
+    this.content = content;
     this.duration = scenario.duration;
     const regions = namedRegions(scenario);
     const totalShare = regions.reduce((a, r) => a + r.users, 0) || 1;
@@ -125,10 +127,14 @@ export class Workload {
     return j;
   }
 
-  /** `user` finished a journey at `now`: a closed user thinks, then starts another. */
+  /**
+   * `user` finished a journey at `now`: a closed user thinks, then starts another — after the track
+   * they still listen to, when the content says they do (`p2p.listen: track`).
+   */
   visitEnded(user: number, now: number): void {
     if (this.closedThink && now < this.duration) {
-      this.kernel.schedule(this.closedThink(), this.hClosed, user);
+      const listening = this.content ? Math.max(0, this.content.listeningUntil(user) - now) : 0;
+      this.kernel.schedule(listening + this.closedThink(), this.hClosed, user);
     }
   }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { P2pSchema } from '../../scenarios/content.js';
 import { loadScenario } from '../../scenarios/load.js';
-import { advance, build } from '../../sim/build.js';
 import { Catalog } from '../../sim/content/catalog.js';
 import { P2p, type P2pOptions } from '../../sim/content/p2p.js';
 import { overlayReach } from '../../sim/content/p2p-peers.js';
@@ -234,35 +233,3 @@ describe('spotify-2010 against Kreitz & Niemelä (IEEE P2P 2010)', () => {
     expect(r.lookupShare).toBeLessThan(0.5);
   });
 });
-
-describe('spotify-2010: how many plays are of a prefetched track', () => {
-  it('61 % predictable gives about 47 % prefetched plays: the 4-minute gap between plays comes before the prefetch point of tracks over 4.5 minutes', () => {
-    const s = loadScenario('spotify-2010', ['duration=40m']);
-    const model = build(s, s.seed, 0);
-    const p2p = model.content?.p2p as P2p;
-    // The scenario's 20-minute warm-up resets the counters; 20 minutes are counted after it.
-    advance(model, 2400);
-    const measured = p2p.prefetchedPlays / p2p.plays;
-    // A play follows its listener's previous play start by think = 240 s (plus the ~0.3 s start), and
-    // that track's prefetch fires at its duration − 30 s: in time when the duration is under 270 s,
-    // P = Φ(ln(270/240)/σ) with σ = ln(12 MB / 4.8 MB)/2.3263 (the catalog's size law at 20 kB/s).
-    // A prefetch that comes late is used by the play after (unless that one's came in time).
-    const sigma = Math.log(12 / 4.8) / 2.3263478740408408;
-    const inTime = normalCdf(Math.log(270 / 240) / sigma);
-    const expected = s.p2p!.predictable * (inTime + (1 - inTime) ** 2);
-    expect(inTime).toBeCloseTo(0.6175, 3);
-    expect(expected).toBeCloseTo(0.466, 3);
-    expect(Math.abs(measured / expected - 1)).toBeLessThan(0.06);
-    expect(measured).toBeLessThan(0.85 * s.p2p!.predictable);
-    expect(p2p.plays).toBe(5000);
-  });
-});
-
-/** Φ(x), the standard normal CDF (Abramowitz & Stegun 26.2.17, error < 7.5e-8). */
-function normalCdf(x: number): number {
-  const t = 1 / (1 + 0.2316419 * Math.abs(x));
-  const d = 0.3989422804014327 * Math.exp((-x * x) / 2);
-  const p =
-    d * t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
-  return x >= 0 ? 1 - p : p;
-}
