@@ -34,6 +34,11 @@ export class TmuxSession {
     return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
   }
 
+  /** The screen and every line scrolled off above it, oldest first. */
+  scrollback(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-S', '-', '-t', this.name], { encoding: 'utf8' });
+  }
+
   /** The screen once it matches `re`, polled every 200 ms for up to `seconds`. */
   async waitFor(re: RegExp, seconds: number): Promise<string> {
     for (let i = 0; i < seconds * 5; i++) {

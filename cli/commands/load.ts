@@ -24,16 +24,16 @@ import { maskTarget } from '../../loadtests/mask.js';
 import type { ProfiledTarget } from '../../loadtests/profile/clinic.js';
 import { checkTarget } from '../../loadtests/safety.js';
 import type { TwinProcess } from '../../loadtests/twin/process.js';
-import { behindMessage } from '../../results/generator-row.js';
 import type { RunResult } from '../../results/run-result.js';
 import { loadScenario } from '../../scenarios/load.js';
 import type { LoadDashboard } from '../dashboard/load-live.js';
 import { EXIT, verdictExit } from '../exit.js';
+import { belowFrame, failureLines, loadNotices } from '../load/after-frame.js';
 import { durationNotice } from '../load/duration-notice.js';
 import { runInProcess } from '../load/in-process.js';
 import { runK6Tool } from '../load/k6.js';
 import { type LoadCommandOptions, loadOptions, loadSettings } from '../load/options.js';
-import { linesAfterBoard, printLoadResult, writeLoadReports } from '../load/output.js';
+import { finishedLine, loadDetail, printLoadResult, type Shown, writeLoadReports } from '../load/output.js';
 import { predictWindowMismatch } from '../load/predict-window.js';
 import { resolveLoadTarget, startProfiledTarget } from '../load/target.js';
 import { addTwin, startLoadTwin, stopLoadTwin, type TwinLeftovers } from '../load/twin.js';
@@ -117,46 +117,69 @@ export async function loadCommand(
   const behind = result.generator?.behind ? result.generator : undefined;
   result.budgets = behind && !opts.allowLate ? [] : evaluateLoadBudgets(result, scenario.budgets);
   exporter?.finish(result);
-  if (board) await board.finish(result, linesAfterBoard(result, opts));
+  // On a terminal the last frame is drawn now and kept while the rest is worked out: what would
+  // print under it goes above it instead, so its header stays on screen (cli/load/after-frame.ts).
+  if (board) board.settle(result);
   else finishProgress?.(result);
-  if (left) process.stderr.write(left.traces.said);
-  if (behind)
-    process.stderr.write(`backline: ${opts.allowLate ? 'warning: ' : ''}${behindMessage(behind)}\n`);
-  // After the dashboard's last frame: clinic's analysis takes seconds and says so on stderr.
+  const notices = loadNotices(left?.traces.said ?? '', behind, opts.allowLate);
+  if (board) board.note(notices);
+  else process.stderr.write(notices);
   let profileReport: string | undefined;
-  if (profiled && profile) {
-    if (!opts.json)
-      process.stderr.write(`stopping the target; clinic ${profile} is analysing (this takes a while)\n`);
-    profileReport = (await profiled.stop()).report;
-    result.profile = { tool: `clinic ${profile}`, report: profileReport };
-  }
-
   let predicted: RunResult | undefined;
-  if (opts.predict) {
-    const { simulate } = await import('../../sim/run.js');
-    predicted = await simulate(scenario, { seed: s.seed }).result;
-    const mismatch = predictWindowMismatch(scenario, s);
-    if (mismatch)
-      result.notComparable = {
-        ...Object.fromEntries(Object.keys(result.journeys).map((j) => [j, mismatch])),
-        ...result.notComparable,
-      };
+  let shown: Shown;
+  let written: ReturnType<typeof writeLoadReports>;
+  // The kept frame holds the terminal (raw mode): a failure from here on gives it back first.
+  try {
+    // After the dashboard's last frame: clinic's analysis takes seconds and says so.
+    if (profiled && profile) {
+      const analysing = `stopping the target; clinic ${profile} is analysing (this takes a while)\n`;
+      if (board) board.note(analysing);
+      else if (!opts.json) process.stderr.write(analysing);
+      profileReport = (await profiled.stop()).report;
+      result.profile = { tool: `clinic ${profile}`, report: profileReport };
+    }
+
+    if (opts.predict) {
+      const { simulate } = await import('../../sim/run.js');
+      predicted = await simulate(scenario, { seed: s.seed }).result;
+      const mismatch = predictWindowMismatch(scenario, s);
+      if (mismatch)
+        result.notComparable = {
+          ...Object.fromEntries(Object.keys(result.journeys).map((j) => [j, mismatch])),
+          ...result.notComparable,
+        };
+    }
+    shown = { outcome, predicted, secs: ((performance.now() - t0) / 1000).toFixed(1) };
+    // What was measured goes out before anything touches the disk, which may be full.
+    const detail = board ? loadDetail(opts, shown, result) : '';
+    if (board) board.note(detail);
+    else printLoadResult(result, opts, shown);
+    const reports = { scenario: scenario.name, predicted, wallSeconds: (performance.now() - t0) / 1000 };
+    written = writeLoadReports(result, opts, reports, !board);
+  } catch (err) {
+    await board?.finish(result);
+    throw err;
   }
-  const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  // What was measured goes out before anything touches the disk, which may be full.
-  printLoadResult(result, opts, { board: Boolean(board), outcome, predicted, secs });
-  const error = writeLoadReports(result, opts, {
-    scenario: scenario.name,
-    predicted,
-    wallSeconds: (performance.now() - t0) / 1000,
-  });
-  if (profileReport) process.stderr.write(`clinic ${profile} report: ${profileReport}\n`);
+  const { error, listing } = written;
+  const clinicLine = profileReport ? `clinic ${profile} report: ${profileReport}\n` : undefined;
+  if (board) {
+    const above = {
+      notices: notices !== '',
+      uncorrected: Boolean(outcome && !opts.max),
+      predicted: !!predicted,
+    };
+    const end = { above, finished: finishedLine(result, shown.secs), listing, profile: clinicLine };
+    const failures = failureLines(result, behind, opts.allowLate);
+    await board.finish(result, belowFrame(result, { ...end, failures }, process.stdout.columns));
+  } else if (clinicLine) process.stderr.write(clinicLine);
   await exporter?.close();
   if (error) throw error;
   if (left?.traces.error) throw left.traces.error;
   // Said again last, where a CI log's reader looks for why the job failed.
-  if (behind && !opts.allowLate) process.stderr.write(`backline: run failed: ${behindMessage(behind)}\n`);
-  if (behind && !opts.allowLate) return EXIT.run;
+  if (behind && !opts.allowLate) {
+    process.stderr.write(failureLines(result, behind, opts.allowLate));
+    return EXIT.run;
+  }
   return verdictExit(result);
 }
 

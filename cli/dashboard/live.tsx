@@ -6,11 +6,12 @@
  * keeps partial results, `p` pauses and resumes.
  */
 import { performance } from 'node:perf_hooks';
-import { type Instance, render, useInput } from 'ink';
+import { type Instance, render, Static, Text, useInput } from 'ink';
 import type { RunResult } from '../../results/run-result.js';
 import type { Scenario } from '../../scenarios/schema.js';
 import type { SimSnapshot } from '../../sim/run.js';
 import { Dashboard } from './Dashboard.js';
+import { displayRows, usableColumns } from './terminal-rows.js';
 import { DashboardTracker } from './track.js';
 import type { DashboardView } from './view.js';
 
@@ -23,6 +24,12 @@ export const SLICE_EVENTS = 50_000;
 
 /** The largest share of wall time the live frames may take (see `draw` in {@link mountFrames}). */
 export const FRAME_SHARE = 0.02;
+
+/**
+ * The fewest rows the last frame is given however much is printed under it: title, progress,
+ * generator, one journey and its budget line still show; more under it scrolls the title away.
+ */
+export const FRAME_MIN_ROWS = 10;
 
 /** What the dashboard needs of a run: its snapshots and the controls behind the keys. */
 export interface RunHandle {
@@ -44,13 +51,29 @@ export interface LiveOptions {
   intervalMs?: number;
 }
 
+/**
+ * What a command prints around the dashboard's last frame. `above` goes to the scrollback above it
+ * (the long detail: tables, full warnings); `below` is printed under it by the dashboard, and
+ * `belowRows` counts rows the command prints itself after that (a number alone: rows under the
+ * frame, all printed by the command). The frame is as much shorter as the rows under it take at the
+ * terminal's width, so its header stays on screen.
+ */
+export type AfterFrame = number | { above?: string; below?: string; belowRows?: number };
+
 /** A mounted dashboard; call {@link LiveDashboard.finish} with the result to draw the last frame. */
 export interface LiveDashboard {
   /**
-   * Draws the last frame and lets go of the terminal. `linesAfter` is how many lines the command
-   * prints under it (report paths…): the frame is that much shorter, so its header stays on screen.
+   * Draws the last frame and lets go of the terminal, with `after` printed around it (see
+   * {@link AfterFrame}); called after {@link LiveDashboard.settle}, it redraws that frame to fit.
    */
-  finish(result: RunResult, linesAfter?: number): Promise<void>;
+  finish(result: RunResult, after?: AfterFrame): Promise<void>;
+  /**
+   * Draws the final numbers now and stops following the run, keeping the terminal until
+   * {@link LiveDashboard.finish}: for a command with slow work left before it knows what it prints.
+   */
+  settle(result: RunResult): void;
+  /** Writes `text` above the frame, where it stays (a notice while the frame is kept). */
+  note(text: string): void;
   /** Takes the dashboard off the terminal without a last frame (the run failed). */
   cancel(): Promise<void>;
   /** Frames drawn so far (for the benchmark). */
@@ -79,6 +102,7 @@ export interface SnapshotEmitter<S> {
 }
 
 interface AppProps {
+  notes: string[];
   view: DashboardView;
   width: number;
   height: number;
@@ -87,9 +111,14 @@ interface AppProps {
   onKey: (input: string, ctrl: boolean) => void;
 }
 
-function App({ view, width, height, keys, interactive, onKey }: AppProps) {
+function App({ notes, view, width, height, keys, interactive, onKey }: AppProps) {
   useInput((input, key) => onKey(input, key.ctrl), { isActive: interactive });
-  return <Dashboard view={view} width={width} height={height} keys={keys} />;
+  return (
+    <>
+      <Static items={notes}>{(note, i) => <Text key={i}>{note}</Text>}</Static>
+      <Dashboard view={view} width={width} height={height} keys={keys} />
+    </>
+  );
 }
 
 /**
@@ -115,11 +144,14 @@ export function mountFrames<S>(
   };
 
   // Keep one line spare: Ink clears the whole screen when a frame is as tall as the terminal.
-  const rows = (below: number) => Math.max(10, (opts.stdout.rows || 24) - 1 - below);
+  const rows = (below: number) => Math.max(FRAME_MIN_ROWS, (opts.stdout.rows || 24) - 1 - below);
+  // Ink writes each note once, above the frame (its <Static>); the list only grows.
+  const notes: string[] = [];
   const element = (keys: boolean, live = interactive, below = 0) => (
     <App
+      notes={[...notes]}
       view={tracker.view()}
-      width={opts.stdout.columns || 80}
+      width={usableColumns(opts.stdout.columns)}
       height={rows(below)}
       keys={keys}
       interactive={live}
@@ -164,23 +196,52 @@ export function mountFrames<S>(
     dirty = true;
   };
   opts.stdout.on('resize', onResize);
+  let settled = false;
   const detach = () => {
+    settled = true;
     clearInterval(timer);
     source.off('snapshot', onSnapshot);
     opts.stdout.off('resize', onResize);
+  };
+  const settle = (result: RunResult) => {
+    if (settled) return;
+    detach();
+    tracker.finish(result);
+    renders++;
+    instance.rerender(element(false, false));
+  };
+  // Ink's <Text> would add a row for a final LF.
+  const addNote = (text: string) => {
+    const t = text.replace(/\n$/, '');
+    if (t !== '') notes.push(t);
+    return t !== '';
+  };
+  const note = (text: string) => {
+    if (!addNote(text)) return;
+    renders++;
+    instance.rerender(element(!settled, interactive && !settled));
   };
 
   return {
     get renders() {
       return renders;
     },
-    async finish(result: RunResult, linesAfter = 0) {
-      detach();
-      tracker.finish(result);
+    settle,
+    note,
+    async finish(result: RunResult, after: AfterFrame = 0) {
+      settle(result);
+      const {
+        above = '',
+        below = '',
+        belowRows = 0,
+      } = typeof after === 'number' ? { belowRows: after } : after;
+      addNote(above);
       renders++;
-      instance.rerender(element(false, false, linesAfter));
+      const under = displayRows(below, usableColumns(opts.stdout.columns)) + belowRows;
+      instance.rerender(element(false, false, under));
       instance.unmount();
       await instance.waitUntilExit();
+      if (below) opts.stdout.write(below);
     },
     async cancel() {
       detach();

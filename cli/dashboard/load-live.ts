@@ -53,7 +53,9 @@ export function mountLoadDashboard(run: LoadRunHandle, opts: LoadLiveOptions): L
     get renders() {
       return board.renders;
     },
-    finish: (r, linesAfter) => board.finish(r, linesAfter),
+    finish: (r, after) => board.finish(r, after),
+    settle: (r) => board.settle(r),
+    note: (text) => board.note(text),
     cancel: () => board.cancel(),
     setMode: (mode) => tracker.setMode(mode),
   };

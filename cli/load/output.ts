@@ -17,46 +17,54 @@ export interface OutputFlags {
   traces?: string;
 }
 
-/** Prints the result on stdout; `board` says the dashboard's last frame already shows the journeys. */
-export function printLoadResult(
-  result: RunResult,
-  opts: OutputFlags,
-  shown: { board: boolean; outcome: LoadOutcome | undefined; predicted: RunResult | undefined; secs: string },
-): void {
+/** What {@link printLoadResult} and the dashboard's end show beside the result. */
+export interface Shown {
+  outcome: LoadOutcome | undefined;
+  predicted: RunResult | undefined;
+  secs: string;
+}
+
+/** Prints the result on stdout when no dashboard was shown (pipes, CI, `--no-dashboard`, `--json`). */
+export function printLoadResult(result: RunResult, opts: OutputFlags, shown: Shown): void {
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
-  // The dashboard's last frame already shows the journeys; say only what failed.
-  if (!shown.board) process.stdout.write(formatSummary(result));
-  else {
-    const failed = result.budgets.filter((b) => b.pass === false);
-    if (failed.length > 0) process.stdout.write(`budget failed: ${failed.map((b) => b.expr).join(', ')}\n`);
-  }
+  process.stdout.write(
+    formatSummary(result) + loadDetail(opts, shown, result) + finishedLine(result, shown.secs),
+  );
+}
+
+/** The tables beside the summary: latency not corrected for coordinated omission, predicted vs measured. */
+export function loadDetail(opts: OutputFlags, shown: Shown, result: RunResult): string {
+  let text = '';
   if (shown.outcome && !opts.max) {
     const rows = [['journey', 'uncorrected p50 ms', 'uncorrected p99 ms']];
     for (const [n, u] of Object.entries(shown.outcome.uncorrected))
       rows.push([n, u.p50.toFixed(1), u.p99.toFixed(1)]);
-    process.stdout.write(
-      `\nlatency from the actual send (not corrected for coordinated omission):\n${table(rows)}\n`,
-    );
+    text += `\nlatency from the actual send (not corrected for coordinated omission):\n${table(rows)}\n`;
   }
   if (shown.predicted)
-    process.stdout.write(
-      `\npredicted (simulation) vs measured:\n${comparisonTable(shown.predicted, result)}\n`,
-    );
-  process.stdout.write(`${result.partial ? 'stopped early after' : 'finished in'} ${shown.secs}s\n`);
+    text += `\npredicted (simulation) vs measured:\n${comparisonTable(shown.predicted, result)}\n`;
+  return text;
+}
+
+/** `finished in 8.4s`, or `stopped early after …` for a partial result. */
+export function finishedLine(result: RunResult, secs: string): string {
+  return `${result.partial ? 'stopped early after' : 'finished in'} ${secs}s\n`;
 }
 
 /**
- * Writes the reports with `--out` or `--predict` and lists them; a write failure is returned, not
- * thrown, so the caller finishes what it owes first.
+ * Writes the reports with `--out` or `--predict`; a write failure is returned, not thrown, so the
+ * caller finishes what it owes first. The list of files is printed (stderr with `--json`) unless
+ * `print` is false, and returned either way for the dashboard to print under its last frame.
  */
 export function writeLoadReports(
   result: RunResult,
   opts: OutputFlags,
   ctx: { scenario: string; predicted: RunResult | undefined; wallSeconds: number },
-): Error | undefined {
+  print = true,
+): { error: Error | undefined; listing: string } {
   const { paths, error } =
     opts.out || ctx.predicted
       ? writeReportsKeeping(result, {
@@ -67,18 +75,8 @@ export function writeLoadReports(
           wallSeconds: ctx.wallSeconds,
         })
       : { paths: [], error: undefined };
-  if (opts.json) for (const p of paths) process.stderr.write(`wrote ${p}\n`);
-  else if (paths.length) process.stdout.write(`reports:\n${paths.map((p) => `  ${p}\n`).join('')}`);
-  return error;
-}
-
-/** Lines `load` prints under the dashboard's last frame, which is that much shorter to keep its header. */
-export function linesAfterBoard(r: RunResult, opts: OutputFlags): number {
-  const journeys = Object.keys(r.journeys).length;
-  const failed = r.budgets.some((b) => b.pass === false) ? 1 : 0;
-  const uncorrected = opts.max ? 0 : 3 + journeys;
-  const predicted = opts.predict ? 4 + journeys : 0;
-  const reports = opts.out || opts.predict ? 5 : 0;
-  const traces = opts.traces === undefined ? 0 : 1;
-  return failed + uncorrected + predicted + 1 + reports + traces;
+  const listing = paths.length ? `reports:\n${paths.map((p) => `  ${p}\n`).join('')}` : '';
+  if (print && opts.json) for (const p of paths) process.stderr.write(`wrote ${p}\n`);
+  else if (print) process.stdout.write(listing);
+  return { error, listing };
 }

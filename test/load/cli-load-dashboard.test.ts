@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { displayWidth } from '../../cli/dashboard/terminal-rows.js';
 import { backlineAsync, ROOT } from '../cli.js';
 import { hasTmux, TmuxSession } from '../tmux.js';
 import { startServer } from './servers.js';
@@ -67,6 +68,44 @@ describe.skipIf(!hasTmux)('backline load on a real terminal (tmux)', () => {
       expect(result.window.end).toBeLessThan(30);
       expect(result.journeys.play.count).toBeGreaterThan(0);
       expect(result.budgets.map((b: { pass: boolean }) => b.pass)).toEqual([true, true]);
+    } finally {
+      tty.close();
+    }
+  });
+
+  it('keeps the header and the verdict of load spotify --twin on an 80×24 screen, the detail above it', async () => {
+    // Issue 14: under the last frame came ~18 rows (the uncorrected table, the generator warning that
+    // wraps to 3 rows, the report paths, the traces file) while the frame kept at least 10, so the
+    // terminal scrolled its title away. --out and --traces alone make 14 rows of it.
+    const out = join(tmp, 'spotify');
+    const tty = new TmuxSession(
+      `cd ${ROOT} && env -u CI ${process.execPath} dist/cli/main.js load spotify --twin --duration 3s --allow-late --out ${out} --traces ${join(tmp, 'spans.json')}; printf EXIT=$?; sleep 30`,
+      80,
+      24,
+    );
+    try {
+      const end = await tty.waitFor(/EXIT=\d/, 90);
+      const lines = end.split('\n');
+      expect(lines[0]).toMatch(/^backline load spotify {2}open model · twin {2}seed 2026 {2}done$/);
+      expect(lines[1]).toMatch(/ 100% {2}3\.0s\/3\.0s {2}\d+\.\d\/20\.0 req\/s {2}\d+ measured$/);
+      // The verdict: the frame's budget line, and the failed budgets under the frame.
+      expect(end).toMatch(/^budgets [✓✗] play\.p99 < 400ms \(\S+\) {3}[✓✗] play\.errors < 1% \(\S+\)$/m);
+      const code = end.match(/EXIT=(\d)/)?.[1];
+      expect(['0', '1']).toContain(code);
+      if (code === '1') expect(end).toMatch(/^budget failed: play\./m);
+      expect(end).toMatch(/^scroll up for: notices, uncorrected latency$/m);
+      expect(end).toMatch(/^finished in \d+\.\ds$/m);
+      expect(end).toContain(join(out, 'summary.md'));
+      for (const line of lines) expect(displayWidth(line.trimEnd())).toBeLessThanOrEqual(80);
+      // Nothing is lost: the notices and the whole table are in the scrollback above the frame.
+      const back = tty.scrollback();
+      expect(back).toMatch(/^latency from the actual send \(not corrected for coordinated omission\):$/m);
+      for (const j of ['play', 'search', 'home', 'playlist'])
+        expect(back).toMatch(new RegExp(`^${j}\\s+\\d+\\.\\d\\s+\\d+\\.\\d$`, 'm'));
+      expect(back).toContain('not served: p2p');
+      expect(back.indexOf('latency from the actual send')).toBeLessThan(
+        back.lastIndexOf('backline load spotify'),
+      );
     } finally {
       tty.close();
     }
