@@ -4,7 +4,7 @@
  * crossing. Before `regions` was read, every case below measured the plain ~4.2 ms quorum read.
  */
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../../scenarios/load.js';
+import { loadScenario, parseScenario } from '../../scenarios/load.js';
 import { simulateSync } from '../../sim/run.js';
 
 const ONE_WAY = 40; // ms, eu-west <-> us-east
@@ -141,5 +141,27 @@ describe('store regions in the simulation', () => {
     const lat = a.stores?.s.latency;
     const expected = 0.5 * (2 * ONE_WAY * 1.05 + QUORUM3) + 0.5 * (2 * INTRA + QUORUM3);
     expect(Math.abs((lat?.mean ?? 0) - expected) / expected).toBeLessThan(0.02);
+  });
+
+  it('the store-regions catalog scenario teaches what its comment says', () => {
+    const r = simulateSync(loadScenario('store-regions'));
+    const profiles = r.stores?.profiles;
+    const ledger = r.stores?.ledger;
+    // local-quorum: no profiles read crosses the 38 ms ocean, even while eu-west is out.
+    expect(profiles?.latency.max).toBeLessThan(38);
+    expect(profiles?.load.length).toBe(12);
+    // ledger lives in eu-west: us-east's 40 % pay 2 × 38 ms (p90), the local 60 % do not (p50).
+    expect(ledger?.latency.p50).toBeLessThan(10);
+    expect(ledger?.latency.p90).toBeGreaterThan(76);
+    // The 1-minute outage of the 3.5 measured: ~29 % of balance reads have nowhere to go.
+    const balance = r.journeys.balance;
+    expect((balance.errors.unavailable ?? 0) / balance.count).toBeGreaterThan(0.25);
+    expect((balance.errors.unavailable ?? 0) / balance.count).toBeLessThan(0.33);
+    expect(r.budgets.every((b) => b.pass)).toBe(true);
+    // quorum instead: 4 of 6 copies, so every profiles read waits for the other region.
+    const q = simulateSync(
+      loadScenario('store-regions', ['stores.profiles.consistency=quorum', 'faults=[]']),
+    );
+    expect(q.stores?.profiles.latency.p50).toBeGreaterThan(76);
   });
 });

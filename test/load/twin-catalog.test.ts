@@ -57,6 +57,7 @@ const CATALOG = [
   'discovery-lag',
   'cdn-zipf',
   'fanout-tail',
+  'store-regions',
 ];
 
 async function measure(scenario: Scenario, duration: number, warmup: number) {
