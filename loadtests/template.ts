@@ -66,8 +66,9 @@ export class Secrets {
 
   /** The value of `name`; a missing variable is a usage error naming it (never its value). */
   get(name: string, env: NodeJS.ProcessEnv = process.env): string {
-    const v = env[name];
-    if (v === undefined)
+    // Own members only: `${env.__proto__}` or `${env.constructor}` must not read Object's.
+    const v = Object.hasOwn(env, name) ? env[name] : undefined;
+    if (typeof v !== 'string')
       throw new UsageError(`environment variable ${name} is not set (used as \${env.${name}})`);
     if (v.length > 0) this.values.add(v);
     return v;

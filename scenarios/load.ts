@@ -8,6 +8,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { type Document, LineCounter, parseDocument, visit } from 'yaml';
 import { ScenarioError, type ScenarioIssue } from '../results/errors.js';
 import { isPath, resolveScenario } from './catalog.js';
+import { type EnvRequirement, envIssues } from './env-refs.js';
 import { checkInputFile, MAX_SCENARIO_BYTES } from './input-file.js';
 import { describeIssue, type PathIssue } from './issues.js';
 import { resolveLoadRefs } from './load-refs.js';
@@ -20,8 +21,15 @@ import { ValueError } from './value-error.js';
 import { quoteCalls } from './yaml-calls.js';
 
 export { catalogDir, listCatalog, resolveScenario } from './catalog.js';
+export type { EnvRequirement } from './env-refs.js';
 export { scenarioHash } from './hash.js';
 export type { Scenario } from './schema.js';
+
+/** What a caller may ask of the loader beyond validation. */
+export interface LoaderOptions {
+  /** Every `${env.NAME}` the load will read must be set in this environment (the `load` command). */
+  env?: EnvRequirement;
+}
 
 const overrideLabel = (raw: string) => `--set ${raw}`;
 
@@ -62,7 +70,12 @@ function place(
   return { file, ...position(offset), message: p.message };
 }
 
-function parseUnsafe(text: string, file: string, overrideArgs: readonly string[]): Scenario {
+function parseUnsafe(
+  text: string,
+  file: string,
+  overrideArgs: readonly string[],
+  options: LoaderOptions,
+): Scenario {
   const quoted = quoteCalls(text);
   // Positions are reported in the text the author wrote, not the quoted copy YAML parsed, so the
   // line counter is fed the original line starts and offsets are mapped back before lookup.
@@ -126,7 +139,7 @@ function parseUnsafe(text: string, file: string, overrideArgs: readonly string[]
     });
     throw new ScenarioError(unique.sort(byPosition));
   }
-  return finish((result as { data: Scenario }).data, data, doc, file, overrides, position);
+  return finish((result as { data: Scenario }).data, data, doc, file, overrides, position, options);
 }
 
 /**
@@ -140,6 +153,7 @@ function finish(
   file: string,
   overrides: Override[],
   position: (offset: number) => { line: number; col: number },
+  options: LoaderOptions,
 ): Scenario {
   const written = (data as { budgets?: unknown }).budgets;
   const keys = typeof written === 'object' && written !== null ? Object.keys(written) : [];
@@ -155,6 +169,7 @@ function finish(
     const { load, issues } = resolveLoadRefs(scenario.load, file, (flow) =>
       Array.isArray(flow === '' ? raw?.session : raw?.requests?.[flow]),
     );
+    issues.push(...envIssues(raw, options.env));
     if (issues.length > 0)
       throw new ScenarioError(issues.map((p) => place(doc, p, file, overrides, position)));
     scenario = { ...scenario, load };
@@ -186,15 +201,24 @@ function guarded<T>(file: string, fn: () => T): T {
  * arguments (`a.b.c=value`), applied before validation. Throws {@link ScenarioError} listing every
  * problem found.
  */
-export function parseScenario(text: string, file: string, overrides: readonly string[] = []): Scenario {
-  return guarded(file, () => parseUnsafe(text, file, overrides));
+export function parseScenario(
+  text: string,
+  file: string,
+  overrides: readonly string[] = [],
+  options: LoaderOptions = {},
+): Scenario {
+  return guarded(file, () => parseUnsafe(text, file, overrides, options));
 }
 
 /**
  * Loads a scenario from a path or a catalog name (`mmc`), applying `--set` overrides. Throws
  * {@link ScenarioError} for a missing file, an unknown catalog name or any problem in the file.
  */
-export function loadScenario(pathOrName: string, overrides: readonly string[] = []): Scenario {
+export function loadScenario(
+  pathOrName: string,
+  overrides: readonly string[] = [],
+  options: LoaderOptions = {},
+): Scenario {
   return guarded(pathOrName, () => {
     const resolved = resolveScenario(pathOrName);
     // Catalog files are reported relative to the working directory when that is shorter.
@@ -215,6 +239,6 @@ export function loadScenario(pathOrName: string, overrides: readonly string[] = 
             : `cannot read file (${code})`;
       throw new ScenarioError([{ file, line: 0, col: 0, message }]);
     }
-    return parseScenario(text, file, overrides);
+    return parseScenario(text, file, overrides, options);
   });
 }

@@ -49,11 +49,8 @@ export function placeholders(source: string): TemplatePlaceholder[] {
   return [...source.matchAll(TOKEN)].map((m) => ({ index: m.index ?? 0, text: m[0], ref: refOf(m) }));
 }
 
-/**
- * A `{{feed…}}` in `source` that is no placeholder (a column written with a space or a quote in the
- * dotted form, an unclosed bracket), which would otherwise be sent as literal text; else undefined.
- */
-export function strayFeedPlaceholder(source: string): string | undefined {
+/** The first text matching `pattern` outside every placeholder of `source`, else undefined. */
+function strayText(source: string, pattern: RegExp): string | undefined {
   let last = 0;
   const gaps: string[] = [];
   for (const p of placeholders(source)) {
@@ -62,8 +59,25 @@ export function strayFeedPlaceholder(source: string): string | undefined {
   }
   gaps.push(source.slice(last));
   for (const gap of gaps) {
-    const m = /\{\{\s*feed\b[\s\S]*?\}\}/.exec(gap);
+    const m = pattern.exec(gap);
     if (m) return m[0];
   }
   return undefined;
+}
+
+/**
+ * A `{{feed…}}` in `source` that is no placeholder (a column written with a space or a quote in the
+ * dotted form, an unclosed bracket), which would otherwise be sent as literal text; else undefined.
+ */
+export function strayFeedPlaceholder(source: string): string | undefined {
+  return strayText(source, /\{\{\s*feed\b[\s\S]*?\}\}/);
+}
+
+/**
+ * A `${env…}` in `source` that is no `${env.NAME}` (`${env.}`, a name with a space, quote, line
+ * break or leading digit, no closing brace), which would otherwise be sent as literal text; else
+ * undefined. At most 40 characters of it, to quote in a message.
+ */
+export function strayEnvPlaceholder(source: string): string | undefined {
+  return strayText(source, /\$\{\s*env\b[^}]{0,40}\}?/);
 }

@@ -46,7 +46,11 @@ export async function loadCommand(
   opts: LoadCommandOptions,
   command: string[] = [],
 ): Promise<number> {
-  const scenario = loadScenario(arg, opts.set);
+  // Every secret the run will read is checked here, before the twin or a target starts.
+  const scenario = loadScenario(arg, opts.set, {
+    env: { vars: process.env, skipTarget: Boolean(opts.twin || opts.profile || opts.target !== undefined) },
+  });
+  if (opts.target !== undefined) resolveLoadTarget(opts.target);
   const s = loadSettings(scenario, opts, command);
   const cut = durationNotice(scenario, s);
   if (cut) process.stderr.write(`backline: ${cut}\n`);

@@ -7,7 +7,7 @@
  * what was traced; a path that cannot be written exits 2 before any load; a FIFO is written through.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -164,22 +164,17 @@ describe('load --twin --traces <file>', () => {
   }, 60_000);
 
   it('still writes the file when the run fails after the twin started (the failure is what exits)', () => {
-    // An `${env.…}` that is not set is found when the generator builds its plan, after the twin is up.
+    // `--tool k6` with no k6 on PATH fails once the twin is up (PATH holds node alone, so the run
+    // fails the same way where k6 is installed).
     const file = join(dir, 'failed.json');
-    const yaml = join(dir, 'env.yaml');
-    writeFileSync(
-      yaml,
-      readFileSync(join(ROOT, FIXTURE), 'utf8').replace(
-        /^duration: .*$/m,
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the scenario's own ${env.…} reference
-        'duration: 2s\nload:\n  target: http://127.0.0.1:9\n  requests:\n    browse: { get: { url: /x, headers: { x-key: "${env.BACKLINE_TEST_NEVER_SET}" } } }',
-      ),
-    );
-    const run = backline(['load', yaml, '--twin', '--traces', file]);
-    expect(run.code, run.stderr).toBe(2);
+    const bin = join(dir, 'bin-node-only');
+    mkdirSync(bin, { recursive: true });
+    if (!existsSync(join(bin, 'node'))) symlinkSync(process.execPath, join(bin, 'node'));
+    const run = backline([...LOAD, '--duration', '1s', '--tool', 'k6', '--traces', file], { PATH: bin });
+    expect(run.code, run.stderr).toBe(3);
     expect(run.stderr).toContain('twin serving');
     expect(run.stderr).toContain(`0 spans → ${file}\n`);
-    expect(run.stderr).toContain('BACKLINE_TEST_NEVER_SET is not set');
+    expect(run.stderr).toContain('k6 is not installed or not on PATH');
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([]);
   });
 
