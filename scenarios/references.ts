@@ -5,14 +5,15 @@
  * therefore read defensively (a field may hold raw input, parsed output or a failure marker).
  *
  * Each group of checks is its own module (`call-checks.ts`, `region-checks.ts`, `fault-checks.ts`,
- * `budget-checks.ts`, `load-checks.ts`, `size-checks.ts`); this one runs them in a fixed order, so
- * issues come out in the same order every time.
+ * `budget-checks.ts`, `load-checks.ts`, `size-checks.ts`, `p2p-checks.ts`); this one runs them in a
+ * fixed order, so issues come out in the same order every time.
  */
 import { checkBudgets } from './budget-checks.js';
 import { checkCalls, checkCycles, checkReserved, checkSteps, checkStreams } from './call-checks.js';
 import { checkFaults } from './fault-checks.js';
 import { checkLoad } from './load-checks.js';
 import { namesOf } from './names.js';
+import { checkP2p } from './p2p-checks.js';
 import { type Ctx, isRecord } from './raw-values.js';
 import { checkRegions } from './region-checks.js';
 import { checkSizes } from './size-checks.js';
@@ -40,4 +41,5 @@ export function checkReferences(value: unknown, ctx: Ctx): void {
   checkStreams(value, n, ctx);
   checkLoad(value, n, ctx);
   checkSizes(value, ctx);
+  checkP2p(value, ctx);
 }

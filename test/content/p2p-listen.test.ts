@@ -137,6 +137,11 @@ describe('the skip curve (Lamere 2014, desktop)', () => {
     expect(errorOf(() => parseScenario(oneListener('always'), 'l.yaml'))).toMatch(
       /^l\.yaml:10:\d+ {2}unknown listen `always`/,
     );
+    // Open arrivals do not wait for anyone's track: asking for it would silently do nothing.
+    const open = oneListener('track').replace("'closed(users: 1, think: const(1s))'", 'poisson(1/s)');
+    expect(errorOf(() => parseScenario(open, 'o.yaml'))).toMatch(
+      /^o\.yaml:10:\d+ {2}`listen: track` needs closed arrivals, e\.g\. `closed\(users: 1000, think: const\(1s\)\)`: poisson arrivals/,
+    );
   });
 });
 
