@@ -65,26 +65,34 @@ export async function loadCommand(
   if (dashboard) selectReactProduction();
   const live = dashboard ? await import('../dashboard/load-live.js') : undefined;
 
+  // Before the twin: a --metrics port that cannot be bound is exit 2 with nothing started (it
+  // used to fail after the twin was serving and leave it running, the command never ending).
+  const exporter = await startExporter(opts, { kind: 'load', scenario: scenario.name });
   let twin: TwinProcess | undefined;
-  if (opts.twin)
-    twin = await startLoadTwin(scenario, {
-      port: s.port,
-      seed: s.seed,
-      figures: Boolean(opts.metrics || opts.otlp),
-      tracing: s.tracing,
-      quiet: Boolean(opts.json),
-    });
   let profiled: ProfiledTarget | undefined;
-  if (profile) {
-    // The dashboard owns the terminal; clinic's chatter would tear its frames.
-    const log = opts.json || dashboard ? undefined : process.stderr;
-    profiled = await startProfiledTarget(scenario, opts, profile, command, log);
-    if (!opts.json)
-      process.stderr.write(`clinic ${profile} profiling ${command.join(' ')} at ${profiled.url}\n`);
+  try {
+    if (opts.twin)
+      twin = await startLoadTwin(scenario, {
+        port: s.port,
+        seed: s.seed,
+        figures: Boolean(opts.metrics || opts.otlp),
+        tracing: s.tracing,
+        quiet: Boolean(opts.json),
+      });
+    if (profile) {
+      // The dashboard owns the terminal; clinic's chatter would tear its frames.
+      const log = opts.json || dashboard ? undefined : process.stderr;
+      profiled = await startProfiledTarget(scenario, opts, profile, command, log);
+      if (!opts.json)
+        process.stderr.write(`clinic ${profile} profiling ${command.join(' ')} at ${profiled.url}\n`);
+    }
+  } catch (err) {
+    // An open metrics server would keep the process alive after the error.
+    await exporter?.close(0);
+    throw err;
   }
   const raw = twin?.endpoints.url ?? profiled?.url ?? opts.target ?? scenario.load?.target;
   const { target, secrets } = resolveLoadTarget(raw);
-  const exporter = await startExporter(opts, { kind: 'load', scenario: scenario.name });
   if (twin) exporter?.followTwin(twin.figures.bind(twin));
   const t0 = performance.now();
   let result: RunResult;

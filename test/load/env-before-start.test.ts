@@ -5,8 +5,7 @@
  * `${env.NAME}` is refused by validation, and names like `__proto__` never read Object's members.
  */
 /* biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${env.NAME}` is the scenario's secret syntax */
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { Secrets } from '../../loadtests/template.js';
 import { ScenarioError } from '../../results/errors.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { backline } from '../cli.js';
+import { newMark, processesMarked } from '../leftovers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'backline-env-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,20 +58,6 @@ function headerAt(file: string): string {
   return `${file}:${line + 1}:${lines[line].indexOf('authorization: ') + 'authorization: '.length + 1}`;
 }
 
-/** Processes (other than this one) whose environment holds `mark`: what a run left running. */
-function processesMarked(mark: string): number[] {
-  const found: number[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    if (Number(pid) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes(mark)) found.push(Number(pid));
-    } catch {
-      // Gone already, or another user's.
-    }
-  }
-  return found;
-}
-
 const issuesOf = (fn: () => unknown): string[] => {
   try {
     fn();
@@ -85,7 +71,7 @@ const issuesOf = (fn: () => unknown): string[] => {
 describe('${env.NAME} checked before anything starts', () => {
   it('load --twin with an unset header variable: file:line:col, exit 2, no twin, nothing left running', () => {
     const file = scenario('header', `Bearer \${env.${UNSET}}`);
-    const mark = `BACKLINE_TEST_MARK_${randomUUID()}`;
+    const mark = newMark();
     const run = backline(['load', file, '--twin', '--no-dashboard'], { [mark]: '1' });
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toBe(
@@ -93,7 +79,8 @@ describe('${env.NAME} checked before anything starts', () => {
     );
     expect(run.stderr).not.toContain('twin serving');
     expect(run.stdout).toBe('');
-    if (existsSync('/proc')) expect(processesMarked(mark)).toEqual([]);
+    const left = processesMarked(mark);
+    if (left) expect(left).toEqual([]);
     else console.log('skipped the leftover-process check: no /proc on this system');
   });
 
