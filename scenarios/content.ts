@@ -63,7 +63,8 @@ export const CdnSchema = section('cdn', {
  * Hybrid P2P streaming (Spotify 2010): the first seconds from the server, the rest from peers. Every
  * knob of the model is a field here with its default, so nothing that shapes the result hides in the
  * model's code; the behaviours added for the paper's numbers (taste, NAT, tracker, overlay reach,
- * search timeout) default to off, so a scenario that does not name them is modelled as before.
+ * search timeout, listening to the track, skips) default to off, so a scenario that does not name
+ * them is modelled as before.
  */
 export const P2pSchema = section('p2p', {
   /** Share of clients online and able to serve peers. */
@@ -80,7 +81,10 @@ export const P2pSchema = section('p2p', {
   bitrate: bytesPerSecond('bitrate').default(20_000),
   /** Upload bytes per second per peer. */
   uplink: bytesPerSecond('uplink').default(50_000),
-  /** Share of plays whose track was known in advance (album/playlist order) and prefetched. */
+  /**
+   * Share of plays whose track was the predictable next one (album/playlist order), played from its
+   * prefetch — when the track before reached its prefetch point (else the play is looked up).
+   */
   predictable: share('predictable').default(0.61),
   /** Buffer (seconds of audio) below which the server takes over from slow peers. */
   urgent: duration('urgent').default(1),
