@@ -190,13 +190,16 @@ export interface P2pResult {
 
 /** A sharded store's outcome. */
 export interface StoreResult {
+  /** Nodes: the store's `shards`, times the number of its regions when it lists them. */
   shards: number;
-  /** Requests per shard over the window. */
+  /** Requests per node over the window (region by region when the store lists regions). */
   load: number[];
   /** Coefficient of variation of per-shard load. */
   cv: number;
   unavailable: number;
   latency: LatencySummary;
+  /** The store's regions, when it lists them: `load` holds one block of nodes per region, in this order. */
+  regions?: string[];
 }
 
 /** An event stream's outcome. */

@@ -2,7 +2,7 @@
  * The content sections of the report: CDN edges, P2P byte sources, store shards and event stream
  * lag, each a table and a chart, each present only when the result has that section.
  */
-import type { RunResult } from '../../results/run-result.js';
+import type { RunResult, StoreResult } from '../../results/run-result.js';
 import { barChart, fmt } from '../charts.js';
 import { escapeHtml as esc } from '../escape.js';
 
@@ -61,7 +61,7 @@ export function contentSection(r: RunResult): string {
       barChart({
         title: `Load per shard · ${name}`,
         xLabel: 'requests',
-        bars: s.load.map((n, k) => ({ label: `shard ${k}`, value: n, color: i })),
+        bars: s.load.map((n, k) => ({ label: nodeLabel(s, k), value: n, color: i })),
       }),
     );
     out.push(
@@ -89,4 +89,11 @@ export function contentSection(r: RunResult): string {
     );
   }
   return out.join('\n');
+}
+
+/** Node `k` of a store: `shard k`, or `<region> k` region by region when the store lists regions. */
+function nodeLabel(s: StoreResult, k: number): string {
+  if (!s.regions?.length) return `shard ${k}`;
+  const per = s.load.length / s.regions.length;
+  return `${s.regions[Math.floor(k / per)]} ${k % per}`;
 }

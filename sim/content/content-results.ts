@@ -71,7 +71,7 @@ export function combineContent(raws: ContentRaw[]): ContentResults {
       const load = rows[0].load.map((_, i) => sum(rows.map((r) => r.load[i])));
       const hist = new LatencyHistogram();
       for (const r of raws) if (r.stores[name]) hist.merge(r.stores[name]);
-      stores[name] = storeResult(load, sum(rows.map((r) => r.unavailable)), hist.summary());
+      stores[name] = storeResult(load, sum(rows.map((r) => r.unavailable)), hist.summary(), rows[0].regions);
     }
     out.stores = stores;
   }

@@ -66,6 +66,8 @@ export function coefficientOfVariation(xs: ArrayLike<number>): number {
 export class Store {
   readonly name: string;
   readonly placement: StorePlacement;
+  /** The store's own regions (its `regions`), when it lists them. */
+  private readonly regionNames: readonly string[] | undefined;
   /** Requests each node served (every live replica asked counts), region by region. */
   readonly load: Float64Array;
   latency = new LatencyHistogram();
@@ -104,6 +106,7 @@ export class Store {
     private readonly network?: StoreNetwork,
   ) {
     this.name = name;
+    this.regionNames = opts.regions;
     this.placement = new StorePlacement(opts, regionNames);
     if (this.placement.regional && !network) throw new RangeError(`store ${name}: regions need the network`);
     const p = this.placement;
@@ -213,7 +216,7 @@ export class Store {
 
   /** The store's section of the RunResult. */
   result(): StoreResult {
-    return storeResult(this.load, this.unavailable, this.latency.summary());
+    return storeResult(this.load, this.unavailable, this.latency.summary(), this.regionNames);
   }
 
   private finish(slot: number): void {
@@ -247,19 +250,22 @@ export class Store {
   }
 }
 
-/** Builds a StoreResult from per-shard load. */
+/** Builds a StoreResult from per-node load (and the store's regions, when it lists them). */
 export function storeResult(
   load: ArrayLike<number>,
   unavailable: number,
   latency: LatencySummary,
+  regions?: readonly string[],
 ): StoreResult {
-  return {
+  const out: StoreResult = {
     shards: load.length,
     load: Array.from(load),
     cv: Math.round(coefficientOfVariation(load) * 1e6) / 1e6,
     unavailable,
     latency,
   };
+  if (regions?.length) out.regions = [...regions];
+  return out;
 }
 
 /** The k-th smallest (1-based) of the first `n` values of `a`; reorders them (n is tiny: ≤ RF). */

@@ -4,6 +4,7 @@
  * crossing. Before `regions` was read, every case below measured the plain ~4.2 ms quorum read.
  */
 import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../reports/html.js';
 import { loadScenario, parseScenario } from '../../scenarios/load.js';
 import { simulateSync } from '../../sim/run.js';
 
@@ -150,6 +151,11 @@ describe('store regions in the simulation', () => {
     // local-quorum: no profiles read crosses the 38 ms ocean, even while eu-west is out.
     expect(profiles?.latency.max).toBeLessThan(38);
     expect(profiles?.load.length).toBe(12);
+    // The result says which block of nodes is which region, and the report labels them so.
+    expect(profiles?.regions).toEqual(['eu-west', 'us-east']);
+    expect(ledger?.regions).toEqual(['eu-west']);
+    const html = renderHtml(r);
+    for (const label of ['eu-west 0', 'eu-west 5', 'us-east 0', 'us-east 5']) expect(html).toContain(`>${label}<`);
     // ledger lives in eu-west: us-east's 40 % pay 2 × 38 ms (p90), the local 60 % do not (p50).
     expect(ledger?.latency.p50).toBeLessThan(10);
     expect(ledger?.latency.p90).toBeGreaterThan(76);
