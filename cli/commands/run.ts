@@ -9,6 +9,9 @@ import type { RunResult } from '../../results/run-result.js';
 import { capacityWarnings } from '../../scenarios/capacity.js';
 import { loadScenario } from '../../scenarios/load.js';
 import { simulate } from '../../sim/run.js';
+import { heldOutput } from '../dashboard/held-output.js';
+import type { LiveDashboard } from '../dashboard/live.js';
+import { displayRows } from '../dashboard/terminal-rows.js';
 import { EXIT, verdictExit } from '../exit.js';
 import { formatSummary } from '../format.js';
 import { type MetricsFlags, metricsOptions, startExporter } from '../metrics-flags.js';
@@ -62,11 +65,11 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
   exporter?.follow(run);
   const t0 = performance.now();
   let finish: (r: RunResult) => void | Promise<void> = () => {};
+  let board: LiveDashboard | undefined;
   if (live) {
-    const { mountDashboard } = live;
-    const board = mountDashboard(run, { scenario, seed, replications, stdout: process.stdout });
-    // Under the last frame: a failed budget line, `finished in …` and the four report paths.
-    finish = (r) => board.finish(r, (r.budgets.some((b) => b.pass === false) ? 1 : 0) + 5);
+    board = live.mountDashboard(run, { scenario, seed, replications, stdout: process.stdout });
+    // The last frame is drawn at once and kept until what goes under it is known (see below).
+    finish = (r) => board?.settle(r);
   } else if (!opts.json) {
     finish = attachProgress(run, { name: scenario.name, stream: process.stderr });
   }
@@ -82,27 +85,55 @@ export async function runCommand(arg: string, opts: RunCommandOptions): Promise<
   await finish(result);
   exporter?.finish(result);
 
-  const outDir = opts.out ?? defaultOutDir(scenario.name, result);
-  const code = verdictExit(result);
-  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-  // What was measured goes out before anything touches the disk, which may be full.
-  if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else if (!dashboard) process.stdout.write(`${formatSummary(result)}\n`);
-  else {
-    const failed = result.budgets.filter((b) => b.pass === false);
-    if (failed.length > 0) process.stdout.write(`budget failed: ${failed.map((b) => b.expr).join(', ')}\n`);
+  // Under the dashboard's last frame, what is printed is held until the frame is sized to leave it
+  // room at the terminal's width (a long --out path wraps), so the frame keeps its title on screen.
+  const held = { out: heldOutput(), err: heldOutput() };
+  const stdout = board ? held.out.stream : process.stdout;
+  const stderr = board ? held.err.stream : process.stderr;
+  let code: number;
+  let error: Error | undefined;
+  // The kept frame holds the terminal (raw mode): a failure from here on gives it back first.
+  try {
+    const outDir = opts.out ?? defaultOutDir(scenario.name, result);
+    code = verdictExit(result, {}, stderr);
+    const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    // What was measured goes out before anything touches the disk, which may be full.
+    if (opts.json) stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else if (!dashboard) stdout.write(`${formatSummary(result)}\n`);
+    else {
+      const failed = result.budgets.filter((b) => b.pass === false);
+      if (failed.length > 0) stdout.write(`budget failed: ${failed.map((b) => b.expr).join(', ')}\n`);
+    }
+    let paths: string[];
+    ({ paths, error } = writeReportsKeeping(
+      result,
+      {
+        outDir,
+        scenario: scenario.name,
+        resultOnStdout: Boolean(opts.json),
+        wallSeconds: (performance.now() - t0) / 1000,
+      },
+      stdout,
+    ));
+    await recordRun(
+      opts.history,
+      result,
+      { command: 'run', exitCode: error ? EXIT.run : code, outDir },
+      stderr,
+    );
+    if (opts.json) for (const p of paths) stderr.write(`wrote ${p}\n`);
+    else {
+      stdout.write(`${result.partial ? 'stopped early after' : 'finished in'} ${seconds}s; reports:\n`);
+      for (const p of paths) stdout.write(`  ${p}\n`);
+    }
+  } catch (err) {
+    await board?.finish(result);
+    throw err;
   }
-  const { paths, error } = writeReportsKeeping(result, {
-    outDir,
-    scenario: scenario.name,
-    resultOnStdout: Boolean(opts.json),
-    wallSeconds: (performance.now() - t0) / 1000,
-  });
-  await recordRun(opts.history, result, { command: 'run', exitCode: error ? EXIT.run : code, outDir });
-  if (opts.json) for (const p of paths) process.stderr.write(`wrote ${p}\n`);
-  else {
-    process.stdout.write(`${result.partial ? 'stopped early after' : 'finished in'} ${seconds}s; reports:\n`);
-    for (const p of paths) process.stdout.write(`  ${p}\n`);
+  if (board) {
+    const belowRows = displayRows(held.err.text, process.stdout.columns);
+    await board.finish(result, { below: held.out.text, belowRows });
+    process.stderr.write(held.err.text);
   }
   await exporter?.close();
   if (error) throw error;

@@ -9,6 +9,7 @@
 
 import { behindMessage } from '../../results/generator-row.js';
 import type { GeneratorResult, RunResult } from '../../results/run-result.js';
+import { heldOutput } from '../dashboard/held-output.js';
 import type { AfterFrame } from '../dashboard/live.js';
 import { cutToWidth, displayRows } from '../dashboard/terminal-rows.js';
 import { verdictExit } from '../exit.js';
@@ -32,14 +33,9 @@ export function failureLines(
   allowLate?: boolean,
 ): string {
   if (behind && !allowLate) return `backline: run failed: ${behindMessage(behind)}\n`;
-  let text = '';
-  verdictExit(result, {}, {
-    write: (s: string) => {
-      text += s;
-      return true;
-    },
-  } as NodeJS.WritableStream);
-  return text;
+  const held = heldOutput();
+  verdictExit(result, {}, held.stream);
+  return held.text;
 }
 
 /** What was put above the frame, named for the line that points to it. */

@@ -5,6 +5,7 @@
 import type { LoadOutcome } from '../../loadtests/autocannon/driver.js';
 import type { RunResult } from '../../results/run-result.js';
 import { comparisonTable } from '../comparison-table.js';
+import { heldOutput } from '../dashboard/held-output.js';
 import { formatSummary, table } from '../format.js';
 import { defaultOutDir, writeReportsKeeping } from '../write-reports.js';
 
@@ -65,17 +66,23 @@ export function writeLoadReports(
   ctx: { scenario: string; predicted: RunResult | undefined; wallSeconds: number },
   print = true,
 ): { error: Error | undefined; listing: string } {
+  // Held while the dashboard keeps the terminal: the fallback RunResult when result.json failed.
+  const held = heldOutput();
   const { paths, error } =
     opts.out || ctx.predicted
-      ? writeReportsKeeping(result, {
-          outDir: opts.out ?? defaultOutDir(ctx.scenario, result),
-          scenario: ctx.scenario,
-          predicted: ctx.predicted,
-          resultOnStdout: Boolean(opts.json),
-          wallSeconds: ctx.wallSeconds,
-        })
+      ? writeReportsKeeping(
+          result,
+          {
+            outDir: opts.out ?? defaultOutDir(ctx.scenario, result),
+            scenario: ctx.scenario,
+            predicted: ctx.predicted,
+            resultOnStdout: Boolean(opts.json),
+            wallSeconds: ctx.wallSeconds,
+          },
+          print ? process.stdout : held.stream,
+        )
       : { paths: [], error: undefined };
-  const listing = paths.length ? `reports:\n${paths.map((p) => `  ${p}\n`).join('')}` : '';
+  const listing = held.text + (paths.length ? `reports:\n${paths.map((p) => `  ${p}\n`).join('')}` : '');
   if (print && opts.json) for (const p of paths) process.stderr.write(`wrote ${p}\n`);
   else if (print) process.stdout.write(listing);
   return { error, listing };

@@ -64,4 +64,30 @@ describe.skipIf(!hasTmux)('backline run on a real terminal (tmux)', () => {
       tty.close();
     }
   });
+
+  it('keeps the title of the last frame when the report paths wrap at 80 columns', async () => {
+    // Six journeys want more rows than 80×24 has. Each path in this folder takes two rows: counted
+    // as one line each, they scrolled the frame's title away (line 0 read the `home` journey row).
+    const out = join(mkdtempSync(join(tmpdir(), 'backline-tty-')), `reports-${'x'.repeat(70)}`);
+    const tty = new TmuxSession(
+      `${backline} run --no-history ${join(FIX, 'six-journeys.yaml')} --out ${out}; printf EXIT=$?; sleep 30`,
+      80,
+      24,
+    );
+    try {
+      const end = await tty.waitFor(/EXIT=\d/, 60);
+      const lines = end.split('\n');
+      expect(lines[0]).toMatch(/^backline run six-journeys {2}seed 5 {2}replication 1\/1 .* done$/);
+      expect(end).toMatch(/^budgets ✗ login\.p99 < 100ms \(\S+\)/m);
+      // Under the frame: budget failed, finished in, 4 paths of 2 rows, the prompt: 23 - 10 = 13 rows.
+      const failed = lines.indexOf('budget failed: login.p99 < 100ms');
+      expect(failed).toBeGreaterThanOrEqual(11);
+      expect(failed).toBeLessThanOrEqual(13);
+      expect(end.replaceAll('\n', '')).toContain(join(out, 'summary.md'));
+      expect(end).toContain('EXIT=1');
+      for (const line of lines) expect([...line.trimEnd()].length).toBeLessThanOrEqual(80);
+    } finally {
+      tty.close();
+    }
+  });
 });
