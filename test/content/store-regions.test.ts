@@ -155,7 +155,8 @@ describe('store regions in the simulation', () => {
     expect(profiles?.regions).toEqual(['eu-west', 'us-east']);
     expect(ledger?.regions).toEqual(['eu-west']);
     const html = renderHtml(r);
-    for (const label of ['eu-west 0', 'eu-west 5', 'us-east 0', 'us-east 5']) expect(html).toContain(`>${label}<`);
+    for (const label of ['eu-west 0', 'eu-west 5', 'us-east 0', 'us-east 5'])
+      expect(html).toContain(`>${label}<`);
     // ledger lives in eu-west: us-east's 40 % pay 2 × 38 ms (p90), the local 60 % do not (p50).
     expect(ledger?.latency.p50).toBeLessThan(10);
     expect(ledger?.latency.p90).toBeGreaterThan(76);
