@@ -89,11 +89,12 @@ module.exports = {
       from: { path: '^loadtests/' },
       // The twin sleeps the simulator's own latency matrix between regions (a pure model), writes
       // its spans in the simulator's Zipkin span shape and places store keys by the simulator's
-      // own pure rule (ring, regions, consistency).
+      // own pure rule (ring, regions, consistency); its CDN caches by bytes with the simulator's
+      // byte caches and catalog (item sizes, popularity), both pure of the engine.
       to: {
         path: ours,
         pathNot:
-          '^((math|results|scenarios|loadtests|sim/kernel|sim/resilience)/|sim/topology/(network|traces)\\.ts$|sim/content/store-placement\\.ts$)',
+          '^((math|results|scenarios|loadtests|sim/kernel|sim/resilience)/|sim/topology/(network|traces)\\.ts$|sim/content/(store-placement|cache|catalog)\\.ts$)',
       },
     },
     {

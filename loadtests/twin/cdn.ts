@@ -1,70 +1,75 @@
 /**
- * The twin's CDN: an in-memory LRU of item ids at the first edge, sized in bytes from the catalog's
- * mean item size. A hit costs the edge time; a miss the origin time, then the item is cached.
+ * The twin's CDN: the first edge's cache, in bytes, with the simulation's own pure pieces: the byte
+ * cache of the edge's policy (`sim/content/cache.ts`: LRU, LFU or TTL, evicting by bytes) and the
+ * catalog's item sizes and popularity (`sim/content/catalog.ts`, the default catalog when the
+ * scenario has none). A hit costs the edge time; a miss the edge and the origin time, after which
+ * the item is admitted; requests for an item already being fetched wait for that fetch, as the
+ * simulation coalesces them.
  */
+import { type ByteCache, makeCache } from '../../sim/content/cache.js';
+import { Catalog, DEFAULT_CATALOG } from '../../sim/content/catalog.js';
 import { sampler } from '../../sim/kernel/distributions.js';
 import type { RandomStreams } from '../../sim/kernel/random.js';
-import { zipfSampler } from '../../sim/kernel/zipf.js';
 import type { CallOutcome } from './calls.js';
 import { sleep } from './http.js';
 import type { TwinScenario } from './twin-scenario.js';
 
-/** An LRU set of item ids (Map keeps insertion order; re-inserting moves an item to the end). */
-export class LruCache {
-  private readonly items = new Map<string, true>();
-  hits = 0;
-  misses = 0;
-
-  constructor(readonly capacity: number) {}
-
-  /** True on a hit; a miss inserts `key`, evicting the least recently used item when full. */
-  touch(key: string): boolean {
-    if (this.items.delete(key)) {
-      this.items.set(key, true);
-      this.hits++;
-      return true;
-    }
-    this.misses++;
-    if (this.capacity <= 0) return false;
-    if (this.items.size >= this.capacity) {
-      const oldest = this.items.keys().next().value;
-      if (oldest !== undefined) this.items.delete(oldest);
-    }
-    this.items.set(key, true);
-    return false;
-  }
-}
-
 /** The CDN a `cdn`/`stream` step reaches: the first edge's cache, its time and the origin's. */
 export class TwinCdn {
-  readonly cache: LruCache;
+  readonly cache: ByteCache;
+  readonly catalog: Catalog;
+  /** Requests served, and those the edge held. */
+  requests = 0;
+  hits = 0;
   private readonly edge: () => number;
   private readonly origin: () => number;
-  /** The item of a request whose path names none, drawn by the catalog's popularity. */
-  private readonly items: () => number;
+  /** Origin fetches in flight, by item: a second miss waits for the first one's fetch. */
+  private readonly fetching = new Map<number, Promise<void>>();
 
+  /** `now` is the twin's clock in seconds (a TTL edge expires entries by it). */
   constructor(
     cdn: NonNullable<TwinScenario['cdn']>,
     catalog: TwinScenario['catalog'],
     streams: RandomStreams,
+    private readonly now: () => number,
   ) {
     const edge = Object.values(cdn.edges)[0];
-    this.cache = new LruCache(Math.floor(edge.capacity / 4e6));
+    this.cache = makeCache(edge.policy, edge.capacity, edge.ttl);
+    this.catalog = new Catalog(catalog ?? DEFAULT_CATALOG, streams.stream('twin:items'));
     this.edge = sampler(edge.time, streams.stream('twin:cdn:edge'));
     this.origin = sampler(cdn.origin.time, streams.stream('twin:cdn:origin'));
-    this.items = catalog
-      ? zipfSampler(
-          Math.max(1, Math.floor(catalog.items)),
-          catalog.popularity.kind === 'zipf' ? catalog.popularity.s : 1,
-          streams.stream('twin:items'),
-        )
-      : () => 1;
+  }
+
+  /**
+   * Whether `item` is served from the edge; a miss admits it once `fetched` resolves (the origin's
+   * time), and a miss of an item being fetched waits for that fetch instead of starting another.
+   */
+  async fetch(item: number, fetched: () => Promise<void>): Promise<boolean> {
+    this.requests++;
+    if (this.cache.lookup(item, this.now())) {
+      this.hits++;
+      return true;
+    }
+    const pending = this.fetching.get(item);
+    if (pending) {
+      await pending;
+      return false;
+    }
+    const done = fetched().then(() => {
+      this.fetching.delete(item);
+      this.cache.admit(item, this.catalog.size(item), this.now());
+    });
+    this.fetching.set(item, done);
+    await done;
+    return false;
   }
 
   /** Serves the item the path names (`/…/<id>/…`), else one drawn: the edge's time, plus the origin's on a miss. */
   async serve(path: string): Promise<CallOutcome> {
-    const key = /\/(\d+)(?:\/|$)/.exec(path)?.[1] ?? String(this.items());
-    await sleep(this.cache.touch(key) ? this.edge() : this.edge() + this.origin());
+    const named = /\/(\d+)(?:\/|$)/.exec(path)?.[1];
+    const item = named === undefined ? this.catalog.next() : Number(named);
+    await sleep(this.edge());
+    await this.fetch(item, () => sleep(this.origin()));
     return { ok: true, status: 200 };
   }
 }

@@ -7,7 +7,7 @@
  *   region failover) and apply the callee's breaker, timeout, hedge and retries (`calls.ts`);
  *   one-way latency between regions is slept on each way; autoscaled services get new replica
  *   slots after the provisioning delay (`autoscale.ts`); stores are node servers read at their
- *   consistency level, per region with the simulator's placement rule (`store.ts`); `stream`/`cdn` steps go through an in-memory LRU CDN (`cdn.ts`);
+ *   consistency level, per region with the simulator's placement rule (`store.ts`); `stream`/`cdn` steps go through the first edge's byte cache (`cdn.ts`);
  * - each service also has a front port (`endpoints.services`) that balances like a caller in the
  *   first region, for trying one service by hand; it closes while no replica is up;
  * - the edge (the `--port`, `edge.ts`) maps a request to its journey, draws the user's region and
@@ -128,7 +128,9 @@ export class Twin {
     );
     const cdn = scenario.cdn;
     this.cdn =
-      cdn && Object.keys(cdn.edges).length > 0 ? new TwinCdn(cdn, scenario.catalog, this.streams) : undefined;
+      cdn && Object.keys(cdn.edges).length > 0
+        ? new TwinCdn(cdn, scenario.catalog, this.streams, () => this.now())
+        : undefined;
   }
 
   /** Seconds since the twin started (the fault timeline's clock). */

@@ -24,6 +24,21 @@ export interface CatalogOptions {
   regionShift?: number;
 }
 
+/**
+ * The catalog a scenario with content but no `catalog` section gets: 1 M tracks, zipf(1), sizes
+ * lognormal with a 4 MB median and a 12 MB p99 (the simulation's CDN and P2P, and the twin's CDN).
+ */
+export const DEFAULT_CATALOG = {
+  items: 1_000_000,
+  popularity: { kind: 'zipf' as const, s: 1, n: 1_000_000 },
+  // 2.3263478740408408 is the standard normal's 99th percentile.
+  size: {
+    kind: 'lognormal' as const,
+    mu: Math.log(4e6),
+    sigma: (Math.log(12e6) - Math.log(4e6)) / 2.3263478740408408,
+  },
+} satisfies CatalogOptions;
+
 /** 32-bit integer mix (murmur3's finaliser) of an id and a salt. */
 export function mix32(x: number, salt = 0): number {
   let h = (Math.imul(x >>> 0, 0x9e3779b1) ^ (x / 4294967296) ^ salt) >>> 0;

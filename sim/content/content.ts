@@ -20,10 +20,10 @@ import type { Fault, Scenario } from '../../scenarios/schema.js';
 import { cumulative } from '../kernel/cumulative.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { RandomStreams, Rng } from '../kernel/random.js';
-import { Catalog } from './catalog.js';
+import { Catalog, DEFAULT_CATALOG } from './catalog.js';
 import { Cdn } from './cdn.js';
 import type { ContentRaw, ContentResults } from './content-results.js';
-import { lognormal, P2p } from './p2p.js';
+import { P2p } from './p2p.js';
 import { Store, type StoreNetwork } from './store.js';
 import { EventStream } from './stream.js';
 
@@ -54,13 +54,6 @@ const KIND = 2 ** 20;
  * engine's frame refs stay below it: see `MAX_REF` in models/frames.ts).
  */
 const P2P_BASE = 2 ** 48;
-
-/** The catalog a scenario with content but no `catalog` section gets: 1 M tracks, zipf(1), ~4 MB. */
-export const DEFAULT_CATALOG = {
-  items: 1_000_000,
-  popularity: { kind: 'zipf' as const, s: 1, n: 1_000_000 },
-  size: lognormal(4e6, 12e6),
-};
 
 /** Where the content models' per-interval series go (the engine's timeline recorder). */
 export interface ContentTimeline {
