@@ -1,7 +1,7 @@
 /**
  * The generalized harmonic number (the Zipf normalising constant) and the two numerically careful
  * helpers the Zipf sampler shares with it. Pure math on a spec's parameters, so it lives beside the
- * specs and serves both the closed forms (scenarios/moments.ts) and the sampler (sim/kernel/zipf.ts).
+ * specs and serves both the closed forms (math/moments.ts) and the sampler (sim/kernel/zipf.ts).
  */
 
 /** Below this |x| the Taylor series is more accurate than log1p(x)/x or expm1(x)/x. */

@@ -3,7 +3,7 @@
  * (service × region) measures the utilization of its serving replicas over the last interval and
  * asks the simulator's own {@link Autoscaler} how many it should have. New replicas serve only
  * after `provision` seconds; scale-in takes back provisioning slots first, then drains the last
- * serving ones (they finish what they hold, then go off) — the lifecycle of `sim/models/scaling.ts`.
+ * serving ones (they finish what they hold, then go off) — the lifecycle of `sim/topology/scaling.ts`.
  */
 import { Autoscaler } from '../../sim/resilience/autoscaler.js';
 import type { LoadService } from '../shape.js';

@@ -1,7 +1,7 @@
 /**
  * One replica of a twin service: `workers` real slots and a waiting room of `queue` requests (no
  * limit when the service turns shedding off), with the simulator's lifecycle (OFF → PROVISIONING →
- * UP → DRAINING → OFF, see `sim/models/replicas.ts`). A request beyond the waiting room is rejected
+ * UP → DRAINING → OFF, see `sim/topology/replicas.ts`). A request beyond the waiting room is rejected
  * at once. Busy and capacity areas are kept as the simulator keeps them, so utilization means the
  * same thing in both: busy worker-seconds over worker-seconds of replicas that were serving.
  */

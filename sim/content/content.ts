@@ -51,7 +51,7 @@ const STREAM = 4;
 const KIND = 2 ** 20;
 /**
  * CDN tokens at and above this are P2P server fetches (slot = token − base), not caller tokens (the
- * engine's frame refs stay below it: see `MAX_REF` in models/frames.ts).
+ * engine's frame refs stay below it: see `MAX_REF` in sim/topology/frames.ts).
  */
 const P2P_BASE = 2 ** 48;
 
