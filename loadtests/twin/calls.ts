@@ -39,6 +39,8 @@ const CAUSE_STATUS: Record<string, number> = { timeout: 504, refused: 502, reset
 /** Headers a twin request carries: who the user is (hash balancing, store keys) and the journey's deadline. */
 export interface CallContext {
   user: number;
+  /** The catalog item the request's path names (`/…/<id>/…`), which `key: item` stores read. */
+  item?: number;
   /** Absolute deadline on the twin clock (seconds); Infinity when none. */
   deadline: number;
   /** The span the request is served under, when the twin traces (its `traceparent` goes along). */
@@ -240,6 +242,7 @@ export class Caller {
           : undefined;
       const headers = {
         'x-backline-user': String(ctx.user),
+        ...(ctx.item === undefined ? {} : { 'x-backline-item': String(ctx.item) }),
         ...(Number.isFinite(ctx.deadline) ? { 'x-backline-deadline': String(ctx.deadline) } : {}),
         ...(ctx.trace ? traceHeaders(ctx.trace) : {}),
       };

@@ -12,6 +12,7 @@ import { sampler } from '../../sim/kernel/distributions.js';
 import type { RandomStreams } from '../../sim/kernel/random.js';
 import type { CallOutcome } from './calls.js';
 import { sleep } from './http.js';
+import { pathItem } from './item.js';
 import type { TwinScenario } from './twin-scenario.js';
 
 /** The CDN a `cdn`/`stream` step reaches: the first edge's cache, its time and the origin's. */
@@ -66,8 +67,7 @@ export class TwinCdn {
 
   /** Serves the item the path names (`/…/<id>/…`), else one drawn: the edge's time, plus the origin's on a miss. */
   async serve(path: string): Promise<CallOutcome> {
-    const named = /\/(\d+)(?:\/|$)/.exec(path)?.[1];
-    const item = named === undefined ? this.catalog.next() : Number(named);
+    const item = pathItem(path) ?? this.catalog.next();
     await sleep(this.edge());
     await this.fetch(item, () => sleep(this.origin()));
     return { ok: true, status: 200 };

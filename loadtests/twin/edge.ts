@@ -9,6 +9,7 @@ import { placeholders } from '../../scenarios/template-syntax.js';
 import { sampler } from '../../sim/kernel/distributions.js';
 import type { RandomStreams } from '../../sim/kernel/random.js';
 import { send, sleep } from './http.js';
+import { pathItem } from './item.js';
 import type { Steps } from './service.js';
 import { traceRequest } from './trace-context.js';
 import type { OtelTracing } from './tracing.js';
@@ -63,7 +64,13 @@ export class TwinEdge {
     const trace = tracing && traceRequest(tracing, 'edge', name!, req, res);
     const steps = this.steps();
     void (async () => {
-      const ctx = { user, deadline: Number.POSITIVE_INFINITY, ...(trace ? { trace } : {}) };
+      const item = pathItem(path);
+      const ctx = {
+        user,
+        deadline: Number.POSITIVE_INFINITY,
+        ...(item === undefined ? {} : { item }),
+        ...(trace ? { trace } : {}),
+      };
       for (const [i, step] of journey.steps.entries()) {
         if (i > 0 && think) await sleep(think());
         const out = await steps.step(step, from, ctx, path);

@@ -11,6 +11,7 @@ import type http from 'node:http';
 import type { LoadCall } from '../shape.js';
 import type { CallContext, Caller, CallOutcome } from './calls.js';
 import { send, sleep } from './http.js';
+import { headerItem } from './item.js';
 import type { TwinReplica } from './replicas.js';
 import type { TwinStore } from './store.js';
 import type { TraceSpan } from './trace-context.js';
@@ -39,7 +40,7 @@ export class Steps {
     if (head === 'stores') {
       const store = this.side.stores.get(rest ?? '');
       return traced(ctx, target, target, () =>
-        store ? store.read(ctx.user, from) : Promise.resolve({ ok: true, status: 200 }),
+        store ? store.read(ctx.user, from, ctx.item) : Promise.resolve({ ok: true, status: 200 }),
       );
     }
     const s = this.serviceIndex.get(head);
@@ -121,7 +122,13 @@ export function replicaHandler(
     const arrived = now();
     const own = svc.deadline === undefined ? Number.POSITIVE_INFINITY : arrived + svc.deadline;
     const sets = own < inherited;
-    const ctx: CallContext = { user, deadline: Math.min(inherited, own), ...(trace ? { trace } : {}) };
+    const item = headerItem(req.headers['x-backline-item']);
+    const ctx: CallContext = {
+      user,
+      deadline: Math.min(inherited, own),
+      ...(item === undefined ? {} : { item }),
+      ...(trace ? { trace } : {}),
+    };
     const admit = replica.acquire();
     if (!admit) {
       svc.rejected++;

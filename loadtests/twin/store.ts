@@ -7,6 +7,9 @@
  * coordinator knows which nodes are down (gossip): with fewer live replicas than needed the read
  * fails at once as `unavailable`, as in the simulator.
  *
+ * A `key: item` store reads the catalog item the request names (`item.ts`), else one drawn from the
+ * catalog by the caller's region, as the simulation draws it; `key: user` reads the user's key.
+ *
  * With `regions`, the network is slept as the simulator charges it: one-way latency from the
  * caller's region to the coordinator's and back, and to each replica in another region and back.
  */
@@ -36,6 +39,8 @@ export class TwinStore {
   readonly up: boolean[];
   readonly placement: StorePlacement;
   reads = 0;
+  /** Reads asked of each node (the simulator's per-node `load`). */
+  readonly load: number[];
   unavailable = 0;
   /** Per store region: outages holding it down. */
   private readonly regionDown: number[];
@@ -49,9 +54,12 @@ export class TwinStore {
     private readonly agent: http.Agent,
     private readonly network: Network,
     streams: RandomStreams,
+    /** Draws a catalog item for a caller's region; only for a `key: item` store in a twin with a catalog. */
+    private readonly drawItem: ((from: number) => number) | undefined,
   ) {
     this.placement = new StorePlacement(def, network.regions);
     this.up = Array.from({ length: this.placement.nodes }, () => true);
+    this.load = Array.from({ length: this.placement.nodes }, () => 0);
     this.regionDown = Array.from(this.placement.dcs, () => 0);
     if (def.skew?.kind === 'zipf')
       this.keyDraw = zipfSampler(
@@ -61,15 +69,19 @@ export class TwinStore {
       );
   }
 
-  /** Starts one server per node (per region, when the store lists regions). */
+  /**
+   * Starts one server per node (per region, when the store lists regions). `items` draws a catalog
+   * item for a caller's region (the twin's catalog; undefined without one).
+   */
   static async start(
     name: string,
     def: TwinStoreDef,
     agent: http.Agent,
     network: Network,
     streams: RandomStreams,
+    items?: (from: number) => number,
   ): Promise<TwinStore> {
-    const store = new TwinStore(name, def, agent, network, streams);
+    const store = new TwinStore(name, def, agent, network, streams, def.key === 'item' ? items : undefined);
     const time = sampler(def.time, streams.stream(`twin:store:${name}:time`));
     for (let i = 0; i < store.placement.nodes; i++) {
       const server = createServer((req, res) => {
@@ -83,12 +95,16 @@ export class TwinStore {
     return store;
   }
 
-  /** Reads the key of `user` (or a hot key drawn from the store's skew) for a caller in region `from`. */
-  async read(user: number, from = 0): Promise<CallOutcome> {
+  /**
+   * Reads for a caller in region `from`: a hot key drawn from the store's skew, else the key the
+   * simulation reads (`sim/content/content.ts`): with `key: item` the request's `item` (or one drawn
+   * from the catalog), else `user`'s.
+   */
+  async read(user: number, from = 0, item?: number): Promise<CallOutcome> {
     this.reads++;
     const p = this.placement;
     const net = this.network;
-    const key = this.keyDraw ? this.keyDraw() - 1 : user;
+    const key = this.keyDraw ? this.keyDraw() - 1 : this.drawItem ? (item ?? this.drawItem(from)) : user;
     const dc = p.coordinator(from, net, this.hasLive);
     if (dc < 0) return this.fail();
     const at = p.dcs[dc];
@@ -97,6 +113,7 @@ export class TwinStore {
       const d = p.dcOf(node);
       return this.up[node] && this.regionDown[d] === 0 && (d === dc || net.reachable(at, p.dcs[d]));
     });
+    for (const node of live) this.load[node]++;
     if (live.length < p.need) return this.fail();
     if (p.regional) await sleep(net.delay(from, at));
     const out = await this.gather(live, dc);

@@ -18,6 +18,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FaultMark, ServiceResult } from '../../results/run-result.js';
+import { Catalog, DEFAULT_CATALOG } from '../../sim/content/catalog.js';
 import { sampler } from '../../sim/kernel/distributions.js';
 import { RandomStreams } from '../../sim/kernel/random.js';
 import { Network } from '../../sim/topology/network.js';
@@ -133,6 +134,17 @@ export class Twin {
         : undefined;
   }
 
+  /**
+   * The catalog `key: item` stores draw from when a request names no item: the CDN's, else the
+   * scenario's (the default one with P2P), else none, as the simulation has one exactly then.
+   */
+  private storeCatalog(): Catalog | undefined {
+    if (this.cdn) return this.cdn.catalog;
+    const s = this.scenario;
+    const opts = s.catalog ?? (s.cdn || s.p2p ? DEFAULT_CATALOG : undefined);
+    return opts && new Catalog(opts, this.streams.stream('twin:items'));
+  }
+
   /** Seconds since the twin started (the fault timeline's clock). */
   now(): number {
     return (performance.now() - this.t0) / 1000;
@@ -170,8 +182,10 @@ export class Twin {
 
   private async open(edgePort: number): Promise<void> {
     const s = this.scenario;
+    const catalog = this.storeCatalog();
+    const items = catalog && ((from: number) => catalog.next(from));
     for (const [name, def] of Object.entries(s.stores ?? {}))
-      this.stores.set(name, await TwinStore.start(name, def, this.agent, this.network, this.streams));
+      this.stores.set(name, await TwinStore.start(name, def, this.agent, this.network, this.streams, items));
     this.steps = new Steps(
       this.caller,
       this.serviceIndex,
