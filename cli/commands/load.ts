@@ -31,7 +31,7 @@ import { EXIT, verdictExit } from '../exit.js';
 import { belowFrame, failureLines, loadNotices } from '../load/after-frame.js';
 import { durationNotice } from '../load/duration-notice.js';
 import { runInProcess } from '../load/in-process.js';
-import { runK6Tool } from '../load/k6.js';
+import { checkK6Tool, runK6Tool } from '../load/k6.js';
 import { type LoadCommandOptions, loadOptions, loadSettings } from '../load/options.js';
 import { finishedLine, loadDetail, printLoadResult, type Shown, writeLoadReports } from '../load/output.js';
 import { predictWindowMismatch } from '../load/predict-window.js';
@@ -55,6 +55,7 @@ export async function loadCommand(
   const cut = durationNotice(scenario, s);
   if (cut) process.stderr.write(`backline: ${cut}\n`);
   const { profile } = s;
+  if (s.tool === 'k6') await checkK6Tool();
   // k6 reports only at its end; the dashboard follows the in-process driver's snapshots.
   const dashboard =
     s.tool === 'autocannon' &&

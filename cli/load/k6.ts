@@ -3,6 +3,15 @@
 import type { RunResult } from '../../results/run-result.js';
 import { type Scenario, scenarioHash } from '../../scenarios/load.js';
 
+/**
+ * Fails (exit 3) when k6 is not on PATH: checked before the twin, a profiled target or the metrics
+ * server starts, so a missing k6 leaves nothing to stop.
+ */
+export async function checkK6Tool(): Promise<void> {
+  const { requireK6 } = await import('../../loadtests/k6/runner.js');
+  requireK6();
+}
+
 /** Runs k6 against `target`; `display` is the masked target the script file holds. */
 export async function runK6Tool(
   scenario: Scenario,

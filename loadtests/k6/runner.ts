@@ -17,6 +17,15 @@ export function findK6(): string | undefined {
   return r.status === 0 ? 'k6' : undefined;
 }
 
+/** Throws the `E_RUN` error saying how to get k6 when it is not on PATH. */
+export function requireK6(): void {
+  if (!findK6())
+    throw new ToolError(
+      'k6 is not installed or not on PATH: install it from https://grafana.com/docs/k6/latest/set-up/install-k6/ ' +
+        'or run `backline k6 <scenario> --out script.ts` and run the script elsewhere',
+    );
+}
+
 /** Options of a k6 run. */
 export interface K6RunOptions {
   script: string;
@@ -39,12 +48,7 @@ export async function runK6(o: K6RunOptions): Promise<{
   issues: LineIssue[];
   k6Thresholds: Record<string, Record<string, boolean>>;
 }> {
-  if (!findK6()) {
-    throw new ToolError(
-      'k6 is not installed or not on PATH: install it from https://grafana.com/docs/k6/latest/set-up/install-k6/ ' +
-        'or run `backline k6 <scenario> --out script.ts` and run the script elsewhere',
-    );
-  }
+  requireK6();
   const dir = await mkdtemp(join(tmpdir(), 'backline-k6-'));
   try {
     const script = join(dir, 'script.ts');

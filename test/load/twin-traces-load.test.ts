@@ -4,10 +4,19 @@
  * The load generator sends no `traceparent`, so every journey request is a trace rooted at the
  * twin's edge: the file holds exactly one trace per request measured (warm-up 0), with the
  * journey's spans and services, and `backline calibrate`'s trace reader reads it back. Ctrl-C keeps
- * what was traced; a path that cannot be written exits 2 before any load; a FIFO is written through.
+ * what was traced, and so does a generator that dies mid-run; a path that cannot be written exits 2
+ * before any load; a FIFO is written through.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -164,18 +173,30 @@ describe('load --twin --traces <file>', () => {
   }, 60_000);
 
   it('still writes the file when the run fails after the twin started (the failure is what exits)', () => {
-    // `--tool k6` with no k6 on PATH fails once the twin is up (PATH holds node alone, so the run
-    // fails the same way where k6 is installed).
+    // The generator dies mid-run: a `k6` on PATH that sends three browse requests to the twin and
+    // exits 107 (k6's code for a script error). The spans of those three are kept; exit 3 is k6's
+    // failure. (A missing k6 no longer serves here: it is refused before the twin starts.)
     const file = join(dir, 'failed.json');
-    const bin = join(dir, 'bin-node-only');
+    const bin = join(dir, 'bin-dying-k6');
     mkdirSync(bin, { recursive: true });
     if (!existsSync(join(bin, 'node'))) symlinkSync(process.execPath, join(bin, 'node'));
+    const send =
+      'const go = async () => { for (let i = 0; i < 3; i++) await (await fetch(process.env.TARGET + "/journeys/browse")).text(); process.exit(107); }; go();';
+    writeFileSync(
+      join(bin, 'k6'),
+      `#!/bin/sh\nif [ "$1" = version ]; then echo k6 v1.0.0; exit 0; fi\nexec node -e '${send}'\n`,
+      { mode: 0o755 },
+    );
     const run = backline([...LOAD, '--duration', '1s', '--tool', 'k6', '--traces', file], { PATH: bin });
     expect(run.code, run.stderr).toBe(3);
     expect(run.stderr).toContain('twin serving');
-    expect(run.stderr).toContain(`0 spans → ${file}\n`);
-    expect(run.stderr).toContain('k6 is not installed or not on PATH');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual([]);
+    expect(run.stderr).toContain('k6 run failed with exit code 107');
+    const spans = JSON.parse(readFileSync(file, 'utf8')) as ZipkinSpan[];
+    expect(spans).toHaveLength(3 * SHAPE.browse.spans);
+    expect(run.stderr).toContain(`${spans.length} spans → ${file}\n`);
+    const byJourney = tracesByJourney(spans);
+    expect([...byJourney.keys()]).toEqual(['browse']);
+    expect(byJourney.get('browse')!.map((t) => t.length)).toEqual([11, 11, 11]);
   });
 
   it('refuses an unwritable --traces path with exit 2 before the twin starts or any load', () => {
