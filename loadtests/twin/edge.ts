@@ -9,7 +9,7 @@ import { placeholders } from '../../scenarios/template-syntax.js';
 import { sampler } from '../../sim/kernel/distributions.js';
 import type { RandomStreams } from '../../sim/kernel/random.js';
 import { send, sleep } from './http.js';
-import { pathItem } from './item.js';
+import { itemId, pathItem } from './item.js';
 import type { Steps } from './service.js';
 import { traceRequest } from './trace-context.js';
 import type { OtelTracing } from './tracing.js';
@@ -47,10 +47,11 @@ export class TwinEdge {
     const path = (req.url ?? '/').split('?')[0];
     const journeys = s.users.journeys;
     const header = req.headers['x-backline-journey'];
+    const matched = this.matchers().find((m) => m.re?.test(path));
     const name =
       (typeof header === 'string' && Object.hasOwn(journeys, header) ? header : undefined) ??
       /^\/journeys\/([^/?]+)/.exec(path)?.[1] ??
-      this.matchers().find((m) => m.re?.test(path))?.name;
+      matched?.name;
     const journey = name && Object.hasOwn(journeys, name) ? journeys[name] : undefined;
     if (!journey) {
       send(res, 404, '{"error":"no journey matches this request"}', 'not_found');
@@ -64,7 +65,9 @@ export class TwinEdge {
     const trace = tracing && traceRequest(tracing, 'edge', name!, req, res);
     const steps = this.steps();
     void (async () => {
-      const item = pathItem(path);
+      // A path a request template matched names an item only where the template puts
+      // `{{catalog.item}}` (`/playlists/{{user.id}}` names none); any other path by its digits.
+      const item = matched?.re ? itemId(matched.re.exec(path)?.groups?.item) : pathItem(path);
       const ctx = {
         user,
         deadline: Number.POSITIVE_INFINITY,
@@ -110,7 +113,8 @@ export class TwinEdge {
  * A regex for a request path template: each placeholder (`{{…}}`, `${env.…}`) matches one path
  * segment, and the query (from the first `?` outside a placeholder) is left out. The placeholders
  * are found by the scenario's own template reader, so a bracket column holding `}` or `?`
- * (`{{feed.accounts["a}b"]}}`) is one placeholder here too.
+ * (`{{feed.accounts["a}b"]}}`) is one placeholder here too. The first `{{catalog.item}}` is the
+ * group `item`: the catalog item the request is about.
  */
 export function pathPattern(template: string | undefined): RegExp | undefined {
   if (!template) return undefined;
@@ -120,7 +124,8 @@ export function pathPattern(template: string | undefined): RegExp | undefined {
   for (const p of placeholders(template)) {
     const text = template.slice(last, p.index);
     if (text.includes('?')) break;
-    re += `${literal(text)}[^/]+`;
+    const item = p.ref.kind === 'name' && p.ref.name === 'catalog.item' && !re.includes('(?<item>');
+    re += `${literal(text)}${item ? '(?<item>[^/]+)' : '[^/]+'}`;
     last = p.index + p.text.length;
   }
   return new RegExp(`^${re}${literal(template.slice(last).split('?')[0])}$`);

@@ -1,6 +1,7 @@
 /**
- * The catalog item a twin request is about: the number its path names (`/tracks/{{catalog.item}}`
- * → `/tracks/42`), carried to services in `x-backline-item`. The CDN serves it and a `key: item`
+ * The catalog item a twin request is about: the segment where its request template puts
+ * `{{catalog.item}}` (`/tracks/{{catalog.item}}` → `/tracks/42`; the edge's `pathPattern`), or for
+ * a path no template matched its first all-digit segment; carried to services in `x-backline-item`. The CDN serves it and a `key: item`
  * store reads it, as the simulation keys both by the request's catalog item.
  */
 
@@ -13,7 +14,7 @@ export function pathItem(path: string): number | undefined {
   return undefined;
 }
 
-/** The item an `x-backline-item` header carries, or undefined when absent or not a plain id. */
-export function headerItem(header: string | string[] | undefined): number | undefined {
+/** The item a plain id (an `x-backline-item` header, a path segment) names, or undefined when absent or not one. */
+export function itemId(header: string | string[] | undefined): number | undefined {
   return typeof header === 'string' && ID.test(header) ? Number(header) : undefined;
 }

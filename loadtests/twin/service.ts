@@ -11,7 +11,7 @@ import type http from 'node:http';
 import type { LoadCall } from '../shape.js';
 import type { CallContext, Caller, CallOutcome } from './calls.js';
 import { send, sleep } from './http.js';
-import { headerItem } from './item.js';
+import { itemId } from './item.js';
 import type { TwinReplica } from './replicas.js';
 import type { TwinStore } from './store.js';
 import type { TraceSpan } from './trace-context.js';
@@ -122,7 +122,7 @@ export function replicaHandler(
     const arrived = now();
     const own = svc.deadline === undefined ? Number.POSITIVE_INFINITY : arrived + svc.deadline;
     const sets = own < inherited;
-    const item = headerItem(req.headers['x-backline-item']);
+    const item = itemId(req.headers['x-backline-item']);
     const ctx: CallContext = {
       user,
       deadline: Math.min(inherited, own),

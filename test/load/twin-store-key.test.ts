@@ -5,7 +5,7 @@
  * spread over the ring (and reads of one named item from different users hit different nodes).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { headerItem, pathItem } from '../../loadtests/twin/item.js';
+import { itemId, pathItem } from '../../loadtests/twin/item.js';
 import { startTwin, type Twin } from '../../loadtests/twin/twin.js';
 import { parseScenario } from '../../scenarios/load.js';
 import { StorePlacement } from '../../sim/content/store-placement.js';
@@ -32,6 +32,7 @@ users:
   journeys:
     read: { steps: [stores.kv] }
     viaApi: { steps: [api.get] }
+    byUser: { steps: [stores.kv] }
 services:
   api: { replicas: 1, workers: 8, time: const(0s), routes: { get: [stores.kv] } }
 stores:
@@ -41,6 +42,7 @@ load:
   requests:
     read: "GET /tracks/{{catalog.item}}"
     viaApi: "GET /api/tracks/{{catalog.item}}"
+    byUser: "GET /users/{{user.id}}/items/{{catalog.item}}x"
 `,
     't.yaml',
   );
@@ -93,6 +95,17 @@ describe('twin store keyed by item', () => {
     expect(both).toEqual(expected);
   });
 
+  it('a template names the item only where it puts {{catalog.item}}, not at a user id', async () => {
+    // /users/5/items/9x: the item is 9 (its segment), not 5; /users/5/items/zx names none (drawn: 0).
+    expect(nodeOf(5)).not.toBe(nodeOf(9));
+    expect(nodeOf(5)).not.toBe(nodeOf(0));
+    const twin = await twinOf(1);
+    expect(await reads(twin, '/users/5/items/9x', 8)).toEqual(only(nodeOf(9), 8));
+    const load = await reads(twin, '/users/5/items/zx', 8);
+    expect(load[nodeOf(0)]).toBe(8 + (nodeOf(0) === nodeOf(9) ? 8 : 0));
+    expect(load[nodeOf(5)]).toBe(0);
+  });
+
   it('key: user still spreads one item over the users’ nodes', async () => {
     const load = await reads(await twinOf(1000, 'user'), '/tracks/7', 40);
     expect(load.reduce((a, b) => a + b, 0)).toBe(40);
@@ -122,9 +135,9 @@ describe('the item a request names', () => {
   });
 
   it('a header carries it only as a plain id', () => {
-    expect(headerItem('123')).toBe(123);
+    expect(itemId('123')).toBe(123);
     for (const h of [undefined, '', ' 1', '1\r\n', '1,2', '__proto__', 'NaN', '1e3', '-0', '"1"'])
-      expect(headerItem(h)).toBeUndefined();
-    expect(headerItem(['1', '2'])).toBeUndefined();
+      expect(itemId(h)).toBeUndefined();
+    expect(itemId(['1', '2'])).toBeUndefined();
   });
 });
