@@ -94,7 +94,7 @@ module.exports = {
       to: {
         path: ours,
         pathNot:
-          '^((math|results|scenarios|loadtests|sim/kernel|sim/resilience)/|sim/topology/(network|traces)\\.ts$|sim/content/(store-placement|cache|catalog)\\.ts$)',
+          '^((math|results|scenarios|loadtests|sim/kernel|sim/resilience)/|sim/topology/(network|traces)\\.ts$|sim/content/(store-placement|store-health|cache|catalog)\\.ts$)',
       },
     },
     {

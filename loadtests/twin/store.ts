@@ -16,6 +16,7 @@
 import type http from 'node:http';
 import { createServer } from 'node:http';
 import type { Store } from '../../scenarios/schema.js';
+import { StoreHealth } from '../../sim/content/store-health.js';
 import { StorePlacement } from '../../sim/content/store-placement.js';
 import { sampler } from '../../sim/kernel/distributions.js';
 import type { RandomStreams } from '../../sim/kernel/random.js';
@@ -36,17 +37,13 @@ const UNAVAILABLE: CallOutcome = { ok: false, status: 503, cause: 'unavailable' 
 export class TwinStore {
   readonly servers: http.Server[] = [];
   readonly ports: number[] = [];
-  readonly up: boolean[];
   readonly placement: StorePlacement;
   reads = 0;
   /** Reads asked of each node (the simulator's per-node `load`). */
   readonly load: number[];
   unavailable = 0;
-  /** Per store region: outages holding it down. */
-  private readonly regionDown: number[];
+  private readonly health: StoreHealth;
   private readonly keyDraw: (() => number) | undefined;
-  private readonly hasLive = (dc: number) =>
-    this.regionDown[dc] === 0 && this.up.some((u, n) => u && this.placement.dcOf(n) === dc);
 
   private constructor(
     readonly name: string,
@@ -58,9 +55,8 @@ export class TwinStore {
     private readonly drawItem: ((from: number) => number) | undefined,
   ) {
     this.placement = new StorePlacement(def, network.regions);
-    this.up = Array.from({ length: this.placement.nodes }, () => true);
     this.load = Array.from({ length: this.placement.nodes }, () => 0);
-    this.regionDown = Array.from(this.placement.dcs, () => 0);
+    this.health = new StoreHealth(this.placement);
     if (def.skew?.kind === 'zipf')
       this.keyDraw = zipfSampler(
         def.skew.n || 1_000_000,
@@ -105,14 +101,13 @@ export class TwinStore {
     const p = this.placement;
     const net = this.network;
     const key = this.keyDraw ? this.keyDraw() - 1 : this.drawItem ? (item ?? this.drawItem(from)) : user;
-    const dc = p.coordinator(from, net, this.hasLive);
+    const dc = p.coordinator(from, net, this.health.hasLive);
     if (dc < 0) return this.fail();
     const at = p.dcs[dc];
     const asked = new Int32Array(p.maxAsked);
-    const live = Array.from(asked.subarray(0, p.replicas(key, dc, asked))).filter((node) => {
-      const d = p.dcOf(node);
-      return this.up[node] && this.regionDown[d] === 0 && (d === dc || net.reachable(at, p.dcs[d]));
-    });
+    const live = Array.from(asked.subarray(0, p.replicas(key, dc, asked))).filter((node) =>
+      this.health.answers(node, dc, net),
+    );
     for (const node of live) this.load[node]++;
     if (live.length < p.need) return this.fail();
     if (p.regional) await sleep(net.delay(from, at));
@@ -162,16 +157,13 @@ export class TwinStore {
 
   /** An outage of scenario region `region` starts (+1) or ends (-1): its nodes stop answering. */
   outage(region: number, delta: number): void {
-    this.placement.dcs.forEach((r, d) => {
-      if (r === region) this.regionDown[d] += delta;
-    });
+    this.health.outage(region, delta);
   }
 
   /** Takes nodes `0..count-1` down (closing their ports) or brings them back. */
   async crash(count: number, down: boolean): Promise<void> {
     for (let i = 0; i < Math.min(count, this.servers.length); i++) {
-      if (this.up[i] === !down) continue;
-      this.up[i] = !down;
+      if (!this.health.crash(i, down)) continue;
       if (down) await closeServer(this.servers[i]);
       else this.ports[i] = await listen(this.servers[i], this.ports[i]);
     }

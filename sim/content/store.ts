@@ -19,6 +19,7 @@ import { sampler } from '../kernel/distributions.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Rng } from '../kernel/random.js';
 import { zipfSampler } from '../kernel/zipf.js';
+import { StoreHealth } from './store-health.js';
 import { type Consistency, type StoreGeo, StorePlacement } from './store-placement.js';
 
 export { type Consistency, needed, Ring } from './store-placement.js';
@@ -73,11 +74,7 @@ export class Store {
   latency = new LatencyHistogram();
   unavailable = 0;
   requests = 0;
-  private readonly up: Uint8Array;
-  /** Per store region: outages holding it down (they may overlap). */
-  private readonly regionDown: Int32Array;
-  /** Per store region: nodes up (crashes counted; outages not). */
-  private readonly upIn: Int32Array;
+  private readonly health: StoreHealth;
   private readonly time: () => number;
   private readonly keyDraw: (() => number) | undefined;
   private readonly uniform: Rng;
@@ -85,7 +82,6 @@ export class Store {
   private readonly reps: Int32Array;
   private readonly lat: Float64Array;
   private readonly hDone: number;
-  private readonly hasLive = (dc: number) => this.regionDown[dc] === 0 && this.upIn[dc] > 0;
   private tokens: Float64Array;
   private starts: Float64Array;
   private free: Int32Array;
@@ -111,9 +107,7 @@ export class Store {
     if (this.placement.regional && !network) throw new RangeError(`store ${name}: regions need the network`);
     const p = this.placement;
     this.load = new Float64Array(p.nodes);
-    this.up = new Uint8Array(p.nodes).fill(1);
-    this.regionDown = new Int32Array(p.dcs.length);
-    this.upIn = new Int32Array(p.dcs.length).fill(opts.shards);
+    this.health = new StoreHealth(p);
     this.time = sampler(opts.time, rng(`store:${name}:time`));
     this.keySpace = opts.keys ?? 1_000_000;
     this.uniform = rng(`store:${name}:keys`);
@@ -143,18 +137,12 @@ export class Store {
 
   /** Crashes nodes `0..count-1`, region by region (or brings them back with `isDown` false). */
   crash(count: number, isDown = true): void {
-    for (let i = 0; i < Math.min(count, this.up.length); i++) {
-      const next = isDown ? 0 : 1;
-      if (this.up[i] === next) continue;
-      this.up[i] = next;
-      this.upIn[this.placement.dcOf(i)] += isDown ? -1 : 1;
-    }
+    for (let i = 0; i < Math.min(count, this.placement.nodes); i++) this.health.crash(i, isDown);
   }
 
   /** An outage of scenario region `region` starts (+1) or ends (-1): its nodes stop answering. */
   outage(region: number, delta: number): void {
-    const dcs = this.placement.dcs;
-    for (let d = 0; d < dcs.length; d++) if (dcs[d] === region) this.regionDown[d] += delta;
+    this.health.outage(region, delta);
   }
 
   /** Draws a key: Zipf-hot when the store has a skew, else uniform over the key space. */
@@ -172,7 +160,7 @@ export class Store {
     this.requests++;
     const p = this.placement;
     const net = this.network;
-    const dc = net ? p.coordinator(from, net, this.hasLive) : 0;
+    const dc = net ? p.coordinator(from, net, this.health.hasLive) : 0;
     if (dc < 0) {
       this.unavailable++;
       this.done(token, false);
@@ -183,17 +171,12 @@ export class Store {
     let live = 0;
     for (let i = 0; i < n; i++) {
       const node = this.reps[i];
-      if (this.up[node] === 0) continue;
-      if (net === undefined) {
-        this.load[node]++;
-        this.lat[live++] = this.time();
-        continue;
-      }
-      const d = p.dcOf(node);
-      if (this.regionDown[d] > 0 || (d !== dc && !net.reachable(at, p.dcs[d]))) continue;
+      if (!this.health.answers(node, dc, net)) continue;
       this.load[node]++;
       const t = this.time();
-      this.lat[live++] = d === dc ? t : t + net.delay(at, p.dcs[d]) + net.delay(p.dcs[d], at);
+      const d = p.dcOf(node);
+      this.lat[live++] =
+        net === undefined || d === dc ? t : t + net.delay(at, p.dcs[d]) + net.delay(p.dcs[d], at);
     }
     if (live < p.need) {
       this.unavailable++;
